@@ -1,0 +1,4 @@
+"""CSMap analytics: pure functions over DataFrames, GeoDataFrames and networkx graphs.
+
+Never imports streamlit or duckdb.
+"""

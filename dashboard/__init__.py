@@ -1,0 +1,1 @@
+"""CSMap Streamlit dashboard: pages compose widgets and call ``data`` and ``analytics``."""

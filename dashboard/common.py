@@ -1,0 +1,99 @@
+"""What every page shares: the store, the viewer, readable errors.
+
+This component owns the session-state keys ``csmap_role``, ``csmap_mode`` and
+``csmap_purpose``. Pages call :func:`context` first; it never raises: on an error it shows a
+readable message and stops the page.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+
+import streamlit as st
+
+from data import settings
+from data.access import Mode, Role, Viewer, may_see_names
+from data.errors import CSMapError
+from data.store import Store
+
+ROLE_KEY = "csmap_role"
+MODE_KEY = "csmap_mode"
+PURPOSE_KEY = "csmap_purpose"
+DEFAULT_PURPOSE = "MACE panel preparation (demo)"
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The open store and who is looking."""
+
+    store: Store
+    viewer: Viewer
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store.open(path)
+
+
+def init_state() -> None:
+    """Give this component's session-state keys their defaults."""
+    st.session_state.setdefault(ROLE_KEY, Role.PANEL.value)
+    st.session_state.setdefault(MODE_KEY, Mode.PSEUDONYMISED.value)
+    st.session_state.setdefault(PURPOSE_KEY, DEFAULT_PURPOSE)
+
+
+def current_viewer() -> Viewer:
+    """The viewer from session state (pseudonymised unless the role may see names)."""
+    init_state()
+    role = Role(st.session_state[ROLE_KEY])
+    mode = Mode(st.session_state[MODE_KEY])
+    if not may_see_names(role):
+        mode = Mode.PSEUDONYMISED
+    return Viewer(actor=f"demo-{role.value}", role=role, purpose=st.session_state[PURPOSE_KEY],
+                  mode=mode)
+
+
+def show_error(exc: BaseException) -> None:
+    """A readable message for a domain error; never a traceback."""
+    st.error(str(exc), icon=":material/error:")
+
+
+def context(*, need_data: bool = True) -> PageContext:
+    """Open the store and build the viewer, or show a readable error and stop the page."""
+    try:
+        store = _open_store(str(settings.db_path()))
+        if need_data:
+            store.require_data()
+        return PageContext(store, current_viewer())
+    except CSMapError as exc:
+        show_error(exc)
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def guarded(fn: Callable[P, T]) -> Callable[P, T | None]:
+    """Run a page section; a domain error becomes a readable message instead of a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T | None:
+        try:
+            return fn(*args, **kwargs)
+        except CSMapError as exc:
+            show_error(exc)
+            return None
+
+    return wrapper
+
+
+def require_role(viewer: Viewer, *roles: Role) -> None:
+    """Stop the page with a readable message unless the viewer has one of ``roles``."""
+    if viewer.role not in roles:
+        names = ", ".join(r.value for r in roles)
+        st.warning(f"This page is for the {names} role(s). Switch role in the sidebar.")
+        st.stop()

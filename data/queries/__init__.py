@@ -1,0 +1,69 @@
+"""Named, parameterised queries: the only SQL the app runs against the store.
+
+Each module in this package registers :class:`QuerySpec` objects with :func:`register`.
+Parameters are bound (``$name``), never interpolated. Modules are discovered automatically,
+so a new concern adds a module and nothing else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+
+from data.access import Access
+from data.errors import UnknownQueryError
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """A named SQL statement with who may run it and which columns are restricted.
+
+    ``restricted`` columns (names, dates of birth, narratives, exact addresses) are masked by
+    the gateway unless the viewer is in named mode with a role entitled to names.
+    """
+
+    name: str
+    sql: str
+    access: Access
+    description: str
+    params: tuple[str, ...] = ()
+    restricted: tuple[str, ...] = ()
+    write: bool = False
+    audit_action: str | None = None
+
+
+_REGISTRY: dict[str, QuerySpec] = {}
+_LOADED = False
+
+
+def register(spec: QuerySpec) -> QuerySpec:
+    """Add a query to the registry; names are unique."""
+    if spec.name in _REGISTRY and _REGISTRY[spec.name] != spec:
+        raise ValueError(f"query {spec.name!r} registered twice")
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    for mod in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{mod.name}")
+    _LOADED = True
+
+
+def get(name: str) -> QuerySpec:
+    """The registered query called ``name``."""
+    _load()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UnknownQueryError(f"no query named {name!r}") from None
+
+
+def all_specs() -> list[QuerySpec]:
+    """Every registered query, sorted by name."""
+    _load()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]

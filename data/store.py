@@ -1,0 +1,391 @@
+"""The one connection gateway to the DuckDB store.
+
+Pages and analytics never open connections: they call :meth:`Store.run` with the name of a
+registered query (:mod:`data.queries`), parameters and the :class:`~data.access.Viewer`. The
+gateway checks the viewer's role, masks restricted columns unless the viewer may see names,
+caps the rows (``truncated`` says when it did) and writes an audit event for every read of
+personal data.
+
+Facts about DuckDB this relies on: one process holds the file read-write and no other process
+can open it; in one process use one connection and a ``cursor()`` per thread; after an error in
+a transaction COMMIT silently rolls back, so we ROLLBACK explicitly and re-raise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from data import queries as _queries
+from data import settings
+from data.access import Access, Viewer
+from data.errors import (
+    AccessDeniedError,
+    EmptyStoreError,
+    SchemaError,
+    StoreLockedError,
+    StoreNotFoundError,
+    ValidationError,
+)
+
+_LOCKDOWN = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+# Tables that bulk loads (generator, importers) may write. Identifiers are allow-listed,
+# never interpolated from user input.
+WRITABLE_TABLES: tuple[str, ...] = (
+    "agency",
+    "ward",
+    "place",
+    "person",
+    "person_record",
+    "peer_group",
+    "group_membership",
+    "link",
+    "presence",
+    "incident",
+    "incident_person",
+    "concern",
+    "strength",
+    "vulnerability",
+    "meeting",
+    "agenda_item",
+    "action",
+    "assessment",
+    "planted_truth",
+    "dataset_meta",
+)
+
+RESTRICTED_MASK = None  # what a masked restricted cell holds
+
+
+@dataclass
+class QueryResult:
+    """Rows of one named query: ``frame``, whether the row cap cut it, and the full count."""
+
+    frame: pd.DataFrame
+    truncated: bool
+    total: int
+    cap: int
+    columns: list[str] = field(default_factory=list)
+
+    @property
+    def shown(self) -> int:
+        """How many rows are in ``frame``."""
+        return len(self.frame)
+
+    def caption(self) -> str:
+        """'showing N of M' for a page to display under a truncated table."""
+        if self.truncated:
+            return f"Showing {self.shown:,} of {self.total:,} rows (row cap {self.cap:,})."
+        return f"{self.shown:,} rows."
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """(version, description, sql) of every shipped migration, in order."""
+    out: list[tuple[int, str, str]] = []
+    folder = resources.files("data") / "migrations"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        m = re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name)
+        if m:
+            out.append((int(m.group(1)), m.group(2).replace("_", " "), entry.read_text()))
+    return out
+
+
+def schema_version_latest() -> int:
+    """The newest schema version this program knows."""
+    return max(v for v, _, _ in _migrations())
+
+
+class Store:
+    """A CSMap database: one DuckDB connection, a cursor per thread, named queries only."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self._con = con
+        self.path = path
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False, read_only: bool = False) -> Store:
+        """Open (or with ``create=True`` make) the store at ``path`` and bring its schema up to date.
+
+        ``":memory:"`` gives an in-memory store (tests).
+        """
+        p = str(path)
+        if p != ":memory:" and not create and not Path(p).exists():
+            raise StoreNotFoundError(
+                f"No CSMap database at {p}. Make the demo town with "
+                f"`csmap generate --size small --out {p}` (or run `make demo`)."
+            )
+        if p != ":memory:":
+            Path(p).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(p, read_only=read_only, config=dict(_LOCKDOWN))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"{p} is open in another CSMap process (DuckDB allows one writer). "
+                    "Stop the other process (e.g. a running dashboard) and try again."
+                ) from exc
+            raise
+        con.execute("SET lock_configuration = true")
+        store = cls(con, p)
+        if not read_only:
+            store.migrate()
+        else:
+            store._check_version()
+        return store
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the shared connection."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    # -- schema ----------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        """The schema version this database is at (0 when empty)."""
+        cur = self.cursor
+        exists = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()
+        if not exists or exists[0] == 0:
+            return 0
+        row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+        return int(row[0]) if row else 0
+
+    def _check_version(self) -> None:
+        have, know = self.schema_version(), schema_version_latest()
+        if have > know:
+            raise SchemaError(
+                f"{self.path} has schema version {have} but this CSMap knows up to {know}: "
+                "upgrade CSMap."
+            )
+
+    def migrate(self) -> list[int]:
+        """Apply pending forward migrations, each in its own transaction. Returns versions applied."""
+        self._check_version()
+        cur = self.cursor
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            "version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, "
+            "applied_at TIMESTAMP NOT NULL)"
+        )
+        have = self.schema_version()
+        applied: list[int] = []
+        for version, description, sql in _migrations():
+            if version <= have:
+                continue
+            with self.transaction() as tx:
+                tx.execute(sql)
+                tx.execute(
+                    "INSERT INTO schema_version VALUES ($v, $d, $t)",
+                    {"v": version, "d": description, "t": datetime.now()},
+                )
+            applied.append(version)
+        return applied
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """BEGIN ... COMMIT on this thread's cursor; on any error ROLLBACK and re-raise."""
+        cur = self.cursor
+        with self._write_lock:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+
+    # -- reads -----------------------------------------------------------------------------
+    def run(
+        self,
+        name: str,
+        viewer: Viewer,
+        params: Mapping[str, Any] | None = None,
+        *,
+        limit: int | None = None,
+        audit_object: str | None = None,
+    ) -> QueryResult:
+        """Run the registered query ``name`` for ``viewer``; see the module docstring."""
+        spec = _queries.get(name)
+        params = dict(params or {})
+        missing = set(spec.params) - set(params)
+        if missing:
+            raise ValidationError(f"query {name!r} needs parameters: {', '.join(sorted(missing))}")
+        extra = set(params) - set(spec.params)
+        if extra:
+            raise ValidationError(f"query {name!r} does not take: {', '.join(sorted(extra))}")
+        if not viewer.may(spec.access):
+            self.audit(viewer, "denied", "query", name, detail=_detail(params))
+            raise AccessDeniedError(
+                f"The {viewer.role.value} role may not see {spec.description.lower()} "
+                f"({spec.access.value} data)."
+            )
+        cap = limit if limit is not None else settings.get_int("max_returned_rows")
+        if cap < 0:
+            raise ValidationError("a row limit cannot be negative")
+        cur = self.cursor
+        sql = f"SELECT * FROM ({spec.sql}) AS q LIMIT {int(cap) + 1}"  # noqa: S608  (cap is an int)
+        frame = cur.execute(sql, params).df()
+        truncated = len(frame) > cap
+        total = len(frame)
+        if truncated:
+            frame = frame.iloc[:cap].copy()
+            count_sql = f"SELECT count(*) FROM ({spec.sql}) AS q"  # noqa: S608
+            row = cur.execute(count_sql, params).fetchone()
+            total = int(row[0]) if row else cap
+        frame = self._mask(frame, spec, viewer)
+        if spec.access in (Access.PERSONAL, Access.ADMIN):
+            self.audit(
+                viewer,
+                "view",
+                "query",
+                audit_object or name,
+                detail=_detail(params) + f" rows={len(frame)}",
+            )
+        return QueryResult(frame, truncated, total, cap, list(frame.columns))
+
+    def frame(self, name: str, viewer: Viewer, params: Mapping[str, Any] | None = None,
+              **kw: Any) -> pd.DataFrame:
+        """Shortcut: only the DataFrame of :meth:`run`."""
+        return self.run(name, viewer, params, **kw).frame
+
+    @staticmethod
+    def _mask(frame: pd.DataFrame, spec: _queries.QuerySpec, viewer: Viewer) -> pd.DataFrame:
+        shows = viewer.shows_names
+        if not shows:
+            for col in spec.restricted:
+                if col in frame.columns:
+                    frame[col] = RESTRICTED_MASK
+        if "pseudonym" in frame.columns and "full_name" in frame.columns:
+            if shows:
+                frame["label"] = frame["full_name"].where(
+                    frame["full_name"].notna(), frame["pseudonym"]
+                )
+            else:
+                frame["label"] = frame["pseudonym"]
+        elif "pseudonym" in frame.columns:
+            frame["label"] = frame["pseudonym"]
+        return frame
+
+    # -- writes ----------------------------------------------------------------------------
+    def execute(self, name: str, viewer: Viewer, params: Mapping[str, Any]) -> None:
+        """Run a registered write statement (meeting, action, assessment...) and audit it."""
+        spec = _queries.get(name)
+        if not spec.write:
+            raise ValidationError(f"{name!r} is a read query; use run()")
+        if not viewer.may(spec.access):
+            self.audit(viewer, "denied", "statement", name)
+            raise AccessDeniedError(f"The {viewer.role.value} role may not {spec.description.lower()}.")
+        params = dict(params)
+        missing = set(spec.params) - set(params)
+        if missing:
+            raise ValidationError(f"{name!r} needs: {', '.join(sorted(missing))}")
+        with self.transaction() as tx:
+            tx.execute(spec.sql, params)
+        self.audit(viewer, spec.audit_action or "update", "statement", name, detail=_detail(params))
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
+        """Append ``frame`` to ``table`` in one transaction (generator, importers). Returns rows."""
+        if table not in WRITABLE_TABLES:
+            raise ValidationError(f"{table!r} is not a table bulk loads may write")
+        if frame.empty:
+            return 0
+        cols = list(frame.columns)
+        for c in cols:
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", str(c)):
+                raise ValidationError(f"bad column name {c!r}")
+        col_sql = ", ".join(cols)
+        view = f"_csmap_in_{threading.get_ident()}"
+        cur = self.cursor
+        cur.register(view, frame)
+        try:
+            with self.transaction() as tx:
+                tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM {view}")  # noqa: S608
+        finally:
+            cur.unregister(view)
+        return len(frame)
+
+    def audit(
+        self,
+        viewer: Viewer,
+        action: str,
+        object_kind: str,
+        object_id: str | None,
+        *,
+        detail: str | None = None,
+        purpose: str | None = None,
+    ) -> None:
+        """Append one audit event: who, role, when, action, object, purpose."""
+        self.cursor.execute(
+            "INSERT INTO audit_event VALUES (nextval('audit_event_seq'), $at, $actor, $role, "
+            "$action, $kind, $oid, $purpose, $detail)",
+            {
+                "at": datetime.now(),
+                "actor": viewer.actor,
+                "role": viewer.role.value,
+                "action": action,
+                "kind": object_kind,
+                "oid": object_id,
+                "purpose": purpose or viewer.purpose,
+                "detail": detail,
+            },
+        )
+
+    # -- facts about the store -------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Rows per main table (no personal data)."""
+        out: dict[str, int] = {}
+        for table in ("person", "place", "incident", "link", "presence", "ward", "agency"):
+            row = self.cursor.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+            out[table] = int(row[0]) if row else 0
+        return out
+
+    def require_data(self) -> None:
+        """Raise :class:`EmptyStoreError` when there is nothing to show yet."""
+        if self.counts()["person"] == 0:
+            raise EmptyStoreError(
+                f"{self.path} has no data yet. Generate the demo town with "
+                f"`csmap generate --size small --out {self.path}` or import agency CSVs."
+            )
+
+    def meta(self) -> dict[str, str]:
+        """The dataset's metadata (synthetic flag, seed, size, generated date)."""
+        rows = self.cursor.execute("SELECT key, value FROM dataset_meta").fetchall()
+        return {str(k): str(v) for k, v in rows}
+
+
+def _detail(params: Mapping[str, Any]) -> str:
+    return json.dumps({k: str(v) for k, v in sorted(params.items())}, ensure_ascii=True)

@@ -91,6 +91,11 @@ def demo(
     _serve(db, port)
 
 
+from data import cli_roles  # noqa: E402
+
+cli_roles.register(app)
+
+
 def main() -> None:
     """Entry point."""
     app()

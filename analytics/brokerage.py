@@ -1,0 +1,517 @@
+"""Leads for a human to confirm: facilitators (adults of concern) and hubs (places, adults).
+
+Children are never leads. Every measure is shown side by side, because degree alone misleads
+(Morselli 2009: high-degree actors were arrested while brokers were not) and many grooming
+networks have no clear ringleader (Cockbain 2013). The analyst sorts; the tool does not judge.
+
+Conventions
+-----------
+*Betweenness* is Freeman's, on unweighted shortest paths of the contact graph, **normalised
+over the lead's connected component**: raw / C(n_c - 1, 2), where n_c is the number of people
+in that component (the Florentine families: Medici 47.5 / C(14, 2) = .522 over the 15
+connected families). Components larger than ``exact_limit`` are estimated from
+``pivots`` random sources (Brandes & Pich 2007); the half-width of the 95% Hoeffding interval
+on the normalised value is then reported as ``betweenness_error`` (0 when exact).
+
+*Child-adult betweenness* counts only shortest paths between a child and an adult of concern
+(each pair once), as a share of such pairs in the component that do not involve the lead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analytics import _brandes
+from analytics.network import ADULT_OF_CONCERN, CHILD, HARM_PRESENCE_KINDS, PeerGroups
+
+BROKERAGE_ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
+"""Gould & Fernandez (1989) roles of a broker b between a and c (a, c not linked):
+coordinator (all in one group), itinerant (a and c in one group, b outside), representative
+(b in a's group, passing to another), gatekeeper (b in c's group, letting an outsider in) and
+liaison (three different groups). Direction a -> b -> c is taken from time: the earlier link
+is the incoming one; pairs first seen on the same day count half to each of the two roles."""
+
+
+@dataclass(frozen=True)
+class Lead:
+    """One adult of concern as a lead, with everything needed to check it.
+
+    ``measures`` maps measure name to value (see :data:`FACILITATOR_COLUMNS`); ``children``
+    and ``groups`` are the children (labels) and peer groups the adult connects;
+    ``links`` are the adult's links with their kind, nature, source agency, grading and dates;
+    ``why`` is a sentence for a human.
+    """
+
+    person_id: str
+    label: str
+    rank: int
+    measures: dict[str, Any]
+    children: list[str]
+    groups: list[str]
+    links: list[dict[str, Any]]
+    why: str
+
+
+FACILITATOR_COLUMNS = (
+    "rank", "person_id", "label", "betweenness", "betweenness_error", "child_adult_betweenness",
+    "degree", "children", "groups", *BROKERAGE_ROLES, "temporal_brokerage", "key_player",
+)
+
+
+@dataclass(frozen=True)
+class Facilitators:
+    """Adults of concern ranked as possible facilitators (leads, not verdicts).
+
+    ``table`` has one row per adult of concern, ordered by rank (betweenness first, then
+    child-adult betweenness, then degree); columns :data:`FACILITATOR_COLUMNS`. ``leads`` maps
+    person id to its :class:`Lead`. ``key_players`` is the greedy key-player set, in the order
+    chosen, and ``reachability`` the child-adult-of-concern pairs still connected after
+    removing the first 0, 1, ... of them.
+    """
+
+    table: pd.DataFrame
+    leads: dict[str, Lead]
+    key_players: list[str]
+    reachability: list[int]
+    convention: str = field(default=__doc__ or "")
+
+    def top(self, n: int = 10) -> pd.DataFrame:
+        """The first ``n`` rows of the table."""
+        return self.table.head(n)
+
+
+def _index(graph: nx.Graph) -> tuple[list[str], dict[str, int], sp.csr_matrix]:
+    nodes = list(graph.nodes)
+    pos = {n: i for i, n in enumerate(nodes)}
+    if graph.number_of_edges() == 0:
+        return nodes, pos, sp.csr_matrix((len(nodes), len(nodes)))
+    u = np.fromiter((pos[a] for a, _ in graph.edges), dtype=np.int64)
+    v = np.fromiter((pos[b] for _, b in graph.edges), dtype=np.int64)
+    data = np.ones(2 * len(u))
+    adj = sp.csr_matrix((data, (np.concatenate([u, v]), np.concatenate([v, u]))),
+                        shape=(len(nodes), len(nodes)))
+    adj.data[:] = 1.0
+    return nodes, pos, adj
+
+
+def betweenness(
+    graph: nx.Graph,
+    *,
+    exact_limit: int = 4000,
+    pivots: int = 400,
+    seed: int = 7,
+    only: set[str] | None = None,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Betweenness normalised over each node's component, and its error bound.
+
+    Returns ``(value, error)`` dicts. Components with at most ``exact_limit`` nodes are exact
+    (error 0). Larger ones use ``pivots`` uniformly drawn sources: the estimate is unbiased and
+    with 95% probability within ``error`` of the exact normalised value (Hoeffding). With
+    ``only``, components containing none of those nodes are skipped (value 0).
+    """
+    value: dict[str, float] = dict.fromkeys(graph.nodes, 0.0)
+    error: dict[str, float] = dict.fromkeys(graph.nodes, 0.0)
+    rng = np.random.default_rng(seed)
+    for comp in nx.connected_components(graph):
+        nc = len(comp)
+        if nc < 3 or (only is not None and not (comp & only)):
+            continue
+        sub = graph.subgraph(comp)
+        nodes, _, adj = _index(sub)
+        pairs = (nc - 1) * (nc - 2) / 2
+        if nc <= exact_limit:
+            raw = _brandes.dependencies(adj, np.arange(nc)) / 2.0
+            err = 0.0
+        else:
+            k = min(pivots, nc)
+            chosen = rng.choice(nc, size=k, replace=False)
+            raw = _brandes.dependencies(adj, chosen) * (nc / k) / 2.0
+            # each source contributes at most (n_c - 2) / pairs to the normalised value
+            err = math.sqrt(math.log(2 / 0.05) / (2 * k)) * (nc * (nc - 2) / 2) / pairs
+        for node, r in zip(nodes, raw, strict=True):
+            value[node] = float(r / pairs)
+            error[node] = err
+    return value, error
+
+
+def child_adult_betweenness(graph: nx.Graph) -> dict[str, float]:
+    """For each node, the share of (child, adult of concern) shortest paths through it.
+
+    Each pair counted once; normalised per component by the number of pairs in it that do
+    not include the node itself. Sources are the adults of concern (usually far fewer than
+    children), so the cost is one breadth-first search per adult.
+    """
+    out: dict[str, float] = dict.fromkeys(graph.nodes, 0.0)
+    for comp in nx.connected_components(graph):
+        kinds = {n: graph.nodes[n].get("kind") for n in comp}
+        n_child = sum(1 for k in kinds.values() if k == CHILD)
+        n_aoc = sum(1 for k in kinds.values() if k == ADULT_OF_CONCERN)
+        if n_child == 0 or n_aoc == 0 or len(comp) < 3:
+            continue
+        sub = graph.subgraph(comp)
+        nodes, _, adj = _index(sub)
+        sources = [i for i, n in enumerate(nodes) if kinds[n] == ADULT_OF_CONCERN]
+        mask = np.array([kinds[n] == CHILD for n in nodes])
+        raw = _brandes.dependencies(adj, sources, target_mask=mask)
+        for node, r in zip(nodes, raw, strict=True):
+            k = kinds[node]
+            pairs = (n_child - (k == CHILD)) * (n_aoc - (k == ADULT_OF_CONCERN))
+            out[node] = float(r / pairs) if pairs else 0.0
+    return out
+
+
+def _group_of(node: str, graph: nx.Graph, membership: dict[str, str]) -> str | None:
+    """A child's peer group; for an adult the group most of its children are in."""
+    if node in membership:
+        return membership[node]
+    counts = Counter(membership[c] for c in graph.neighbors(node) if c in membership)
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def brokerage_roles(graph: nx.Graph, broker: str, membership: dict[str, str]) -> dict[str, float]:
+    """Gould-Fernandez role counts of ``broker`` over pairs of its unlinked neighbours.
+
+    See :data:`BROKERAGE_ROLES` for the roles and how time gives the direction.
+    """
+    counts = dict.fromkeys(BROKERAGE_ROLES, 0.0)
+    gb = _group_of(broker, graph, membership)
+    neigh = sorted(graph.neighbors(broker))
+    groups = {n: _group_of(n, graph, membership) for n in neigh}
+    for i, a in enumerate(neigh):
+        for c in neigh[i + 1:]:
+            if graph.has_edge(a, c):
+                continue
+            ga, gc = groups[a], groups[c]
+            if ga is None or gc is None or gb is None:
+                continue
+            if ga == gb == gc:
+                counts["coordinator"] += 1
+            elif ga == gc:
+                counts["itinerant"] += 1
+            elif ga != gb and gc != gb:
+                counts["liaison"] += 1
+            else:
+                ta = graph.edges[broker, a].get("first_seen")
+                tc = graph.edges[broker, c].get("first_seen")
+                # orient so that "first" is the neighbour whose link came first
+                if ta is not None and tc is not None and ta != tc:
+                    first_group = ga if ta < tc else gc
+                    role = "representative" if first_group == gb else "gatekeeper"
+                    counts[role] += 1
+                else:
+                    counts["representative"] += 0.5
+                    counts["gatekeeper"] += 0.5
+    return counts
+
+
+def temporal_brokerage(graph: nx.Graph, adult: str) -> list[tuple[str, str]]:
+    """(child, other adult) pairs where ``adult`` was linked to the child before the child was
+    linked to the other adult of concern: the adult may have passed the child on."""
+    out = []
+    for child in graph.neighbors(adult):
+        if graph.nodes[child].get("kind") != CHILD:
+            continue
+        t0 = graph.edges[adult, child].get("first_seen")
+        if t0 is None:
+            continue
+        for other in graph.neighbors(child):
+            if other == adult or graph.nodes[other].get("kind") != ADULT_OF_CONCERN:
+                continue
+            t1 = graph.edges[child, other].get("first_seen")
+            if t1 is not None and t0 < t1:
+                out.append((child, other))
+    return sorted(out)
+
+
+def _reachable_pairs(graph: nx.Graph, removed: set[str]) -> int:
+    total = 0
+    keep = [n for n in graph.nodes if n not in removed]
+    for comp in nx.connected_components(graph.subgraph(keep)):
+        kinds = [graph.nodes[n].get("kind") for n in comp]
+        total += kinds.count(CHILD) * kinds.count(ADULT_OF_CONCERN)
+    return total
+
+
+def key_players(graph: nx.Graph, *, k: int = 3) -> tuple[list[str], list[int]]:
+    """Greedy key-player set: the ``k`` adults of concern whose removal most reduces the
+    number of (child, adult of concern) pairs that can still reach each other.
+
+    Returns the adults in the order chosen and the reachable pairs after 0, 1, ... removals.
+    Removing an adult that is not a cut vertex only loses its own pairs, so only cut
+    vertices need a fresh component count; that keeps each round near-linear.
+    """
+    removed: set[str] = set()
+    chosen: list[str] = []
+    current = _reachable_pairs(graph, removed)
+    trace = [current]
+    for _ in range(k):
+        remaining = graph.subgraph([n for n in graph.nodes if n not in removed])
+        comp_of: dict[str, int] = {}
+        comp_children: dict[int, int] = {}
+        for i, comp in enumerate(nx.connected_components(remaining)):
+            comp_children[i] = sum(1 for n in comp if remaining.nodes[n].get("kind") == CHILD)
+            for n in comp:
+                comp_of[n] = i
+        cuts = set(nx.articulation_points(remaining))
+        best: tuple[int, str] | None = None
+        for node, kind in remaining.nodes(data="kind"):
+            if kind != ADULT_OF_CONCERN:
+                continue
+            if node in cuts:
+                after = _reachable_pairs(graph, removed | {node})
+            else:
+                after = current - comp_children[comp_of[node]]
+            gain = current - after
+            if gain > 0 and (best is None or (-gain, node) < (-best[0], best[1])):
+                best = (gain, node)
+        if best is None:
+            break
+        removed.add(best[1])
+        chosen.append(best[1])
+        current -= best[0]
+        trace.append(current)
+    return chosen, trace
+
+
+def facilitators(
+    graph: nx.Graph,
+    *,
+    groups: PeerGroups | None = None,
+    key_player_k: int = 3,
+    exact_limit: int = 4000,
+    pivots: int = 400,
+    seed: int = 7,
+) -> Facilitators:
+    """Rank the adults of concern of a contact graph as possible facilitators.
+
+    Only nodes of kind ``adult_of_concern`` become leads: children, trusted adults and
+    professionals never do. ``groups`` (from :func:`analytics.network.peer_groups`) gives
+    the partition for brokerage roles; without it there are no roles.
+    """
+    adults = {n for n, k in graph.nodes(data="kind") if k == ADULT_OF_CONCERN}
+    bet, err = betweenness(graph, exact_limit=exact_limit, pivots=pivots, seed=seed, only=adults)
+    cab = child_adult_betweenness(graph)
+    membership = groups.membership if groups else {}
+    kp, trace = key_players(graph, k=key_player_k)
+    kp_rank = {n: i + 1 for i, n in enumerate(kp)}
+    rows = []
+    details: dict[str, dict[str, Any]] = {}
+    for a in adults:
+        kids = sorted(c for c in graph.neighbors(a) if graph.nodes[c].get("kind") == CHILD)
+        grps = sorted({membership[c] for c in kids if c in membership})
+        roles = brokerage_roles(graph, a, membership) if membership else dict.fromkeys(
+            BROKERAGE_ROLES, 0.0)
+        temporal = temporal_brokerage(graph, a)
+        row = {
+            "person_id": a,
+            "label": graph.nodes[a].get("label", a),
+            "betweenness": round(bet[a], 6),
+            "betweenness_error": round(err[a], 6),
+            "child_adult_betweenness": round(cab[a], 6),
+            "degree": graph.degree(a),
+            "children": len(kids),
+            "groups": len(grps),
+            **roles,
+            "temporal_brokerage": len(temporal),
+            "key_player": kp_rank.get(a, 0),
+        }
+        rows.append(row)
+        details[a] = {"kids": kids, "groups": grps, "temporal": temporal}
+    table = pd.DataFrame(rows, columns=[c for c in FACILITATOR_COLUMNS if c != "rank"])
+    if not table.empty:
+        table = table.sort_values(
+            ["betweenness", "child_adult_betweenness", "degree", "person_id"],
+            ascending=[False, False, False, True], kind="stable").reset_index(drop=True)
+    table.insert(0, "rank", range(1, len(table) + 1))
+    leads = {}
+    for rec in table.to_dict("records"):
+        a = str(rec["person_id"])
+        d = details[a]
+        measures = {k: rec[k] for k in FACILITATOR_COLUMNS if k not in ("person_id", "label")}
+        leads[a] = Lead(
+            person_id=a,
+            label=str(rec["label"]),
+            rank=int(rec["rank"]),
+            measures=measures,
+            children=[graph.nodes[c].get("label", c) for c in d["kids"]],
+            groups=list(d["groups"]),
+            links=_links_of(graph, a),
+            why=_why(rec, d, graph),
+        )
+    return Facilitators(table, leads, kp, trace)
+
+
+def _links_of(graph: nx.Graph, node: str) -> list[dict[str, Any]]:
+    out = []
+    for other in sorted(graph.neighbors(node)):
+        for rec in graph.edges[node, other].get("links", []):
+            out.append({
+                "with": graph.nodes[other].get("label", other),
+                "with_kind": graph.nodes[other].get("kind"),
+                "kind": rec.get("kind"),
+                "nature": rec.get("nature"),
+                "source_agency": rec.get("source_agency"),
+                "grading": rec.get("grading", "ungraded"),
+                "verified": rec.get("verified", False),
+                "first_seen": rec.get("first_seen"),
+                "last_seen": rec.get("last_seen"),
+                "link_id": rec.get("link_id"),
+            })
+    return out
+
+
+def _why(rec: dict[str, Any], d: dict[str, Any], graph: nx.Graph) -> str:
+    parts = [f"linked to {rec['children']} child(ren) in {rec['groups']} peer group(s)"]
+    parts.append(f"betweenness {rec['betweenness']:.3f}")
+    if rec["child_adult_betweenness"] > 0:
+        parts.append(f"on {rec['child_adult_betweenness']:.1%} of child-adult of concern "
+                     "shortest paths")
+    roles = [f"{r} x{rec[r]:g}" for r in BROKERAGE_ROLES if rec[r]]
+    if roles:
+        parts.append("brokerage: " + ", ".join(roles))
+    if d["temporal"]:
+        others = sorted({graph.nodes[o].get("label", o) for _, o in d["temporal"]})
+        parts.append(f"knew {len({c for c, _ in d['temporal']})} child(ren) before they were "
+                     f"linked to {', '.join(others[:3])}")
+    if rec["key_player"]:
+        parts.append(f"key player #{rec['key_player']}")
+    return "; ".join(parts) + ". A lead to check, not a finding."
+
+
+# -- hubs -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hubs:
+    """Places and adults of concern linked to many distinct children.
+
+    ``places`` columns: ``place_id, label, place_kind, children, visits, repeat_children``
+    (children seen there on two or more occasions), ``harm_presences`` (harmed at / found
+    after missing), ``last_seen``, ``score``. The score is, over distinct children, the sum of
+    each child's most recent presence weighted by recency (halving every ``half_life_days``)
+    and by ``harm_weight`` when it was a harm presence. ``adults`` columns: ``person_id,
+    label, children`` (linked directly), ``harmful_links``, ``children_2_hops``. Both
+    tables are sorted best first.
+    """
+
+    places: pd.DataFrame
+    adults: pd.DataFrame
+    as_of: date
+    half_life_days: float
+    harm_weight: float
+
+
+def place_hubs(
+    place_graph: nx.Graph,
+    *,
+    as_of: date,
+    half_life_days: float = 180.0,
+    harm_weight: float = 2.0,
+    exclude_presence_kinds: tuple[str, ...] = ("lives_at",),
+) -> pd.DataFrame:
+    """Places ranked by distinct children (two-mode degree) weighted by recency and harm."""
+    as_of_dt = datetime.combine(as_of, datetime.min.time())
+    rows = []
+    for node, data in place_graph.nodes(data=True):
+        if data.get("kind") not in ("place", "online"):
+            continue
+        children = 0
+        visits = 0
+        repeat = 0
+        harm = 0
+        score = 0.0
+        last: datetime | None = None
+        for person in place_graph.neighbors(node):
+            if place_graph.nodes[person].get("kind") != CHILD:
+                continue
+            recs = [r for r in place_graph.edges[node, person]["records"]
+                    if r["kind"] not in exclude_presence_kinds]
+            if not recs:
+                continue
+            children += 1
+            visits += len(recs)
+            repeat += len(recs) >= 2
+            best = 0.0
+            for r in recs:
+                age = max((as_of_dt - r["seen_at"]).days, 0)
+                w = 0.5 ** (age / half_life_days)
+                if r["kind"] in HARM_PRESENCE_KINDS:
+                    w *= harm_weight
+                    harm += 1
+                best = max(best, w)
+                last = r["seen_at"] if last is None or r["seen_at"] > last else last
+            score += best
+        if children:
+            rows.append({"place_id": node, "label": data.get("label", node),
+                         "place_kind": data.get("place_kind", ""), "children": children,
+                         "visits": visits, "repeat_children": repeat, "harm_presences": harm,
+                         "last_seen": last, "score": round(score, 4)})
+    cols = ["place_id", "label", "place_kind", "children", "visits", "repeat_children",
+            "harm_presences", "last_seen", "score"]
+    table = pd.DataFrame(rows, columns=cols)
+    return table.sort_values(["score", "children", "place_id"], ascending=[False, False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+def adult_hubs(graph: nx.Graph) -> pd.DataFrame:
+    """Adults of concern ranked by distinct children they reach directly (then in 2 hops)."""
+    rows = []
+    for node, kind in graph.nodes(data="kind"):
+        if kind != ADULT_OF_CONCERN:
+            continue
+        direct = {c for c in graph.neighbors(node) if graph.nodes[c].get("kind") == CHILD}
+        harmful = sum(1 for c in direct if graph.edges[node, c].get("nature") == "harmful")
+        two = set(direct)
+        for m in graph.neighbors(node):
+            two.update(c for c in graph.neighbors(m)
+                       if c != node and graph.nodes[c].get("kind") == CHILD)
+        rows.append({"person_id": node, "label": graph.nodes[node].get("label", node),
+                     "children": len(direct), "harmful_links": harmful,
+                     "children_2_hops": len(two)})
+    table = pd.DataFrame(rows, columns=["person_id", "label", "children", "harmful_links",
+                                        "children_2_hops"])
+    return table.sort_values(["children", "harmful_links", "children_2_hops", "person_id"],
+                             ascending=[False, False, False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+def hubs(person_graph: nx.Graph, place_graph: nx.Graph, *, as_of: date,
+         half_life_days: float = 180.0, harm_weight: float = 2.0) -> Hubs:
+    """Place hubs and adult hubs together (see :class:`Hubs`)."""
+    return Hubs(place_hubs(place_graph, as_of=as_of, half_life_days=half_life_days,
+                           harm_weight=harm_weight),
+                adult_hubs(person_graph), as_of, half_life_days, harm_weight)
+
+
+def lead_paths(graph: nx.Graph, lead: str, *, limit: int = 50) -> list[list[str]]:
+    """Shortest paths from the lead to each child it reaches within two hops (for
+    highlighting): the lead's brokerage paths, at most ``limit``."""
+    paths = nx.single_source_shortest_path(graph, lead, cutoff=2)
+    out = [p for n, p in paths.items()
+           if n != lead and graph.nodes[n].get("kind") == CHILD]
+    out.sort(key=lambda p: (len(p), p))
+    return out[:limit]
+
+
+def roles_summary(counts: dict[str, float]) -> str:
+    """'liaison x2, gatekeeper x1' style text for a row of role counts."""
+    items = [(r, counts.get(r, 0)) for r in BROKERAGE_ROLES]
+    return ", ".join(f"{r} x{v:g}" for r, v in items if v) or "none"
+
+
+def groups_of_children(children: list[str], membership: dict[str, str]) -> dict[str, list[str]]:
+    """Children grouped by their peer group (``-`` for children outside any group)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in children:
+        out[membership.get(c, "-")].append(c)
+    return dict(out)

@@ -1,0 +1,536 @@
+"""The person graph, the person x place graph, co-presence, connected children and peer groups.
+
+Everything here is a pure function over DataFrames (as returned by the ``network.*`` queries)
+or networkx graphs. Node ids are strings. Node attributes: ``kind`` (child,
+adult_of_concern, trusted_adult, professional, place, online), ``label`` (what to show: a
+pseudonym unless the caller passed names), ``pseudonym``. Edge attributes of the person graph:
+
+``weight``
+    number of recorded links (and co-presence meetings) merged into this pair;
+``kinds``
+    sorted link kinds on the pair (``co_presence`` for meetings at a place);
+``nature``
+    the most serious nature on the pair: harmful, then unknown, then protective;
+``first_seen`` / ``last_seen``
+    earliest and latest date any merged link was seen;
+``verified``
+    True when at least one merged link is verified;
+``intel``
+    the best intelligence grade (A best ... E worst) on the pair, None when ungraded;
+``links``
+    the merged records themselves, each a dict with its provenance (link id, kind, nature,
+    source agency, grading, verified, dates, evidence), so every edge can explain itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+CHILD = "child"
+ADULT_OF_CONCERN = "adult_of_concern"
+TRUSTED_ADULT = "trusted_adult"
+PROFESSIONAL = "professional"
+PLACE = "place"
+ONLINE = "online"
+PERSON_KINDS = (CHILD, ADULT_OF_CONCERN, TRUSTED_ADULT, PROFESSIONAL)
+
+LINK_KINDS = ("peer", "family", "relationship_reported", "associate", "supplies",
+              "trusted_adult", "professional")
+CO_PRESENCE = "co_presence"
+NATURES = ("harmful", "unknown", "protective")
+_NATURE_RANK = {"harmful": 0, "unknown": 1, "protective": 2}
+INTEL_GRADES = ("A", "B", "C", "D", "E")
+
+# Presence kinds that say a child was harmed or found there: they weigh more in hub scores.
+HARM_PRESENCE_KINDS = frozenset({"harmed_at", "found_at_after_missing"})
+
+
+@dataclass(frozen=True)
+class GraphFilter:
+    """Which links and presences count.
+
+    Attributes
+    ----------
+    start, end
+        The time window (inclusive dates). A link counts when it was seen at some point in the
+        window (``first_seen <= end`` and ``last_seen >= start``); a presence when ``seen_at``
+        falls in it. None leaves that side open.
+    link_kinds
+        Link kinds to keep (empty keeps all).
+    natures
+        Natures to keep (harmful, protective, unknown; empty keeps all).
+    agencies
+        Source agencies to keep (empty keeps all).
+    min_intel
+        Weakest intelligence grade kept (A best ... E worst): "B" keeps A and B. None keeps all.
+    include_ungraded
+        Whether links with no grading survive a ``min_intel`` filter (most non-police links
+        carry no 3x5x2 grading).
+    """
+
+    start: date | None = None
+    end: date | None = None
+    link_kinds: tuple[str, ...] = ()
+    natures: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    min_intel: str | None = None
+    include_ungraded: bool = True
+
+    def __post_init__(self) -> None:
+        if self.min_intel is not None and self.min_intel not in INTEL_GRADES:
+            raise ValueError(f"min_intel must be one of {', '.join(INTEL_GRADES)}, "
+                             f"not {self.min_intel!r}")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"the window starts ({self.start}) after it ends ({self.end})")
+        bad = set(self.natures) - set(NATURES)
+        if bad:
+            raise ValueError(f"unknown nature(s) {sorted(bad)}: use {', '.join(NATURES)}")
+
+    def apply_links(self, links: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a link frame that pass this filter."""
+        keep = pd.Series(True, index=links.index)
+        if self.start is not None:
+            keep &= pd.to_datetime(links["last_seen"]) >= pd.Timestamp(self.start)
+        if self.end is not None:
+            keep &= pd.to_datetime(links["first_seen"]) <= pd.Timestamp(self.end)
+        if self.link_kinds:
+            keep &= links["kind"].isin(self.link_kinds)
+        if self.natures:
+            keep &= links["nature"].isin(self.natures)
+        if self.agencies:
+            keep &= links["source_agency"].isin(self.agencies)
+        if self.min_intel is not None and "grading_intel" in links:
+            grade = links["grading_intel"]
+            ok = grade.isin(INTEL_GRADES[: INTEL_GRADES.index(self.min_intel) + 1])
+            if self.include_ungraded:
+                ok |= grade.isna()
+            keep &= ok
+        return links[keep]
+
+    def apply_presences(self, presences: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a presence frame that pass this filter (window, agency, grading)."""
+        keep = pd.Series(True, index=presences.index)
+        seen = pd.to_datetime(presences["seen_at"])
+        if self.start is not None:
+            keep &= seen >= pd.Timestamp(self.start)
+        if self.end is not None:
+            keep &= seen < pd.Timestamp(self.end) + pd.Timedelta(days=1)
+        if self.agencies:
+            keep &= presences["source_agency"].isin(self.agencies)
+        if self.min_intel is not None and "grading_intel" in presences:
+            grade = presences["grading_intel"]
+            ok = grade.isin(INTEL_GRADES[: INTEL_GRADES.index(self.min_intel) + 1])
+            if self.include_ungraded:
+                ok |= grade.isna()
+            keep &= ok
+        return presences[keep]
+
+
+def grading_text(source: Any, intel: Any, handling: Any) -> str:
+    """The 3x5x2 grading as analysts write it, e.g. ``2B P``; "ungraded" when absent."""
+    parts = []
+    if _present(source):
+        parts.append(str(int(source)))
+    if _present(intel):
+        parts.append(str(intel))
+    text = "".join(parts)
+    if _present(handling):
+        text = f"{text} {handling}".strip()
+    return text or "ungraded"
+
+
+def _present(value: Any) -> bool:
+    if value is None:
+        return False
+    try:
+        return not bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def _as_date(value: Any) -> date | None:
+    if not _present(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    ts = pd.Timestamp(value)
+    return ts.date()
+
+
+def _worse(a: str, b: str) -> str:
+    return a if _NATURE_RANK.get(a, 1) <= _NATURE_RANK.get(b, 1) else b
+
+
+def _best_intel(a: str | None, b: str | None) -> str | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _add_record(graph: nx.Graph, u: str, v: str, record: dict[str, Any], weight: float) -> None:
+    """Merge one link/co-presence record into the pair (u, v)."""
+    kind = record["kind"]
+    nature = record.get("nature") or "unknown"
+    first, last = record.get("first_seen"), record.get("last_seen")
+    intel = record.get("grading_intel") if _present(record.get("grading_intel")) else None
+    if graph.has_edge(u, v):
+        e = graph.edges[u, v]
+        e["weight"] += weight
+        if kind not in e["kinds"]:
+            e["kinds"] = sorted([*e["kinds"], kind])
+        e["nature"] = _worse(e["nature"], nature)
+        if first is not None and (e["first_seen"] is None or first < e["first_seen"]):
+            e["first_seen"] = first
+        if last is not None and (e["last_seen"] is None or last > e["last_seen"]):
+            e["last_seen"] = last
+        e["verified"] = e["verified"] or bool(record.get("verified"))
+        e["intel"] = _best_intel(e["intel"], intel)
+        e["links"].append(record)
+    else:
+        graph.add_edge(u, v, weight=weight, kinds=[kind], nature=nature, first_seen=first,
+                       last_seen=last, verified=bool(record.get("verified")), intel=intel,
+                       links=[record])
+
+
+def _label_column(people: pd.DataFrame) -> pd.Series:
+    if "label" in people:
+        return people["label"].fillna(people["pseudonym"]).astype(str)
+    return people["pseudonym"].astype(str)
+
+
+def build_person_graph(
+    people: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    graph_filter: GraphFilter | None = None,
+) -> nx.Graph:
+    """The person graph: one node per person, one edge per linked pair (links merged).
+
+    ``people`` needs ``person_id, pseudonym, kind`` (``label`` when names may be shown);
+    ``links`` needs the columns of the ``network.links`` query. People with no surviving link
+    are still nodes, so isolates stay visible.
+    """
+    graph = nx.Graph()
+    labels = _label_column(people)
+    for pid, pseud, kind, label in zip(people["person_id"], people["pseudonym"],
+                                       people["kind"], labels, strict=True):
+        graph.add_node(str(pid), kind=str(kind), pseudonym=str(pseud), label=str(label))
+    kept = graph_filter.apply_links(links) if graph_filter else links
+    for row in kept.itertuples(index=False):
+        u, v = str(row.source_person_id), str(row.target_person_id)
+        if u == v or u not in graph or v not in graph:
+            continue
+        record = {
+            "link_id": str(row.link_id),
+            "kind": str(row.kind),
+            "nature": str(row.nature),
+            "first_seen": _as_date(row.first_seen),
+            "last_seen": _as_date(row.last_seen),
+            "source_agency": str(row.source_agency),
+            "grading_source": getattr(row, "grading_source", None),
+            "grading_intel": getattr(row, "grading_intel", None),
+            "grading_handling": getattr(row, "grading_handling", None),
+            "verified": bool(getattr(row, "verified", False)),
+            "evidence": list(getattr(row, "evidence", []) or []),
+        }
+        record["grading"] = grading_text(record["grading_source"], record["grading_intel"],
+                                         record["grading_handling"])
+        _add_record(graph, u, v, record, 1.0)
+    return graph
+
+
+def build_place_graph(
+    people: pd.DataFrame,
+    places: pd.DataFrame,
+    presences: pd.DataFrame,
+    *,
+    graph_filter: GraphFilter | None = None,
+) -> nx.Graph:
+    """The two-mode person x place graph: an edge per (person, place) with its presences.
+
+    Place nodes have ``kind`` ``place`` or ``online`` and ``place_kind`` (park, hotel...).
+    Edge attributes: ``weight`` (presences), ``presence_kinds``, ``first_seen``,
+    ``last_seen``, ``records`` (each presence with its source agency and grading).
+    """
+    graph = nx.Graph()
+    labels = _label_column(people)
+    for pid, pseud, kind, label in zip(people["person_id"], people["pseudonym"],
+                                       people["kind"], labels, strict=True):
+        graph.add_node(str(pid), kind=str(kind), pseudonym=str(pseud), label=str(label),
+                       bipartite=0)
+    for pid, pkind, name in zip(places["place_id"], places["kind"], places["name"], strict=True):
+        graph.add_node(str(pid), kind=ONLINE if pkind == "online" else PLACE,
+                       place_kind=str(pkind), label=str(name), pseudonym=str(name), bipartite=1)
+    kept = graph_filter.apply_presences(presences) if graph_filter else presences
+    for row in kept.itertuples(index=False):
+        u, v = str(row.person_id), str(row.place_id)
+        if u not in graph or v not in graph:
+            continue
+        seen = pd.Timestamp(row.seen_at).to_pydatetime()
+        record = {
+            "presence_id": str(row.presence_id),
+            "kind": str(row.kind),
+            "seen_at": seen,
+            "source_agency": str(row.source_agency),
+            "grading": grading_text(getattr(row, "grading_source", None),
+                                    getattr(row, "grading_intel", None),
+                                    getattr(row, "grading_handling", None)),
+        }
+        if graph.has_edge(u, v):
+            e = graph.edges[u, v]
+            e["weight"] += 1
+            if record["kind"] not in e["presence_kinds"]:
+                e["presence_kinds"] = sorted([*e["presence_kinds"], record["kind"]])
+            e["first_seen"] = min(e["first_seen"], seen)
+            e["last_seen"] = max(e["last_seen"], seen)
+            e["records"].append(record)
+        else:
+            graph.add_edge(u, v, weight=1.0, presence_kinds=[record["kind"]], first_seen=seen,
+                           last_seen=seen, records=[record])
+    return graph
+
+
+@dataclass(frozen=True)
+class CoPresence:
+    """Pairs of children seen at the same place within ``window`` of each other.
+
+    ``pairs`` has one row per (child_a, child_b, place_id) with ``meetings`` (how many pairs of
+    presences fell within the window), ``first`` and ``last`` (the earlier timestamp of the
+    first and last such meeting). ``child_a < child_b``.
+    """
+
+    pairs: pd.DataFrame
+    window: timedelta
+
+
+def copresence(
+    presences: pd.DataFrame,
+    people: pd.DataFrame,
+    *,
+    window: timedelta = timedelta(hours=2),
+    graph_filter: GraphFilter | None = None,
+    exclude_kinds: Sequence[str] = ("lives_at",),
+) -> CoPresence:
+    """Two children at the same place within ``window`` (children only; homes excluded by kind).
+
+    Sorted per place by time; for each presence every later presence within the window at
+    that place pairs with it, so the cost is linear in presences plus the pairs found.
+    """
+    cols = ["child_a", "child_b", "place_id", "meetings", "first", "last"]
+    pres = graph_filter.apply_presences(presences) if graph_filter else presences
+    children = set(people.loc[people["kind"] == CHILD, "person_id"].astype(str))
+    pres = pres[pres["person_id"].astype(str).isin(children) & ~pres["kind"].isin(exclude_kinds)]
+    if pres.empty:
+        return CoPresence(pd.DataFrame(columns=cols), window)
+    frame = pd.DataFrame({
+        "person": pres["person_id"].astype(str).to_numpy(),
+        "place": pres["place_id"].astype(str).to_numpy(),
+        "t": pd.to_datetime(pres["seen_at"]).to_numpy(dtype="datetime64[ns]").astype(np.int64),
+    }).sort_values(["place", "t"], kind="stable").reset_index(drop=True)
+    codes, _ = pd.factorize(frame["place"])
+    # One sortable key: the place code in the high part, time in the low part; the spread
+    # between places is larger than any window so windows never cross places.
+    t = frame["t"].to_numpy()
+    t0 = t - t.min()
+    span = int(t0.max()) + int(window.total_seconds() * 1e9) + 1
+    key = codes.astype(np.float64) * float(span) + t0.astype(np.float64)
+    w = float(window.total_seconds() * 1e9)
+    hi = np.searchsorted(key, key + w, side="right")
+    idx = np.arange(len(key))
+    counts = hi - idx - 1
+    i = np.repeat(idx, counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    j = i + 1 + offsets
+    persons = frame["person"].to_numpy()
+    a, b = persons[i], persons[j]
+    differ = a != b
+    a, b, i = a[differ], b[differ], i[differ]
+    lo_p = np.where(a < b, a, b)
+    hi_p = np.where(a < b, b, a)
+    out = pd.DataFrame({"child_a": lo_p, "child_b": hi_p,
+                        "place_id": frame["place"].to_numpy()[i],
+                        "at": pd.to_datetime(t[i])})
+    if out.empty:
+        return CoPresence(pd.DataFrame(columns=cols), window)
+    pairs = (out.groupby(["child_a", "child_b", "place_id"], as_index=False)
+             .agg(meetings=("at", "size"), first=("at", "min"), last=("at", "max")))
+    return CoPresence(pairs[cols], window)
+
+
+def add_copresence(graph: nx.Graph, pairs: CoPresence, *,
+                   place_labels: dict[str, str] | None = None) -> nx.Graph:
+    """A copy of the person graph with co-presence edges merged in (kind ``co_presence``)."""
+    out = graph.copy()
+    labels = place_labels or {}
+    for row in pairs.pairs.itertuples(index=False):
+        u, v = str(row.child_a), str(row.child_b)
+        if u not in out or v not in out:
+            continue
+        record = {
+            "link_id": f"copresence:{row.place_id}",
+            "kind": CO_PRESENCE,
+            "nature": "unknown",
+            "first_seen": pd.Timestamp(row.first).date(),
+            "last_seen": pd.Timestamp(row.last).date(),
+            "source_agency": "presence records",
+            "grading": "derived",
+            "grading_intel": None,
+            "verified": False,
+            "place_id": str(row.place_id),
+            "place": labels.get(str(row.place_id), str(row.place_id)),
+            "meetings": int(row.meetings),
+            "evidence": [],
+        }
+        _add_record(out, u, v, record, float(row.meetings))
+    return out
+
+
+def contact_graph(graph: nx.Graph, *, exclude_kinds: Iterable[str] = (PROFESSIONAL,)) -> nx.Graph:
+    """The graph through which harm and contact travel: professionals and their links removed.
+
+    A professional's link (social worker, teacher) connects many children without being
+    contact between them, so it would make unrelated children look connected.
+    """
+    excluded = set(exclude_kinds)
+    keep_nodes = [n for n, k in graph.nodes(data="kind") if k != PROFESSIONAL]
+    sub = graph.subgraph(keep_nodes)
+    edges = [(u, v) for u, v, kinds in sub.edges(data="kinds")
+             if any(k not in excluded for k in kinds)]
+    out = nx.Graph()
+    out.add_nodes_from(sub.nodes(data=True))
+    for u, v in edges:
+        data = dict(sub.edges[u, v])
+        data["links"] = [r for r in data["links"] if r["kind"] not in excluded]
+        data["kinds"] = sorted({r["kind"] for r in data["links"]})
+        data["weight"] = float(sum(r.get("meetings", 1) for r in data["links"]))
+        out.add_edge(u, v, **data)
+    return out
+
+
+@dataclass(frozen=True)
+class ConnectedChildren:
+    """The children within ``k`` hops of ``child`` and the path connecting each.
+
+    ``table`` columns: ``person_id``, ``label``, ``hops``, ``path`` (ids from the child),
+    ``path_labels`` (labels), ``via`` (link kinds along the path, e.g. ``peer > co_presence``),
+    ``harmful_on_path`` (a harmful link is on the path).
+    """
+
+    child: str
+    k: int
+    table: pd.DataFrame
+
+    def ids(self) -> list[str]:
+        """The connected children's ids, nearest first."""
+        return list(self.table["person_id"])
+
+
+def connected_children(graph: nx.Graph, child: str, *, k: int = 2) -> ConnectedChildren:
+    """Children linked to ``child`` within ``k`` hops of the contact graph.
+
+    Pass the graph through :func:`contact_graph` (and :func:`add_copresence`) first: paths
+    may run through adults (two children linked to the same adult of concern are connected)
+    but never through professionals.
+    """
+    if child not in graph:
+        raise KeyError(f"{child!r} is not in the graph")
+    if graph.nodes[child].get("kind") != CHILD:
+        raise ValueError(f"{child!r} is not a child")
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    paths = nx.single_source_shortest_path(graph, child, cutoff=k)
+    rows = []
+    for node, path in paths.items():
+        if node == child or graph.nodes[node].get("kind") != CHILD:
+            continue
+        kinds = []
+        harmful = False
+        for u, v in zip(path, path[1:], strict=False):
+            e = graph.edges[u, v]
+            kinds.append("/".join(e["kinds"]))
+            harmful = harmful or e["nature"] == "harmful"
+        rows.append({
+            "person_id": node,
+            "label": graph.nodes[node].get("label", node),
+            "hops": len(path) - 1,
+            "path": path,
+            "path_labels": " > ".join(str(graph.nodes[p].get("label", p)) for p in path),
+            "via": " > ".join(kinds),
+            "harmful_on_path": harmful,
+        })
+    cols = ["person_id", "label", "hops", "path", "path_labels", "via", "harmful_on_path"]
+    table = pd.DataFrame(rows, columns=cols)
+    if not table.empty:
+        table = table.sort_values(["hops", "label"], kind="stable").reset_index(drop=True)
+    return ConnectedChildren(child, k, table)
+
+
+@dataclass(frozen=True)
+class PeerGroups:
+    """Peer groups among children: connected components and seeded Louvain communities.
+
+    ``table``: one row per group with ``group_id`` (``C1``... for communities), ``component``
+    (``K1``... the component it lies in), ``size`` and ``members`` (ids, sorted).
+    ``membership`` maps each child id to its community ``group_id``. Same seed, same groups.
+    """
+
+    table: pd.DataFrame
+    membership: dict[str, str]
+    seed: int
+    resolution: float = 1.0
+    components: list[list[str]] = field(default_factory=list)
+
+
+def peer_groups(graph: nx.Graph, *, seed: int = 7, resolution: float = 1.0,
+                min_size: int = 2) -> PeerGroups:
+    """Peer groups among the children of a (contact) graph.
+
+    Components and communities are computed on the children-only subgraph (links between
+    children, including co-presence), so an adult does not merge two groups: that is what
+    brokerage measures. Groups smaller than ``min_size`` are left out of the table.
+    """
+    kids = [n for n, kind in graph.nodes(data="kind") if kind == CHILD]
+    sub = graph.subgraph(kids)
+    comps = sorted((sorted(c) for c in nx.connected_components(sub)),
+                   key=lambda c: (-len(c), c[0]))
+    comp_of = {n: f"K{i + 1}" for i, c in enumerate(comps) for n in c}
+    communities: list[list[str]] = []
+    for comp in comps:
+        if len(comp) < 3:
+            communities.append(comp)
+            continue
+        found = nx.community.louvain_communities(sub.subgraph(comp), weight="weight",
+                                                 resolution=resolution, seed=seed)
+        communities.extend(sorted(c) for c in found)
+    communities.sort(key=lambda c: (-len(c), c[0]))
+    rows = []
+    membership: dict[str, str] = {}
+    for i, members in enumerate(communities):
+        gid = f"C{i + 1}"
+        for m in members:
+            membership[m] = gid
+        if len(members) >= min_size:
+            rows.append({"group_id": gid, "component": comp_of[members[0]],
+                         "size": len(members), "members": members})
+    table = pd.DataFrame(rows, columns=["group_id", "component", "size", "members"])
+    return PeerGroups(table, membership, seed, resolution, comps)
+
+
+def ego_graph(graph: nx.Graph, centre: str, *, hops: int = 1) -> nx.Graph:
+    """The people and places within ``hops`` of ``centre`` (1-3), with the links among them."""
+    if centre not in graph:
+        raise KeyError(f"{centre!r} is not in the graph")
+    if not 1 <= hops <= 3:
+        raise ValueError("hops must be 1, 2 or 3")
+    return nx.ego_graph(graph, centre, radius=hops)

@@ -371,7 +371,7 @@ def _links_of(graph: nx.Graph, node: str) -> list[dict[str, Any]]:
     return out
 
 
-def _why(rec: dict[str, Any], d: dict[str, Any], graph: nx.Graph) -> str:
+def _why(rec: dict[Any, Any], d: dict[str, Any], graph: nx.Graph) -> str:
     parts = [f"linked to {rec['children']} child(ren) in {rec['groups']} peer group(s)"]
     parts.append(f"betweenness {rec['betweenness']:.3f}")
     if rec["child_adult_betweenness"] > 0:

@@ -69,7 +69,7 @@ def parse_edges(text: str, *, name: str = "EDGES.csv") -> list[EdgeRow]:
                                   f"(the header must have source,target)")
     if not rows:
         raise ValidationError(f"{name}, row 2: no edges after the header")
-    ix = {c: header.index(c) for c in ("source", "target", "weight", "kind", "first_seen")
+    ix: dict[str, int] = {c: header.index(c) for c in ("source", "target", "weight", "kind", "first_seen")
           if c in header}
     out = []
     for line, row in rows:
@@ -146,7 +146,7 @@ def build_graph(edges: list[EdgeRow], kinds: dict[str, str] | None = None) -> nx
     """The undirected graph of an edge list; repeated pairs merge (weights add, earliest
     ``first_seen`` kept). Nodes missing from ``kinds`` are adults of concern only when no
     node list was given at all; otherwise "other"."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     default = ADULT_OF_CONCERN if kinds is None else "other"
     known = kinds or {}
     for nid, kind in known.items():
@@ -174,10 +174,8 @@ def build_graph(edges: list[EdgeRow], kinds: dict[str, str] | None = None) -> nx
 def roles(graph: nx.Graph, *, top: int = 10, seed: int = 7) -> dict[str, Any]:
     """The ``csmap roles --json`` object: facilitators, hubs and groups of an edge-list graph."""
     has_children = any(k == CHILD for _, k in graph.nodes(data="kind"))
-    if has_children:
-        groups = peer_groups(graph, seed=seed)
-    else:
-        groups = _all_node_groups(graph, seed=seed)
+    groups = (peer_groups(graph, seed=seed) if has_children
+              else _all_node_groups(graph, seed=seed))
     fac = brokerage.facilitators(graph, groups=groups, seed=seed)
     facilitators = []
     for rec in fac.table.head(top).to_dict("records"):
@@ -216,7 +214,7 @@ def roles(graph: nx.Graph, *, top: int = 10, seed: int = 7) -> dict[str, Any]:
 
 def _all_node_groups(graph: nx.Graph, *, seed: int) -> PeerGroups:
     """Communities over every node (when the edge list names no children)."""
-    relabelled = nx.Graph()
+    relabelled: nx.Graph[str] = nx.Graph()
     for n in graph.nodes:
         relabelled.add_node(n, kind=CHILD)
     relabelled.add_edges_from(graph.edges(data=True))

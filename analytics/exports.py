@@ -55,7 +55,7 @@ def _flat(value: Any) -> str | int | float | bool:
 
 def _export_graph(graph: nx.Graph) -> nx.Graph:
     """A copy with flat, typed attributes and provenance columns on every edge."""
-    out = nx.Graph()
+    out: nx.Graph[str] = nx.Graph()
     for node, data in graph.nodes(data=True):
         out.add_node(str(node), label=neutralise(_flat(data.get("label", node))),
                      kind=_flat(data.get("kind", "")),

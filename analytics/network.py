@@ -221,7 +221,7 @@ def build_person_graph(
     ``links`` needs the columns of the ``network.links`` query. People with no surviving link
     are still nodes, so isolates stay visible.
     """
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     labels = _label_column(people)
     for pid, pseud, kind, label in zip(people["person_id"], people["pseudonym"],
                                        people["kind"], labels, strict=True):
@@ -263,7 +263,7 @@ def build_place_graph(
     Edge attributes: ``weight`` (presences), ``presence_kinds``, ``first_seen``,
     ``last_seen``, ``records`` (each presence with its source agency and grading).
     """
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     labels = _label_column(people)
     for pid, pseud, kind, label in zip(people["person_id"], people["pseudonym"],
                                        people["kind"], labels, strict=True):
@@ -277,7 +277,7 @@ def build_place_graph(
         u, v = str(row.person_id), str(row.place_id)
         if u not in graph or v not in graph:
             continue
-        seen = pd.Timestamp(row.seen_at).to_pydatetime()
+        seen = pd.Timestamp(str(row.seen_at)).to_pydatetime()
         record = {
             "presence_id": str(row.presence_id),
             "kind": str(row.kind),
@@ -381,18 +381,18 @@ def add_copresence(graph: nx.Graph, pairs: CoPresence, *,
             "link_id": f"copresence:{row.place_id}",
             "kind": CO_PRESENCE,
             "nature": "unknown",
-            "first_seen": pd.Timestamp(row.first).date(),
-            "last_seen": pd.Timestamp(row.last).date(),
+            "first_seen": pd.Timestamp(str(row.first)).date(),
+            "last_seen": pd.Timestamp(str(row.last)).date(),
             "source_agency": "presence records",
             "grading": "derived",
             "grading_intel": None,
             "verified": False,
             "place_id": str(row.place_id),
             "place": labels.get(str(row.place_id), str(row.place_id)),
-            "meetings": int(row.meetings),
+            "meetings": int(str(row.meetings)),
             "evidence": [],
         }
-        _add_record(out, u, v, record, float(row.meetings))
+        _add_record(out, u, v, record, float(str(row.meetings)))
     return out
 
 
@@ -405,9 +405,9 @@ def contact_graph(graph: nx.Graph, *, exclude_kinds: Iterable[str] = (PROFESSION
     excluded = set(exclude_kinds)
     keep_nodes = [n for n, k in graph.nodes(data="kind") if k != PROFESSIONAL]
     sub = graph.subgraph(keep_nodes)
-    edges = [(u, v) for u, v, kinds in sub.edges(data="kinds")
-             if any(k not in excluded for k in kinds)]
-    out = nx.Graph()
+    edges = [(u, v) for u, v in sub.edges
+             if any(k not in excluded for k in sub.edges[u, v].get("kinds", []))]
+    out: nx.Graph[str] = nx.Graph()
     out.add_nodes_from(sub.nodes(data=True))
     for u, v in edges:
         data = dict(sub.edges[u, v])

@@ -11,7 +11,8 @@ from data.errors import CSMapError
 
 
 def roles(
-    edges: Path = typer.Argument(..., help="Edge list CSV with source,target[,weight,kind,first_seen]."),
+    edges: Path = typer.Argument(
+        ..., help="Edge list CSV with source,target[,weight,kind,first_seen]."),
     nodes: Path | None = typer.Option(None, "--nodes", help="Node list CSV with id,kind."),
     top: int = typer.Option(10, "--top", min=1, help="How many facilitators and hubs to list."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),

@@ -210,7 +210,8 @@ def test_place_hubs_recency_and_harm() -> None:
         "presence_id": list("123456"), "person_id": ["a", "b", "a", "a", "b", "z"],
         "place_id": ["P1", "P1", "P1", "P2", "P2", "P2"],
         "kind": ["harmed_at", "seen_at", "seen_at", "seen_at", "seen_at", "seen_at"],
-        "seen_at": [t, t, t - timedelta(days=3), t - timedelta(days=400), t - timedelta(days=400), t],
+        "seen_at": [t, t, t - timedelta(days=3), t - timedelta(days=400),
+                    t - timedelta(days=400), t],
         "source_agency": ["police"] * 6})
     pg = network.build_place_graph(people, places, pres)
     table = brokerage.place_hubs(pg, as_of=t.date())

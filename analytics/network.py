@@ -166,6 +166,17 @@ def _as_date(value: Any) -> date | None:
     return ts.date()
 
 
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        return [str(v) for v in value]
+    except TypeError:
+        return []
+
+
 def _worse(a: str, b: str) -> str:
     return a if _NATURE_RANK.get(a, 1) <= _NATURE_RANK.get(b, 1) else b
 
@@ -242,7 +253,7 @@ def build_person_graph(
             "grading_intel": getattr(row, "grading_intel", None),
             "grading_handling": getattr(row, "grading_handling", None),
             "verified": bool(getattr(row, "verified", False)),
-            "evidence": list(getattr(row, "evidence", []) or []),
+            "evidence": _as_list(getattr(row, "evidence", None)),
         }
         record["grading"] = grading_text(record["grading_source"], record["grading_intel"],
                                          record["grading_handling"])
@@ -534,3 +545,73 @@ def ego_graph(graph: nx.Graph, centre: str, *, hops: int = 1) -> nx.Graph:
     if not 1 <= hops <= 3:
         raise ValueError("hops must be 1, 2 or 3")
     return nx.ego_graph(graph, centre, radius=hops)
+
+
+@dataclass(frozen=True)
+class CappedView:
+    """What to draw: at most ``cap`` elements (nodes + edges) of a larger view.
+
+    ``graph`` is the drawn subgraph; ``shown`` its elements; ``total`` the elements of the
+    whole view before the cap; ``truncated`` whether anything was left out.
+    """
+
+    graph: nx.Graph
+    shown: int
+    total: int
+    cap: int
+
+    @property
+    def truncated(self) -> bool:
+        """True when the cap left elements out."""
+        return self.shown < self.total
+
+    def caption(self) -> str:
+        """'Showing N of M elements' for the page."""
+        if self.truncated:
+            return (f"Showing {self.shown:,} of {self.total:,} elements (nodes + links); "
+                    f"the cap is {self.cap:,}. Narrow the filters or hops to see the rest.")
+        return f"Showing all {self.total:,} elements (nodes + links)."
+
+
+def view(
+    graph: nx.Graph,
+    *,
+    cap: int,
+    centres: Sequence[str] = (),
+    hops: int = 1,
+    expanded: Sequence[str] = (),
+) -> CappedView:
+    """The ego network of ``centres`` (within ``hops``) plus the neighbours of ``expanded``
+    nodes, cut to ``cap`` elements nearest the centres first; the whole graph (highest degree
+    first) when there is no centre."""
+    if cap < 1:
+        raise ValueError("the element cap must be at least 1")
+    starts = [c for c in centres if c in graph]
+    if starts:
+        dist: dict[str, int] = {}
+        for c in starts:
+            for n, d in nx.single_source_shortest_path_length(graph, c, cutoff=hops).items():
+                dist[n] = min(d, dist.get(n, d))
+        for e in expanded:
+            if e in graph:
+                base = dist.get(e, hops)
+                dist.setdefault(e, base)
+                for n in graph.neighbors(e):
+                    dist[n] = min(dist.get(n, base + 1), base + 1)
+        order = sorted(dist, key=lambda n: (dist[n], -graph.degree(n), str(n)))
+    else:
+        order = sorted(graph.nodes, key=lambda n: (-graph.degree(n), str(n)))
+    members = set(order)
+    total = len(members) + graph.subgraph(members).number_of_edges()
+    chosen: set[str] = set()
+    shown = 0
+    for n in order:
+        new_edges = sum(1 for m in graph.neighbors(n) if m in chosen)
+        if shown + 1 + new_edges > cap:
+            if shown + 1 <= cap and not chosen:
+                chosen.add(n)
+                shown += 1
+            break
+        chosen.add(n)
+        shown += 1 + new_edges
+    return CappedView(graph.subgraph(chosen).copy(), shown, total, cap)

@@ -1,0 +1,61 @@
+"""Export the current network view: GraphML, GEXF, i2 entity and link CSVs.
+
+Pseudonymised by default; names only when the viewer is in named mode and ticks the box.
+Every export needs a purpose and is written to the audit trail when the file is downloaded.
+This component owns the session-state keys ``network_export_purpose`` and
+``network_export_names``.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import streamlit as st
+
+from analytics import exports
+from data.access import Viewer
+from data.store import Store
+
+PURPOSE_KEY = "network_export_purpose"
+NAMES_KEY = "network_export_names"
+
+
+def record_export(store: Store, viewer: Viewer, fmt: str, purpose: str, nodes: int,
+                  edges: int, named: bool) -> None:
+    """Write the audit event for one export (who, role, purpose, what, how much)."""
+    store.audit(viewer, "export", "network", fmt,
+                detail=f"nodes={nodes} edges={edges} named={named}",
+                purpose=purpose.strip() or viewer.purpose)
+
+
+def render(store: Store, viewer: Viewer, graph: nx.Graph, *, stem: str = "csmap-network") -> None:
+    """Download buttons for the drawn view, after a purpose is given."""
+    st.session_state.setdefault(PURPOSE_KEY, "")
+    st.session_state.setdefault(NAMES_KEY, False)
+    st.text_input("Purpose of this export (recorded in the audit trail)", key=PURPOSE_KEY,
+                  placeholder="e.g. MACE disruption plan for the Station Road hotel")
+    named = False
+    if viewer.shows_names:
+        named = st.checkbox("Include names (multi-agency sharing only)", key=NAMES_KEY)
+    purpose = str(st.session_state[PURPOSE_KEY]).strip()
+    if not purpose:
+        st.caption("Give a purpose to enable the exports. Exports are pseudonymised unless "
+                   "names are ticked, and formula-like cells are neutralised.")
+        return
+    out = graph if named else exports.pseudonymise(graph)
+    n, m = out.number_of_nodes(), out.number_of_edges()
+    ent, lnk = exports.to_i2(out)
+    files = [
+        ("GraphML (Gephi, yEd)", "graphml", exports.to_graphml(out), "application/xml"),
+        ("GEXF (Gephi)", "gexf", exports.to_gexf(out), "application/xml"),
+        ("i2 entities CSV", "i2-entities.csv", ent, "text/csv"),
+        ("i2 links CSV", "i2-links.csv", lnk, "text/csv"),
+    ]
+    cols = st.columns(len(files))
+    for col, (text, ext, payload, mime) in zip(cols, files, strict=True):
+        col.download_button(
+            text, data=payload, file_name=f"{stem}.{ext}", mime=mime,
+            key=f"network_export_{ext}",
+            on_click=record_export, args=(store, viewer, ext, purpose, n, m, named),
+        )
+    st.caption(f"The export holds the {n} people/places and {m} links drawn, with source "
+               "agency, grading, verified flag and dates on every link.")

@@ -1,0 +1,166 @@
+"""The interactive network graph (streamlit-cytoscape, a maintained Cytoscape.js component).
+
+Node shape and colour by kind; harmful links red, protective green, other links grey;
+unverified or low-graded (D/E) links dashed; co-presence dotted. Labels are whatever the
+graph's ``label`` attribute holds (pseudonyms unless the viewer is in named mode).
+Highlighted nodes get a thick dark border and highlighted links are drawn thicker.
+
+This component owns the session-state key ``network_graph_event`` (the last event seen).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+import streamlit as st
+from streamlit_cytoscape import EdgeStyle, NodeStyle, streamlit_cytoscape
+
+from dashboard import labels
+
+EVENT_KEY = "network_graph_event"
+
+# kind -> (legend text, colour, Cytoscape shape)
+NODE_KINDS: dict[str, tuple[str, str, str]] = {
+    "child": ("Child", "#4E79A7", "ellipse"),
+    "adult_of_concern": ("Adult of concern", "#6A3D9A", "diamond"),
+    "trusted_adult": ("Trusted adult", "#1B9E77", "round-rectangle"),
+    "professional": ("Professional", "#7F7F7F", "rectangle"),
+    "place": ("Place", "#B07A3B", "triangle"),
+    "online": ("Online space", "#17A2B8", "hexagon"),
+    "other": ("Other", "#999999", "ellipse"),
+}
+
+# edge group -> (legend text, colour)
+EDGE_GROUPS: dict[str, tuple[str, str]] = {
+    "harmful": ("Harmful link", "#D62728"),
+    "protective": ("Protective link", "#2CA02C"),
+    "unknown": ("Link (nature unknown)", "#8C8C8C"),
+    "co-presence": ("Co-presence at a place", "#B0B0B0"),
+    "presence": ("Seen at place", "#C9B79C"),
+}
+
+LOW_GRADES = frozenset({"D", "E"})
+
+
+def _edge_group(data: dict[str, Any]) -> str:
+    kinds = data.get("kinds", [])
+    if kinds == ["presence"]:
+        return "presence"
+    if kinds == ["co_presence"]:
+        return "co-presence"
+    nature = str(data.get("nature", "unknown"))
+    return nature if nature in EDGE_GROUPS else "unknown"
+
+
+def _line_style(group: str, data: dict[str, Any]) -> str:
+    if group == "co-presence":
+        return "dotted"
+    if group == "presence":
+        return "solid"
+    if not data.get("verified") or data.get("intel") in LOW_GRADES:
+        return "dashed"
+    return "solid"
+
+
+def elements(
+    graph: nx.Graph,
+    *,
+    highlight_nodes: Iterable[str] = (),
+    highlight_edges: Iterable[tuple[str, str]] = (),
+) -> dict[str, list[dict[str, Any]]]:
+    """Cytoscape elements for ``graph``; underscore fields drive the styles (hidden in the
+    info panel), the rest is what a click on an element shows."""
+    hn = set(highlight_nodes)
+    he = {frozenset(e) for e in highlight_edges}
+    nodes = []
+    for n, d in graph.nodes(data=True):
+        kind = str(d.get("kind", "other"))
+        legend = NODE_KINDS.get(kind, NODE_KINDS["other"])[0]
+        nodes.append({"data": {
+            "id": str(n),
+            "label": legend,
+            "name": str(d.get("label", n)),
+            "kind": labels.label(d.get("place_kind") or kind),
+            "_border": 3.0 if n in hn else 0.5,
+            "_bcolor": "#111111" if n in hn else "#FFFFFF",
+        }})
+    edges = []
+    for i, (u, v, d) in enumerate(graph.edges(data=True)):
+        group = _edge_group(d)
+        recs = d.get("links") or d.get("records") or []
+        on_path = frozenset((u, v)) in he
+        edges.append({"data": {
+            "id": f"e{i}",
+            "source": str(u),
+            "target": str(v),
+            "label": EDGE_GROUPS[group][0],
+            "kinds": ", ".join(labels.label(k) for k in d.get("kinds", [])),
+            "first_seen": str(d.get("first_seen") or ""),
+            "last_seen": str(d.get("last_seen") or ""),
+            "agencies": ", ".join(sorted({str(r.get("source_agency", "")) for r in recs})),
+            "grading": ", ".join(sorted({str(r.get("grading", "ungraded")) for r in recs})),
+            "verified": "yes" if d.get("verified") else "no",
+            "records": len(recs),
+            "_line": _line_style(group, d),
+            "_width": 4.5 if on_path else (1.2 if group in ("co-presence", "presence") else 2.0),
+        }})
+    return {"nodes": nodes, "edges": edges}
+
+
+def styles() -> tuple[list[NodeStyle], list[EdgeStyle]]:
+    """Node and edge styles, one per kind / edge group."""
+    node_styles = [
+        NodeStyle(legend, color=colour, caption="name",
+                  custom_styles={"shape": shape, "border-width": "data(_border)",
+                                 "border-color": "data(_bcolor)", "font-size": 6,
+                                 "text-margin-y": 2})
+        for legend, colour, shape in NODE_KINDS.values()
+    ]
+    edge_styles = [
+        EdgeStyle(legend, color=colour,
+                  custom_styles={"line-style": "data(_line)", "width": "data(_width)"})
+        for legend, colour in EDGE_GROUPS.values()
+    ]
+    return node_styles, edge_styles
+
+
+def legend_markdown() -> str:
+    """A one-line legend under the graph."""
+    shapes = " · ".join(f"{legend} ({shape.replace('-', ' ')})"
+                        for legend, _, shape in NODE_KINDS.values() if legend != "Other")
+    return (f"**Shapes:** {shapes}. **Links:** red harmful, green protective, grey unknown; "
+            "dashed = unverified or graded D/E; dotted = co-presence. Thick border and thick "
+            "links = the selected lead's paths.")
+
+
+def captions(graph: nx.Graph) -> dict[str, str]:
+    """'label (Kind)' for every node, for search lists."""
+    out = {}
+    for n, d in graph.nodes(data=True):
+        kind = NODE_KINDS.get(str(d.get("kind")), NODE_KINDS["other"])[0]
+        out[str(n)] = f"{d.get('label', n)} ({kind})"
+    return out
+
+
+def render(graph: nx.Graph, *, key: str, height: int = 620,
+           highlight_nodes: Iterable[str] = (),
+           highlight_edges: Iterable[tuple[str, str]] = ()) -> str | None:
+    """Draw the graph; returns the id of a node the user asked to expand, if any."""
+    node_styles, edge_styles = styles()
+    event = streamlit_cytoscape(
+        elements(graph, highlight_nodes=highlight_nodes, highlight_edges=highlight_edges),
+        layout={"name": "cose", "animate": False, "randomize": False, "nodeRepulsion": 9000,
+                "idealEdgeLength": 60},
+        node_styles=node_styles, edge_styles=edge_styles, height=height, key=key,
+        node_actions=["expand"],
+    )
+    st.caption(legend_markdown())
+    if isinstance(event, dict) and event.get("action") == "expand":
+        stamp = event.get("timestamp")
+        if st.session_state.get(EVENT_KEY) != stamp:
+            st.session_state[EVENT_KEY] = stamp
+            ids = (event.get("data") or {}).get("node_ids") or []
+            return str(ids[0]) if ids else None
+    return None

@@ -1,0 +1,41 @@
+"""Load and analyse the network once per data change and filter (cached), audit every view.
+
+Owns no session-state keys. The heavy measures (betweenness, brokerage, key players) are
+computed once per (database, data fingerprint, filters, display mode) and reused, so moving
+around the ego view costs only a breadth-first search.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from analytics import analysis
+from data import network, settings
+from data.access import Viewer
+from data.store import Store
+
+
+@st.cache_resource(show_spinner="Analysing the network...", max_entries=8)
+def _analyse(_store: Store, _viewer: Viewer, path: str, fingerprint: str,
+             query: network.NetworkQuery, names: bool, hours: float,
+             as_of: date) -> analysis.NetworkAnalysis:
+    frames = network.load(_store, _viewer, query)
+    people = frames.people.copy()
+    places = frames.places
+    return analysis.analyse(people, places, frames.links, frames.presences, as_of=as_of,
+                            copresence_window=timedelta(hours=hours))
+
+
+def get(store: Store, viewer: Viewer, query: network.NetworkQuery,
+        as_of: date) -> analysis.NetworkAnalysis:
+    """The analysis for this filter, computed at most once per data change."""
+    hours = float(settings.get("copresence_hours"))
+    result = _analyse(store, viewer, store.path, network.fingerprint(store, viewer), query,
+                      viewer.shows_names, hours, as_of)
+    store.audit(viewer, "view", "network", None,
+                detail=f"start={query.start} end={query.end} kinds={list(query.kinds)} "
+                       f"natures={list(query.natures)} agencies={list(query.agencies)} "
+                       f"min_intel={query.min_intel} named={viewer.shows_names}")
+    return result

@@ -1,0 +1,98 @@
+"""AppTest for the Network page on the hand-made town (and on the demo town when present)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.store import Store
+from tests import network_town
+
+PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "pages" / "network.py")
+
+
+@pytest.fixture(scope="module")
+def town_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("town") / "town.duckdb"
+    with Store.open(path, create=True) as store:
+        network_town.build(store)
+    return path
+
+
+def _run(db: Path, monkeypatch: pytest.MonkeyPatch, role: str, mode: str = "pseudonymised",
+         **state: object) -> AppTest:
+    monkeypatch.setenv("CSMAP_DB_PATH", str(db))
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["csmap_role"] = role
+    at.session_state["csmap_mode"] = mode
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+@pytest.mark.parametrize("role", ["panel", "analyst"])
+def test_page_renders_leads_for_panel_and_analyst(town_db: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  role: str) -> None:
+    at = _run(town_db, monkeypatch, role)
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Network"
+    leads = at.dataframe[0].value
+    assert list(leads["label"]) == ["AC-001", "AC-002"]  # adults of concern only
+    assert not leads["label"].str.startswith("CH-").any()
+    assert any("Showing" in c.value for c in at.caption)
+
+
+def test_lead_selection_explains_itself(town_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(town_db, monkeypatch, "analyst", network_lead="A1")
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "AC-001" in text and "not a finding" in text and "CH-001" in text
+
+
+def test_child_centre_shows_connected_children(town_db: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(town_db, monkeypatch, "panel", network_search="CH-001", network_centre="c1")
+    assert not at.exception, at.exception
+    assert "Connected children" in [s.value for s in at.subheader]
+    cc = at.dataframe[-1].value
+    assert set(cc["label"]) >= {"CH-002", "CH-003"}
+
+
+def test_named_mode_shows_names(town_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(town_db, monkeypatch, "analyst", "named")
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value["label"].str.startswith("Given").all()
+
+
+def test_commissioner_gets_a_readable_refusal(town_db: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(town_db, monkeypatch, "commissioner")
+    assert not at.exception
+    assert "This page is for the panel, analyst role(s)" in at.warning[0].value
+    assert not at.dataframe
+
+
+def test_export_records_purpose_in_audit(tmp_path: Path) -> None:
+    from analytics import analysis
+    from dashboard.components import network_exports
+    from data import network as netdata
+    from data.access import Role, Viewer
+
+    # a separate file: the AppTests above keep the shared one open in this process
+    with Store.open(tmp_path / "export.duckdb", create=True) as store:
+        network_town.build(store)
+        v = Viewer("exporter", Role.ANALYST, "page purpose")
+        q = netdata.NetworkQuery(start=network_town.AS_OF.replace(month=1),
+                                 end=network_town.AS_OF)
+        f = netdata.load(store, v, q)
+        a = analysis.analyse(f.people, f.places, f.links, f.presences,
+                             as_of=network_town.AS_OF)
+        network_exports.record_export(store, v, "gexf", "MACE plan for PL1", 5, 4, False)
+        row = store.cursor.execute(
+            "SELECT action, object_id, purpose, detail FROM audit_event "
+            "WHERE actor = 'exporter' AND action = 'export'").fetchone()
+    assert row == ("export", "gexf", "MACE plan for PL1", "nodes=5 edges=4 named=False")
+    assert a.view_graph.number_of_nodes() == 13

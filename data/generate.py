@@ -73,7 +73,7 @@ SIZES: dict[str, Scale] = {
     "county": Scale(
         children=10_000, adults_of_concern=3_000, trusted_adults=1_300, professionals=700,
         public_places=1_900, online_spaces=100, incidents=200_000, hubs=24, facilitators=40,
-        hub_adults=40, escalations=60, mundane=1_000, professional_links_per_child=4.0,
+        hub_adults=40, escalations=60, mundane=1_000, professional_links_per_child=7.0,
     ),
 }
 SIZES["national"] = Scale(**{**SIZES["county"].__dict__, "blocks": 20})
@@ -564,8 +564,9 @@ def _build_block(rng: np.random.Generator, s: Scale, wards: pd.DataFrame, pfx: s
     while sum(sizes) < n_grouped:
         sizes.append(int(rng.integers(4, 10)))
     sizes[-1] -= sum(sizes) - n_grouped
-    if sizes[-1] < 3:
-        sizes[-2] += sizes.pop()
+    if sizes[-1] < 3:  # fold a tiny last group into the one before
+        tiny = sizes.pop()
+        sizes[-1] += tiny
     ng = len(sizes)
     gmembers = np.split(cand[:n_grouped], np.cumsum(sizes)[:-1])
     for g, mem in enumerate(gmembers):

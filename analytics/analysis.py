@@ -20,14 +20,17 @@ class NetworkAnalysis:
     """Everything the Network page shows for one window and filter.
 
     ``person_graph``: people and their links (professionals included, for display);
-    ``contact_graph``: professionals removed, co-presence added (what analysis runs on);
+    ``link_graph``: the contact graph of links only (professional and trusted-adult links
+    removed): peer groups, facilitators and adult hubs are computed on it, so meeting at a
+    busy place does not merge groups or make brokers;
     ``place_graph``: the two-mode person x place graph; ``view_graph``: person graph plus
-    places and presence edges plus co-presence (what is drawn); ``copresence``; ``groups``;
-    ``facilitators``; ``hubs``.
+    places and presence edges (what is drawn; children seen at one place share the place
+    node); ``copresence`` (looked up by :meth:`connected_children`); ``groups``;
+    ``facilitators``; ``hubs``; ``place_labels`` (place id to name).
     """
 
     person_graph: nx.Graph
-    contact_graph: nx.Graph
+    link_graph: nx.Graph
     place_graph: nx.Graph
     view_graph: nx.Graph
     copresence: network.CoPresence
@@ -35,6 +38,13 @@ class NetworkAnalysis:
     facilitators: brokerage.Facilitators
     hubs: brokerage.Hubs
     as_of: date
+    place_labels: dict[str, str]
+
+    def connected_children(self, child: str, *, k: int = 2) -> network.ConnectedChildren:
+        """Children within ``k`` hops of ``child`` through links or co-presence."""
+        return network.connected_children(self.link_graph, child, k=k,
+                                          copresence=self.copresence,
+                                          place_labels=self.place_labels)
 
 
 def analyse(
@@ -56,20 +66,20 @@ def analyse(
     cp = network.copresence(presences, people, window=copresence_window)
     place_labels = dict(zip(places["place_id"].astype(str), places["name"].astype(str),
                             strict=True))
-    contact = network.add_copresence(network.contact_graph(person_graph), cp,
-                                     place_labels=place_labels)
+    link_graph = network.contact_graph(person_graph)
     place_graph = network.build_place_graph(people, places, presences)
-    groups = network.peer_groups(contact, seed=seed)
-    fac = brokerage.facilitators(contact, groups=groups, seed=seed, key_player_k=key_player_k)
-    hubs = brokerage.hubs(contact, place_graph, as_of=as_of)
-    view = network.add_copresence(person_graph, cp, place_labels=place_labels)
+    groups = network.peer_groups(link_graph, seed=seed)
+    fac = brokerage.facilitators(link_graph, groups=groups, seed=seed,
+                                 key_player_k=key_player_k)
+    hubs = brokerage.hubs(link_graph, place_graph, as_of=as_of)
+    view = person_graph.copy()
     view.add_nodes_from((n, d) for n, d in place_graph.nodes(data=True)
                         if d.get("kind") in (network.PLACE, network.ONLINE))
     for u, v, d in place_graph.edges(data=True):
         view.add_edge(u, v, **{**d, "kinds": ["presence"], "nature": _presence_nature(d),
                                "verified": True, "intel": None})
-    return NetworkAnalysis(person_graph, contact, place_graph, view, cp, groups, fac, hubs,
-                           as_of)
+    return NetworkAnalysis(person_graph, link_graph, place_graph, view, cp, groups,
+                           fac, hubs, as_of, place_labels)
 
 
 def _presence_nature(edge: dict[str, object]) -> str:

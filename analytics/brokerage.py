@@ -7,9 +7,11 @@ networks have no clear ringleader (Cockbain 2013). The analyst sorts; the tool d
 Conventions
 -----------
 *Betweenness* is Freeman's, on unweighted shortest paths of the contact graph, **normalised
-over the lead's connected component**: raw / C(n_c - 1, 2), where n_c is the number of people
-in that component (the Florentine families: Medici 47.5 / C(14, 2) = .522 over the 15
-connected families). Components larger than ``exact_limit`` are estimated from
+over the connected people**: raw / C(n - 1, 2), where n is the number of people with at least
+one link in the analysed graph (isolates left out). The Florentine families: Medici
+47.5 / C(14, 2) = .522 over the 15 families with a marriage tie (Pucci, isolated, left out).
+Normalising per component instead would give every adult between two children in a
+three-person fragment the maximum value 1. Components larger than ``exact_limit`` are estimated from
 ``pivots`` random sources (Brandes & Pich 2007); the half-width of the 95% Hoeffding interval
 on the normalised value is then reported as ``betweenness_error`` (0 when exact).
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -103,6 +106,23 @@ def _index(graph: nx.Graph) -> tuple[list[str], dict[str, int], sp.csr_matrix]:
     return nodes, pos, adj
 
 
+def _batches(comps: list[set[str]], limit: int) -> list[list[set[str]]]:
+    """Components grouped so each group has at most ``limit`` nodes (a bigger component is
+    alone in its group): many small components then cost one small matrix product."""
+    out: list[list[set[str]]] = []
+    batch: list[set[str]] = []
+    size = 0
+    for comp in sorted(comps, key=len):
+        if batch and size + len(comp) > limit:
+            out.append(batch)
+            batch, size = [], 0
+        batch.append(comp)
+        size += len(comp)
+    if batch:
+        out.append(batch)
+    return out
+
+
 def betweenness(
     graph: nx.Graph,
     *,
@@ -110,8 +130,10 @@ def betweenness(
     pivots: int = 400,
     seed: int = 7,
     only: set[str] | None = None,
+    batch_nodes: int = 512,
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Betweenness normalised over each node's component, and its error bound.
+    """Betweenness normalised over the connected people (see module docstring), and its
+    error bound.
 
     Returns ``(value, error)`` dicts. Components with at most ``exact_limit`` nodes are exact
     (error 0). Larger ones use ``pivots`` uniformly drawn sources: the estimate is unbiased and
@@ -121,21 +143,22 @@ def betweenness(
     value: dict[str, float] = dict.fromkeys(graph.nodes, 0.0)
     error: dict[str, float] = dict.fromkeys(graph.nodes, 0.0)
     rng = np.random.default_rng(seed)
-    for comp in nx.connected_components(graph):
-        nc = len(comp)
-        if nc < 3 or (only is not None and not (comp & only)):
-            continue
-        sub = graph.subgraph(comp)
-        nodes, _, adj = _index(sub)
-        pairs = (nc - 1) * (nc - 2) / 2
-        if nc <= exact_limit:
+    linked = sum(1 for n in graph.nodes if graph.degree(n) > 0)
+    pairs = max((linked - 1) * (linked - 2) / 2, 1.0)
+    comps = [c for c in nx.connected_components(graph)
+             if len(c) >= 3 and (only is None or c & only)]
+    for batch in _batches(comps, batch_nodes):
+        members = set().union(*batch)
+        nodes, _, adj = _index(graph.subgraph(members))
+        nc = len(nodes)
+        if len(batch) > 1 or nc <= exact_limit:
             raw = _brandes.dependencies(adj, np.arange(nc)) / 2.0
             err = 0.0
         else:
             k = min(pivots, nc)
             chosen = rng.choice(nc, size=k, replace=False)
             raw = _brandes.dependencies(adj, chosen) * (nc / k) / 2.0
-            # each source contributes at most (n_c - 2) / pairs to the normalised value
+            # each source adds at most n_c (n_c - 2) / 2 / pairs to the normalised estimate
             err = math.sqrt(math.log(2 / 0.05) / (2 * k)) * (nc * (nc - 2) / 2) / pairs
         for node, r in zip(nodes, raw, strict=True):
             value[node] = float(r / pairs)
@@ -143,7 +166,7 @@ def betweenness(
     return value, error
 
 
-def child_adult_betweenness(graph: nx.Graph) -> dict[str, float]:
+def child_adult_betweenness(graph: nx.Graph, *, batch_nodes: int = 512) -> dict[str, float]:
     """For each node, the share of (child, adult of concern) shortest paths through it.
 
     Each pair counted once; normalised per component by the number of pairs in it that do
@@ -151,20 +174,25 @@ def child_adult_betweenness(graph: nx.Graph) -> dict[str, float]:
     children), so the cost is one breadth-first search per adult.
     """
     out: dict[str, float] = dict.fromkeys(graph.nodes, 0.0)
+    counts: dict[str, tuple[int, int]] = {}
+    comps = []
     for comp in nx.connected_components(graph):
-        kinds = {n: graph.nodes[n].get("kind") for n in comp}
-        n_child = sum(1 for k in kinds.values() if k == CHILD)
-        n_aoc = sum(1 for k in kinds.values() if k == ADULT_OF_CONCERN)
+        kinds = [graph.nodes[n].get("kind") for n in comp]
+        n_child, n_aoc = kinds.count(CHILD), kinds.count(ADULT_OF_CONCERN)
         if n_child == 0 or n_aoc == 0 or len(comp) < 3:
             continue
-        sub = graph.subgraph(comp)
-        nodes, _, adj = _index(sub)
-        sources = [i for i, n in enumerate(nodes) if kinds[n] == ADULT_OF_CONCERN]
-        mask = np.array([kinds[n] == CHILD for n in nodes])
+        comps.append(comp)
+        for n in comp:
+            counts[n] = (n_child, n_aoc)
+    for batch in _batches(comps, batch_nodes):
+        nodes, _, adj = _index(graph.subgraph(set().union(*batch)))
+        kinds = [graph.nodes[n].get("kind") for n in nodes]
+        sources = [i for i, k in enumerate(kinds) if k == ADULT_OF_CONCERN]
+        mask = np.array([k == CHILD for k in kinds])
         raw = _brandes.dependencies(adj, sources, target_mask=mask)
-        for node, r in zip(nodes, raw, strict=True):
-            k = kinds[node]
-            pairs = (n_child - (k == CHILD)) * (n_aoc - (k == ADULT_OF_CONCERN))
+        for node, kind, r in zip(nodes, kinds, raw, strict=True):
+            n_child, n_aoc = counts[node]
+            pairs = (n_child - (kind == CHILD)) * (n_aoc - (kind == ADULT_OF_CONCERN))
             out[node] = float(r / pairs) if pairs else 0.0
     return out
 
@@ -234,13 +262,9 @@ def temporal_brokerage(graph: nx.Graph, adult: str) -> list[tuple[str, str]]:
     return sorted(out)
 
 
-def _reachable_pairs(graph: nx.Graph, removed: set[str]) -> int:
-    total = 0
-    keep = [n for n in graph.nodes if n not in removed]
-    for comp in nx.connected_components(graph.subgraph(keep)):
-        kinds = [graph.nodes[n].get("kind") for n in comp]
-        total += kinds.count(CHILD) * kinds.count(ADULT_OF_CONCERN)
-    return total
+def _pairs_in(graph: nx.Graph, nodes: Iterable[str]) -> int:
+    kinds = [graph.nodes[n].get("kind") for n in nodes]
+    return kinds.count(CHILD) * kinds.count(ADULT_OF_CONCERN)
 
 
 def key_players(graph: nx.Graph, *, k: int = 3) -> tuple[list[str], list[int]]:
@@ -248,39 +272,43 @@ def key_players(graph: nx.Graph, *, k: int = 3) -> tuple[list[str], list[int]]:
     number of (child, adult of concern) pairs that can still reach each other.
 
     Returns the adults in the order chosen and the reachable pairs after 0, 1, ... removals.
-    Removing an adult that is not a cut vertex only loses its own pairs, so only cut
-    vertices need a fresh component count; that keeps each round near-linear.
+    Removing an adult only changes its own component, and one that is not a cut vertex only
+    loses its own pairs, so only cut vertices need a fresh count, inside their component.
     """
     removed: set[str] = set()
     chosen: list[str] = []
-    current = _reachable_pairs(graph, removed)
+    remaining = graph
+    comps = list(nx.connected_components(remaining))
+    current = sum(_pairs_in(graph, c) for c in comps)
     trace = [current]
     for _ in range(k):
-        remaining = graph.subgraph([n for n in graph.nodes if n not in removed])
-        comp_of: dict[str, int] = {}
-        comp_children: dict[int, int] = {}
-        for i, comp in enumerate(nx.connected_components(remaining)):
-            comp_children[i] = sum(1 for n in comp if remaining.nodes[n].get("kind") == CHILD)
-            for n in comp:
-                comp_of[n] = i
         cuts = set(nx.articulation_points(remaining))
         best: tuple[int, str] | None = None
-        for node, kind in remaining.nodes(data="kind"):
-            if kind != ADULT_OF_CONCERN:
+        for comp in comps:
+            kinds = [graph.nodes[n].get("kind") for n in comp]
+            n_child, n_aoc = kinds.count(CHILD), kinds.count(ADULT_OF_CONCERN)
+            if n_child == 0 or n_aoc == 0:
                 continue
-            if node in cuts:
-                after = _reachable_pairs(graph, removed | {node})
-            else:
-                after = current - comp_children[comp_of[node]]
-            gain = current - after
-            if gain > 0 and (best is None or (-gain, node) < (-best[0], best[1])):
-                best = (gain, node)
+            before = n_child * n_aoc
+            for node in comp:
+                if graph.nodes[node].get("kind") != ADULT_OF_CONCERN:
+                    continue
+                if node in cuts:
+                    rest = remaining.subgraph(comp - {node})
+                    after = sum(_pairs_in(graph, p) for p in nx.connected_components(rest))
+                else:
+                    after = n_child * (n_aoc - 1)
+                gain = before - after
+                if gain > 0 and (best is None or (-gain, node) < (-best[0], best[1])):
+                    best = (gain, node)
         if best is None:
             break
         removed.add(best[1])
         chosen.append(best[1])
         current -= best[0]
         trace.append(current)
+        remaining = graph.subgraph([n for n in graph.nodes if n not in removed])
+        comps = list(nx.connected_components(remaining))
     return chosen, trace
 
 

@@ -69,8 +69,9 @@ def parse_edges(text: str, *, name: str = "EDGES.csv") -> list[EdgeRow]:
                                   f"(the header must have source,target)")
     if not rows:
         raise ValidationError(f"{name}, row 2: no edges after the header")
-    ix: dict[str, int] = {c: header.index(c) for c in ("source", "target", "weight", "kind", "first_seen")
-          if c in header}
+    ix: dict[str, int] = {c: header.index(c)
+                          for c in ("source", "target", "weight", "kind", "first_seen")
+                          if c in header}
     out = []
     for line, row in rows:
         def cell(col: str, row: list[str] = row) -> str:

@@ -207,7 +207,7 @@ def _add_record(graph: nx.Graph, u: str, v: str, record: dict[str, Any], weight:
             e["last_seen"] = last
         e["verified"] = e["verified"] or bool(record.get("verified"))
         e["intel"] = _best_intel(e["intel"], intel)
-        e["links"].append(record)
+        e["links"] = [*e["links"], record]
     else:
         graph.add_edge(u, v, weight=weight, kinds=[kind], nature=nature, first_seen=first,
                        last_seen=last, verified=bool(record.get("verified")), intel=intel,
@@ -238,27 +238,47 @@ def build_person_graph(
                                        people["kind"], labels, strict=True):
         graph.add_node(str(pid), kind=str(kind), pseudonym=str(pseud), label=str(label))
     kept = graph_filter.apply_links(links) if graph_filter else links
-    for row in kept.itertuples(index=False):
-        u, v = str(row.source_person_id), str(row.target_person_id)
+    for record in _link_records(kept):
+        u, v = record.pop("_u"), record.pop("_v")
         if u == v or u not in graph or v not in graph:
             continue
-        record = {
-            "link_id": str(row.link_id),
-            "kind": str(row.kind),
-            "nature": str(row.nature),
-            "first_seen": _as_date(row.first_seen),
-            "last_seen": _as_date(row.last_seen),
-            "source_agency": str(row.source_agency),
-            "grading_source": getattr(row, "grading_source", None),
-            "grading_intel": getattr(row, "grading_intel", None),
-            "grading_handling": getattr(row, "grading_handling", None),
-            "verified": bool(getattr(row, "verified", False)),
-            "evidence": _as_list(getattr(row, "evidence", None)),
-        }
-        record["grading"] = grading_text(record["grading_source"], record["grading_intel"],
-                                         record["grading_handling"])
         _add_record(graph, u, v, record, 1.0)
     return graph
+
+
+def _dates(series: pd.Series) -> list[date | None]:
+    ts = pd.to_datetime(series)
+    return [None if pd.isna(t) else t.date() for t in ts]
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    if name not in frame:
+        return [None] * len(frame)
+    return [None if not _present(v) else v for v in frame[name].tolist()]
+
+
+def _link_records(links: pd.DataFrame) -> list[dict[str, Any]]:
+    """One provenance dict per link row, built column-wise (fast on 100k links)."""
+    n = len(links)
+    if n == 0:
+        return []
+    src, intel, hand = (_column(links, c) for c in
+                        ("grading_source", "grading_intel", "grading_handling"))
+    verified = (links["verified"].fillna(False).astype(bool).tolist() if "verified" in links
+                else [False] * n)
+    evidence = links["evidence"].tolist() if "evidence" in links else [None] * n
+    grading = [grading_text(a, b, c) for a, b, c in zip(src, intel, hand, strict=True)]
+    cols = zip(links["source_person_id"].astype(str).tolist(),
+               links["target_person_id"].astype(str).tolist(),
+               links["link_id"].astype(str).tolist(), links["kind"].astype(str).tolist(),
+               links["nature"].astype(str).tolist(), _dates(links["first_seen"]),
+               _dates(links["last_seen"]), links["source_agency"].astype(str).tolist(),
+               src, intel, hand, verified, evidence, grading, strict=True)
+    return [{"_u": u, "_v": v, "link_id": lid, "kind": k, "nature": nat, "first_seen": f,
+             "last_seen": la, "source_agency": ag, "grading_source": gs, "grading_intel": gi,
+             "grading_handling": gh, "verified": ver, "evidence": _as_list(ev),
+             "grading": gt}
+            for u, v, lid, k, nat, f, la, ag, gs, gi, gh, ver, ev, gt in cols]
 
 
 def build_place_graph(
@@ -284,31 +304,31 @@ def build_place_graph(
         graph.add_node(str(pid), kind=ONLINE if pkind == "online" else PLACE,
                        place_kind=str(pkind), label=str(name), pseudonym=str(name), bipartite=1)
     kept = graph_filter.apply_presences(presences) if graph_filter else presences
-    for row in kept.itertuples(index=False):
-        u, v = str(row.person_id), str(row.place_id)
-        if u not in graph or v not in graph:
+    if kept.empty:
+        return graph
+    src, intel, hand = (_column(kept, c) for c in
+                        ("grading_source", "grading_intel", "grading_handling"))
+    seen_all = pd.to_datetime(kept["seen_at"]).dt.to_pydatetime()
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for u, v, pid, kind, seen, agency, gs, gi, gh in zip(
+            kept["person_id"].astype(str).tolist(), kept["place_id"].astype(str).tolist(),
+            kept["presence_id"].astype(str).tolist(), kept["kind"].astype(str).tolist(),
+            seen_all, kept["source_agency"].astype(str).tolist(), src, intel, hand,
+            strict=True):
+        record = {"presence_id": pid, "kind": kind, "seen_at": seen, "source_agency": agency,
+                  "grading": grading_text(gs, gi, gh)}
+        e = edges.get((u, v))
+        if e is None:
+            edges[(u, v)] = {"weight": 1.0, "presence_kinds": [kind], "first_seen": seen,
+                             "last_seen": seen, "records": [record]}
             continue
-        seen = pd.Timestamp(str(row.seen_at)).to_pydatetime()
-        record = {
-            "presence_id": str(row.presence_id),
-            "kind": str(row.kind),
-            "seen_at": seen,
-            "source_agency": str(row.source_agency),
-            "grading": grading_text(getattr(row, "grading_source", None),
-                                    getattr(row, "grading_intel", None),
-                                    getattr(row, "grading_handling", None)),
-        }
-        if graph.has_edge(u, v):
-            e = graph.edges[u, v]
-            e["weight"] += 1
-            if record["kind"] not in e["presence_kinds"]:
-                e["presence_kinds"] = sorted([*e["presence_kinds"], record["kind"]])
-            e["first_seen"] = min(e["first_seen"], seen)
-            e["last_seen"] = max(e["last_seen"], seen)
-            e["records"].append(record)
-        else:
-            graph.add_edge(u, v, weight=1.0, presence_kinds=[record["kind"]], first_seen=seen,
-                           last_seen=seen, records=[record])
+        e["weight"] += 1
+        if kind not in e["presence_kinds"]:
+            e["presence_kinds"] = sorted([*e["presence_kinds"], kind])
+        e["first_seen"] = min(e["first_seen"], seen)
+        e["last_seen"] = max(e["last_seen"], seen)
+        e["records"].append(record)
+    graph.add_edges_from((u, v, d) for (u, v), d in edges.items() if u in graph and v in graph)
     return graph
 
 
@@ -319,10 +339,45 @@ class CoPresence:
     ``pairs`` has one row per (child_a, child_b, place_id) with ``meetings`` (how many pairs of
     presences fell within the window), ``first`` and ``last`` (the earlier timestamp of the
     first and last such meeting). ``child_a < child_b``.
+
+    :meth:`partners` looks up one child's co-present children without building a graph (a
+    county has hundreds of thousands of pairs).
     """
 
     pairs: pd.DataFrame
     window: timedelta
+    _index: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _partner: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), repr=False)
+    _place: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), repr=False)
+
+    @classmethod
+    def from_pairs(cls, pairs: pd.DataFrame, window: timedelta) -> CoPresence:
+        """Build the lookup index (both directions, sorted by child) for ``pairs``."""
+        a = pairs["child_a"].astype(str).to_numpy()
+        b = pairs["child_b"].astype(str).to_numpy()
+        place = pairs["place_id"].astype(str).to_numpy()
+        me = np.concatenate([a, b])
+        other = np.concatenate([b, a])
+        where = np.concatenate([place, place])
+        order = np.argsort(me, kind="stable")
+        me, other, where = me[order], other[order], where[order]
+        index: dict[str, tuple[int, int]] = {}
+        if len(me):
+            starts = np.flatnonzero(np.r_[True, me[1:] != me[:-1]])
+            ends = np.r_[starts[1:], len(me)]
+            index = {str(me[s]): (int(s), int(e)) for s, e in zip(starts, ends, strict=True)}
+        return cls(pairs, window, index, other, where)
+
+    def partners(self, child: str) -> set[str]:
+        """Children seen at the same place as ``child`` within the window."""
+        lo, hi = self._index.get(child, (0, 0))
+        return set(self._partner[lo:hi].tolist())
+
+    def places(self, a: str, b: str) -> list[str]:
+        """Places where ``a`` and ``b`` were co-present."""
+        lo, hi = self._index.get(a, (0, 0))
+        hits = self._partner[lo:hi] == b
+        return sorted(set(self._place[lo:hi][hits].tolist()))
 
 
 def copresence(
@@ -343,7 +398,7 @@ def copresence(
     children = set(people.loc[people["kind"] == CHILD, "person_id"].astype(str))
     pres = pres[pres["person_id"].astype(str).isin(children) & ~pres["kind"].isin(exclude_kinds)]
     if pres.empty:
-        return CoPresence(pd.DataFrame(columns=cols), window)
+        return CoPresence.from_pairs(pd.DataFrame(columns=cols), window)
     frame = pd.DataFrame({
         "person": pres["person_id"].astype(str).to_numpy(),
         "place": pres["place_id"].astype(str).to_numpy(),
@@ -373,45 +428,63 @@ def copresence(
                         "place_id": frame["place"].to_numpy()[i],
                         "at": pd.to_datetime(t[i])})
     if out.empty:
-        return CoPresence(pd.DataFrame(columns=cols), window)
+        return CoPresence.from_pairs(pd.DataFrame(columns=cols), window)
     pairs = (out.groupby(["child_a", "child_b", "place_id"], as_index=False)
              .agg(meetings=("at", "size"), first=("at", "min"), last=("at", "max")))
-    return CoPresence(pairs[cols], window)
+    return CoPresence.from_pairs(pairs[cols], window)
 
 
 def add_copresence(graph: nx.Graph, pairs: CoPresence, *,
                    place_labels: dict[str, str] | None = None) -> nx.Graph:
-    """A copy of the person graph with co-presence edges merged in (kind ``co_presence``)."""
+    """A copy of the person graph with co-presence edges merged in (kind ``co_presence``):
+    one record per (pair, place) with how many times they met there and when."""
     out = graph.copy()
     labels = place_labels or {}
-    for row in pairs.pairs.itertuples(index=False):
-        u, v = str(row.child_a), str(row.child_b)
+    frame = pairs.pairs
+    if frame.empty:
+        return out
+    firsts = _dates(frame["first"])
+    lasts = _dates(frame["last"])
+    new_edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for u, v, place, meetings, first, last in zip(
+            frame["child_a"].astype(str).tolist(), frame["child_b"].astype(str).tolist(),
+            frame["place_id"].astype(str).tolist(), frame["meetings"].astype(int).tolist(),
+            firsts, lasts, strict=True):
         if u not in out or v not in out:
             continue
-        record = {
-            "link_id": f"copresence:{row.place_id}",
-            "kind": CO_PRESENCE,
-            "nature": "unknown",
-            "first_seen": pd.Timestamp(str(row.first)).date(),
-            "last_seen": pd.Timestamp(str(row.last)).date(),
-            "source_agency": "presence records",
-            "grading": "derived",
-            "grading_intel": None,
-            "verified": False,
-            "place_id": str(row.place_id),
-            "place": labels.get(str(row.place_id), str(row.place_id)),
-            "meetings": int(str(row.meetings)),
-            "evidence": [],
-        }
-        _add_record(out, u, v, record, float(str(row.meetings)))
+        record = {"link_id": f"copresence:{place}", "kind": CO_PRESENCE, "nature": "unknown",
+                  "first_seen": first, "last_seen": last, "source_agency": "presence records",
+                  "grading": "derived", "grading_intel": None, "verified": False,
+                  "place_id": place, "place": labels.get(place, place), "meetings": meetings,
+                  "evidence": []}
+        if out.has_edge(u, v):
+            _add_record(out, u, v, record, float(meetings))
+            continue
+        e = new_edges.get((u, v))
+        if e is None:
+            new_edges[(u, v)] = {"weight": float(meetings), "kinds": [CO_PRESENCE],
+                                 "nature": "unknown", "first_seen": first, "last_seen": last,
+                                 "verified": False, "intel": None, "links": [record]}
+        else:
+            e["weight"] += meetings
+            e["first_seen"] = min(e["first_seen"], first) if first else e["first_seen"]
+            e["last_seen"] = max(e["last_seen"], last) if last else e["last_seen"]
+            e["links"].append(record)
+    out.add_edges_from((u, v, d) for (u, v), d in new_edges.items())
     return out
 
 
-def contact_graph(graph: nx.Graph, *, exclude_kinds: Iterable[str] = (PROFESSIONAL,)) -> nx.Graph:
-    """The graph through which harm and contact travel: professionals and their links removed.
+CONTACT_EXCLUDED_KINDS = (PROFESSIONAL, "trusted_adult")
 
-    A professional's link (social worker, teacher) connects many children without being
-    contact between them, so it would make unrelated children look connected.
+
+def contact_graph(graph: nx.Graph, *,
+                  exclude_kinds: Iterable[str] = CONTACT_EXCLUDED_KINDS) -> nx.Graph:
+    """The graph through which harm and contact travel: professionals, and professional and
+    trusted-adult links, removed.
+
+    A social worker's or a trusted adult's protective link connects many children without
+    being contact between them, so it would make unrelated children look connected and make
+    protective adults look like brokers. (Protective links are still drawn on the page.)
     """
     excluded = set(exclude_kinds)
     keep_nodes = [n for n, k in graph.nodes(data="kind") if k != PROFESSIONAL]
@@ -447,12 +520,16 @@ class ConnectedChildren:
         return list(self.table["person_id"])
 
 
-def connected_children(graph: nx.Graph, child: str, *, k: int = 2) -> ConnectedChildren:
-    """Children linked to ``child`` within ``k`` hops of the contact graph.
+def connected_children(graph: nx.Graph, child: str, *, k: int = 2,
+                       copresence: CoPresence | None = None,
+                       place_labels: dict[str, str] | None = None) -> ConnectedChildren:
+    """Children linked to ``child`` within ``k`` hops through links or co-presence.
 
-    Pass the graph through :func:`contact_graph` (and :func:`add_copresence`) first: paths
-    may run through adults (two children linked to the same adult of concern are connected)
-    but never through professionals.
+    Pass the contact graph (:func:`contact_graph`): paths may run through adults (two
+    children linked to the same adult of concern are connected) but never through
+    professionals or trusted adults. With ``copresence``, two children seen at the same
+    place within its window are one hop apart too. Breadth-first, so the path given is a
+    shortest one.
     """
     if child not in graph:
         raise KeyError(f"{child!r} is not in the graph")
@@ -460,17 +537,38 @@ def connected_children(graph: nx.Graph, child: str, *, k: int = 2) -> ConnectedC
         raise ValueError(f"{child!r} is not a child")
     if k < 1:
         raise ValueError("k must be at least 1")
-    paths = nx.single_source_shortest_path(graph, child, cutoff=k)
+    parent: dict[str, str | None] = {child: None}
+    frontier = [child]
+    for _ in range(k):
+        nxt = []
+        for node in frontier:
+            near = set(graph.neighbors(node))
+            if copresence is not None and graph.nodes[node].get("kind") == CHILD:
+                near |= {p for p in copresence.partners(node) if p in graph}
+            for m in sorted(near):
+                if m not in parent:
+                    parent[m] = node
+                    nxt.append(m)
+        frontier = nxt
+    places = place_labels or {}
     rows = []
-    for node, path in paths.items():
+    for node in parent:
         if node == child or graph.nodes[node].get("kind") != CHILD:
             continue
+        path = [node]
+        while parent[path[-1]] is not None:
+            path.append(parent[path[-1]])  # type: ignore[arg-type]
+        path.reverse()
         kinds = []
         harmful = False
         for u, v in zip(path, path[1:], strict=False):
-            e = graph.edges[u, v]
-            kinds.append("/".join(e["kinds"]))
-            harmful = harmful or e["nature"] == "harmful"
+            if graph.has_edge(u, v):
+                e = graph.edges[u, v]
+                kinds.append("/".join(e["kinds"]))
+                harmful = harmful or e["nature"] == "harmful"
+            elif copresence is not None:
+                where = ", ".join(places.get(p, p) for p in copresence.places(u, v)[:3])
+                kinds.append(f"{CO_PRESENCE} ({where})")
         rows.append({
             "person_id": node,
             "label": graph.nodes[node].get("label", node),

@@ -61,8 +61,8 @@ def build(store: Store) -> Store:
         "grading_handling": ["P" if x[5] else None for x in links],
         "verified": [x[5] == "B" for x in links]}))
     t = datetime(2025, 5, 1, 21)
-    pres = [("c1", "PL1", "seen_at", 0), ("c5", "PL1", "harmed_at", 30), ("A1", "PL1", "seen_at", 0),
-            ("c2", "PL2", "seen_at", 0), ("c3", "PL2", "seen_at", 600)]
+    pres = [("c1", "PL1", "seen_at", 0), ("c5", "PL1", "harmed_at", 30),
+            ("A1", "PL1", "seen_at", 0), ("c2", "PL2", "seen_at", 0), ("c3", "PL2", "seen_at", 600)]
     store.insert_frame("presence", pd.DataFrame({
         "presence_id": [f"P{i}" for i in range(len(pres))],
         "person_id": [p[0] for p in pres], "place_id": [p[1] for p in pres],

@@ -100,6 +100,7 @@ def test_copresence_on_davis_events_equals_projection() -> None:
     ])
     people = _people([(w, "child") for w in women])
     cp = network.copresence(pres, people, window=timedelta(hours=2))
+    assert len(cp.partners("Evelyn Jefferson")) == 17
     pairs = {(a, b) for a, b in zip(cp.pairs["child_a"], cp.pairs["child_b"], strict=True)}
     assert len(pairs) == 139
     evelyn = {b if a == "Evelyn Jefferson" else a for a, b in pairs if "Evelyn Jefferson" in (a, b)}
@@ -114,8 +115,14 @@ def test_copresence_window() -> None:
         "seen_at": [t, t + timedelta(minutes=90), t + timedelta(hours=5), t],
         "source_agency": ["police"] * 4})
     people = _people([("a", "child"), ("b", "child"), ("c", "child"), ("x", "adult_of_concern")])
-    pairs = network.copresence(pres, people, window=timedelta(hours=2)).pairs
+    cp = network.copresence(pres, people, window=timedelta(hours=2))
+    pairs = cp.pairs
     assert list(zip(pairs["child_a"], pairs["child_b"], strict=True)) == [("a", "b")]
+    assert cp.partners("b") == {"a"} and cp.places("a", "b") == ["P"] and not cp.partners("c")
+    g = nx.Graph()
+    g.add_nodes_from(["a", "b", "c"], kind="child")
+    cc = network.connected_children(g, "a", k=1, copresence=cp, place_labels={"P": "Park"})
+    assert cc.ids() == ["b"] and cc.table.iloc[0]["via"] == "co_presence (Park)"
 
 
 D = date(2025, 1, 1)

@@ -70,7 +70,7 @@ def render(a: NetworkAnalysis, *, top: int = 25) -> str | None:
                                     "children_2_hops": "Children within 2 links"})
     with tabs[3]:
         g = a.groups.table.head(top)
-        names = {n: a.contact_graph.nodes[n].get("label", n) for n in a.contact_graph}
+        names = {n: a.link_graph.nodes[n].get("label", n) for n in a.link_graph}
         st.dataframe(g.assign(members=[", ".join(names.get(m, m) for m in ms)
                                        for ms in g["members"]]),
                      hide_index=True, width="stretch", height=280)

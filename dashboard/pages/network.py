@@ -56,7 +56,7 @@ if centre is not None:
 left, right = st.columns([3, 2])
 with right:
     lead = network_roles.render(a)
-paths = brokerage.lead_paths(a.contact_graph, lead) if lead else []
+paths = brokerage.lead_paths(a.link_graph, lead) if lead else []
 hl_nodes = {n for p in paths for n in p}
 hl_edges = {(p[i], p[i + 1]) for p in paths for i in range(len(p) - 1)}
 with left:
@@ -76,7 +76,7 @@ with left:
 
 if centre and graph.nodes[centre].get("kind") == network.CHILD:
     st.subheader("Connected children")
-    cc = network.connected_children(a.contact_graph, centre, k=int(hops))
+    cc = a.connected_children(centre, k=int(hops))
     st.caption(f"Children within {hops} link(s) of {labels_of[centre]} through peer, family, "
                "harmful and co-presence links (professional links excluded).")
     st.dataframe(cc.table[["label", "hops", "path_labels", "via", "harmful_on_path"]],

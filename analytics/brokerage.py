@@ -32,6 +32,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse import csgraph
 
 from analytics import _brandes
 from analytics.network import ADULT_OF_CONCERN, CHILD, HARM_PRESENCE_KINDS, PeerGroups
@@ -106,20 +107,43 @@ def _index(graph: nx.Graph) -> tuple[list[str], dict[str, int], sp.csr_matrix]:
     return nodes, pos, adj
 
 
-def _batches(comps: list[set[str]], limit: int) -> list[list[set[str]]]:
+@dataclass(frozen=True)
+class _Indexed:
+    """A graph as integer arrays: node order, CSR adjacency, component label per node."""
+
+    nodes: list[str]
+    adj: sp.csr_matrix
+    label: np.ndarray
+    kind: np.ndarray
+
+    @classmethod
+    def of(cls, graph: nx.Graph) -> _Indexed:
+        nodes, _, adj = _index(graph)
+        _, label = csgraph.connected_components(adj, directed=False)
+        kind = np.array([str(graph.nodes[n].get("kind")) for n in nodes], dtype=object)
+        return cls(nodes, adj, label, kind)
+
+    def components(self) -> list[np.ndarray]:
+        """Node indices of each component."""
+        order = np.argsort(self.label, kind="stable")
+        cuts = np.flatnonzero(np.diff(self.label[order])) + 1
+        return list(np.split(order, cuts))
+
+
+def _batches(comps: list[np.ndarray], limit: int) -> list[np.ndarray]:
     """Components grouped so each group has at most ``limit`` nodes (a bigger component is
     alone in its group): many small components then cost one small matrix product."""
-    out: list[list[set[str]]] = []
-    batch: list[set[str]] = []
+    out: list[np.ndarray] = []
+    batch: list[np.ndarray] = []
     size = 0
     for comp in sorted(comps, key=len):
         if batch and size + len(comp) > limit:
-            out.append(batch)
+            out.append(np.concatenate(batch))
             batch, size = [], 0
         batch.append(comp)
         size += len(comp)
     if batch:
-        out.append(batch)
+        out.append(np.concatenate(batch))
     return out
 
 
@@ -142,16 +166,19 @@ def betweenness(
     """
     value: dict[str, float] = dict.fromkeys(graph.nodes, 0.0)
     error: dict[str, float] = dict.fromkeys(graph.nodes, 0.0)
+    if graph.number_of_nodes() == 0:
+        return value, error
     rng = np.random.default_rng(seed)
-    linked = sum(1 for n in graph.nodes if graph.degree(n) > 0)
+    ix = _Indexed.of(graph)
+    linked = int((np.diff(ix.adj.indptr) > 0).sum())
     pairs = max((linked - 1) * (linked - 2) / 2, 1.0)
-    comps = [c for c in nx.connected_components(graph)
-             if len(c) >= 3 and (only is None or c & only)]
-    for batch in _batches(comps, batch_nodes):
-        members = set().union(*batch)
-        nodes, _, adj = _index(graph.subgraph(members))
-        nc = len(nodes)
-        if len(batch) > 1 or nc <= exact_limit:
+    wanted = (np.array([n in only for n in ix.nodes]) if only is not None
+              else np.ones(len(ix.nodes), dtype=bool))
+    comps = [c for c in ix.components() if len(c) >= 3 and wanted[c].any()]
+    for idx in _batches(comps, batch_nodes):
+        adj = ix.adj[idx][:, idx]
+        nc = len(idx)
+        if nc <= max(exact_limit, batch_nodes):
             raw = _brandes.dependencies(adj, np.arange(nc)) / 2.0
             err = 0.0
         else:
@@ -160,9 +187,9 @@ def betweenness(
             raw = _brandes.dependencies(adj, chosen) * (nc / k) / 2.0
             # each source adds at most n_c (n_c - 2) / 2 / pairs to the normalised estimate
             err = math.sqrt(math.log(2 / 0.05) / (2 * k)) * (nc * (nc - 2) / 2) / pairs
-        for node, r in zip(nodes, raw, strict=True):
-            value[node] = float(r / pairs)
-            error[node] = err
+        for i, r in zip(idx.tolist(), raw, strict=True):
+            value[ix.nodes[i]] = float(r / pairs)
+            error[ix.nodes[i]] = err
     return value, error
 
 
@@ -174,26 +201,24 @@ def child_adult_betweenness(graph: nx.Graph, *, batch_nodes: int = 512) -> dict[
     children), so the cost is one breadth-first search per adult.
     """
     out: dict[str, float] = dict.fromkeys(graph.nodes, 0.0)
-    counts: dict[str, tuple[int, int]] = {}
-    comps = []
-    for comp in nx.connected_components(graph):
-        kinds = [graph.nodes[n].get("kind") for n in comp]
-        n_child, n_aoc = kinds.count(CHILD), kinds.count(ADULT_OF_CONCERN)
-        if n_child == 0 or n_aoc == 0 or len(comp) < 3:
-            continue
-        comps.append(comp)
-        for n in comp:
-            counts[n] = (n_child, n_aoc)
-    for batch in _batches(comps, batch_nodes):
-        nodes, _, adj = _index(graph.subgraph(set().union(*batch)))
-        kinds = [graph.nodes[n].get("kind") for n in nodes]
-        sources = [i for i, k in enumerate(kinds) if k == ADULT_OF_CONCERN]
-        mask = np.array([k == CHILD for k in kinds])
-        raw = _brandes.dependencies(adj, sources, target_mask=mask)
-        for node, kind, r in zip(nodes, kinds, raw, strict=True):
-            n_child, n_aoc = counts[node]
-            pairs = (n_child - (kind == CHILD)) * (n_aoc - (kind == ADULT_OF_CONCERN))
-            out[node] = float(r / pairs) if pairs else 0.0
+    if graph.number_of_nodes() == 0:
+        return out
+    ix = _Indexed.of(graph)
+    is_child = ix.kind == CHILD
+    is_aoc = ix.kind == ADULT_OF_CONCERN
+    n_child = np.bincount(ix.label, weights=is_child).astype(int)
+    n_aoc = np.bincount(ix.label, weights=is_aoc).astype(int)
+    comps = [c for c in ix.components()
+             if len(c) >= 3 and n_child[ix.label[c[0]]] and n_aoc[ix.label[c[0]]]]
+    for idx in _batches(comps, batch_nodes):
+        adj = ix.adj[idx][:, idx]
+        sources = np.flatnonzero(is_aoc[idx])
+        raw = _brandes.dependencies(adj, sources, target_mask=is_child[idx])
+        lab = ix.label[idx]
+        pairs = (n_child[lab] - is_child[idx]) * (n_aoc[lab] - is_aoc[idx])
+        share = np.where(pairs > 0, raw / np.maximum(pairs, 1), 0.0)
+        for i, v in zip(idx.tolist(), share.tolist(), strict=True):
+            out[ix.nodes[i]] = float(v)
     return out
 
 
@@ -272,43 +297,51 @@ def key_players(graph: nx.Graph, *, k: int = 3) -> tuple[list[str], list[int]]:
     number of (child, adult of concern) pairs that can still reach each other.
 
     Returns the adults in the order chosen and the reachable pairs after 0, 1, ... removals.
-    Removing an adult only changes its own component, and one that is not a cut vertex only
-    loses its own pairs, so only cut vertices need a fresh count, inside their component.
+    Removing an adult only changes its own component; in a component with one adult of
+    concern it loses all the component's pairs, and an adult that is not a cut vertex loses
+    only its own pairs, so only cut vertices in components with several adults need a fresh
+    count, inside their component.
     """
+    kind = dict(graph.nodes(data="kind"))
     removed: set[str] = set()
     chosen: list[str] = []
     remaining = graph
-    comps = list(nx.connected_components(remaining))
-    current = sum(_pairs_in(graph, c) for c in comps)
-    trace = [current]
-    for _ in range(k):
-        cuts = set(nx.articulation_points(remaining))
+    current = -1
+    trace: list[int] = []
+    for _ in range(k + 1):
         best: tuple[int, str] | None = None
-        for comp in comps:
-            kinds = [graph.nodes[n].get("kind") for n in comp]
+        total = 0
+        for comp in nx.connected_components(remaining):
+            kinds = [kind[n] for n in comp]
             n_child, n_aoc = kinds.count(CHILD), kinds.count(ADULT_OF_CONCERN)
-            if n_child == 0 or n_aoc == 0:
-                continue
             before = n_child * n_aoc
-            for node in comp:
-                if graph.nodes[node].get("kind") != ADULT_OF_CONCERN:
-                    continue
-                if node in cuts:
-                    rest = remaining.subgraph(comp - {node})
-                    after = sum(_pairs_in(graph, p) for p in nx.connected_components(rest))
-                else:
-                    after = n_child * (n_aoc - 1)
-                gain = before - after
-                if gain > 0 and (best is None or (-gain, node) < (-best[0], best[1])):
-                    best = (gain, node)
-        if best is None:
+            total += before
+            if before == 0:
+                continue
+            adults = sorted(n for n in comp if kind[n] == ADULT_OF_CONCERN)
+            if n_aoc == 1:
+                gains = dict.fromkeys(adults, before)
+            else:
+                sub = remaining.subgraph(comp)
+                cuts = set(nx.articulation_points(sub))
+                gains = {}
+                for a in adults:
+                    if a in cuts:
+                        rest = sub.subgraph(comp - {a})
+                        after = sum(_pairs_in(graph, p) for p in nx.connected_components(rest))
+                    else:
+                        after = n_child * (n_aoc - 1)
+                    gains[a] = before - after
+            for a, gain in gains.items():
+                if gain > 0 and (best is None or (-gain, a) < (-best[0], best[1])):
+                    best = (gain, a)
+        current = total
+        trace.append(current)
+        if best is None or len(chosen) == k:
             break
         removed.add(best[1])
         chosen.append(best[1])
-        current -= best[0]
-        trace.append(current)
         remaining = graph.subgraph([n for n in graph.nodes if n not in removed])
-        comps = list(nx.connected_components(remaining))
     return chosen, trace
 
 

@@ -614,14 +614,17 @@ def peer_groups(graph: nx.Graph, *, seed: int = 7, resolution: float = 1.0,
     comps = sorted((sorted(c) for c in nx.connected_components(sub)),
                    key=lambda c: (-len(c), c[0]))
     comp_of = {n: f"K{i + 1}" for i, c in enumerate(comps) for n in c}
-    communities: list[list[str]] = []
-    for comp in comps:
-        if len(comp) < 3:
-            communities.append(comp)
-            continue
-        found = nx.community.louvain_communities(sub.subgraph(comp), weight="weight",
-                                                 resolution=resolution, seed=seed)
-        communities.extend(sorted(c) for c in found)
+    # One Louvain run over all components: it never merges disconnected children, and one
+    # call is far cheaper than one per component.
+    plain: nx.Graph[str] = nx.Graph()
+    plain.add_nodes_from(sorted(sub.nodes))
+    plain.add_weighted_edges_from(sorted((u, v, float(w)) if u < v else (v, u, float(w))
+                                         for u, v, w in sub.edges(data="weight", default=1.0)))
+    found = nx.community.louvain_communities(plain, weight="weight", resolution=resolution,
+                                             seed=seed) if plain.number_of_edges() else []
+    communities = [sorted(c) for c in found]
+    covered = {n for c in communities for n in c}
+    communities.extend([n] for n in plain.nodes if n not in covered)
     communities.sort(key=lambda c: (-len(c), c[0]))
     rows = []
     membership: dict[str, str] = {}

@@ -226,3 +226,33 @@ def test_place_hubs_recency_and_harm() -> None:
     p1 = table.iloc[0]
     assert p1["children"] == 2 and p1["repeat_children"] == 1 and p1["harm_presences"] == 1
     assert table.iloc[1]["children"] == 2  # the adult does not count
+
+
+def test_key_players_against_brute_force() -> None:
+    """Greedy first pick equals the best single removal found by brute force."""
+    import random
+
+    rng = random.Random(5)
+    for trial in range(15):
+        g = nx.gnm_random_graph(25, 30, seed=trial)
+        g = nx.relabel_nodes(g, str)
+        for n in g:
+            g.nodes[n]["kind"] = rng.choice(["child", "child", "adult_of_concern", "other"])
+
+        def pairs(h: nx.Graph) -> int:
+            total = 0
+            for c in nx.connected_components(h):
+                kinds = [h.nodes[n]["kind"] for n in c]
+                total += kinds.count("child") * kinds.count("adult_of_concern")
+            return total
+
+        base = pairs(g)
+        adults = [n for n in g if g.nodes[n]["kind"] == "adult_of_concern"]
+        if not adults:
+            continue
+        best = max(base - pairs(g.subgraph(set(g) - {a})) for a in adults)
+        chosen, trace = brokerage.key_players(g, k=2)
+        assert trace[0] == base
+        if best > 0:
+            assert trace[0] - trace[1] == best
+            assert trace[1] == pairs(g.subgraph(set(g) - {chosen[0]}))

@@ -19,7 +19,7 @@ def dependencies(
     sources: Sequence[int] | np.ndarray,
     *,
     target_mask: np.ndarray | None = None,
-    block: int = 128,
+    block: int | None = None,
 ) -> np.ndarray:
     """Sum over ``sources`` s and targets t of sigma_st(v) / sigma_st, for every node v.
 
@@ -35,33 +35,36 @@ def dependencies(
         return out
     tgt = np.ones(n) if target_mask is None else target_mask.astype(np.float64)
     adj = adjacency.astype(np.float64).tocsr()
+    if block is None:  # about 16 MB per (sources x nodes) array
+        block = int(max(32, min(256, 1_000_000 // max(n, 1))))
     for start in range(0, src.size, block):
         chunk = src[start:start + block]
         s = chunk.size
-        rows = np.arange(s)
-        sigma = np.zeros((s, n))
-        sigma[rows, chunk] = 1.0
-        level = np.full((s, n), -1, dtype=np.int32)
-        level[rows, chunk] = 0
+        cols = np.arange(s)
+        # column j holds the search from source chunk[j]: (nodes x sources), so the sparse
+        # product adj @ X needs no transposes
+        sigma = np.zeros((n, s))
+        sigma[chunk, cols] = 1.0
+        level = np.full((n, s), -1, dtype=np.int16)
+        level[chunk, cols] = 0
         frontier = sigma.copy()
         depth = 0
         while True:
-            nxt = np.asarray(adj @ frontier.T).T
-            nxt[level >= 0] = 0.0
-            new = nxt > 0
+            nxt = adj @ frontier
+            new = (nxt > 0) & (level < 0)
             if not new.any():
                 break
             depth += 1
             sigma[new] = nxt[new]
             level[new] = depth
             frontier = np.where(new, nxt, 0.0)
-        delta = np.zeros((s, n))
-        safe = np.where(sigma > 0, sigma, 1.0)
+        delta = np.zeros((n, s))
+        inv = np.divide(1.0, sigma, out=np.zeros_like(sigma), where=sigma > 0)
         for d in range(depth, 0, -1):
-            at_d = level == d
-            coeff = np.where(at_d, (tgt[None, :] + delta) / safe, 0.0)
-            contrib = np.asarray(adj @ coeff.T).T
-            delta += np.where(level == d - 1, sigma * contrib, 0.0)
-        delta[rows, chunk] = 0.0
-        out += delta.sum(axis=0)
+            coeff = np.where(level == d, (tgt[:, None] + delta) * inv, 0.0)
+            contrib = adj @ coeff
+            prev = level == d - 1
+            delta[prev] += sigma[prev] * contrib[prev]
+        delta[chunk, cols] = 0.0
+        out += delta.sum(axis=1)
     return out

@@ -545,12 +545,26 @@ def connected_children(graph: nx.Graph, child: str, *, k: int = 2,
             near = set(graph.neighbors(node))
             if copresence is not None and graph.nodes[node].get("kind") == CHILD:
                 near |= {p for p in copresence.partners(node) if p in graph}
-            for m in sorted(near):
+            for m in near:
                 if m not in parent:
                     parent[m] = node
                     nxt.append(m)
         frontier = nxt
     places = place_labels or {}
+    via_cache: dict[tuple[str, str], tuple[str, bool]] = {}
+
+    def step(u: str, v: str) -> tuple[str, bool]:
+        key = (u, v)
+        if key not in via_cache:
+            if graph.has_edge(u, v):
+                e = graph.edges[u, v]
+                via_cache[key] = ("/".join(e["kinds"]), e["nature"] == "harmful")
+            else:
+                where = ", ".join(places.get(p, p) for p in
+                                  (copresence.places(u, v)[:3] if copresence else []))
+                via_cache[key] = (f"{CO_PRESENCE} ({where})", False)
+        return via_cache[key]
+
     rows = []
     for node in parent:
         if node == child or graph.nodes[node].get("kind") != CHILD:
@@ -559,16 +573,9 @@ def connected_children(graph: nx.Graph, child: str, *, k: int = 2,
         while parent[path[-1]] is not None:
             path.append(parent[path[-1]])  # type: ignore[arg-type]
         path.reverse()
-        kinds = []
-        harmful = False
-        for u, v in zip(path, path[1:], strict=False):
-            if graph.has_edge(u, v):
-                e = graph.edges[u, v]
-                kinds.append("/".join(e["kinds"]))
-                harmful = harmful or e["nature"] == "harmful"
-            elif copresence is not None:
-                where = ", ".join(places.get(p, p) for p in copresence.places(u, v)[:3])
-                kinds.append(f"{CO_PRESENCE} ({where})")
+        steps = [step(u, v) for u, v in zip(path, path[1:], strict=False)]
+        kinds = [k for k, _ in steps]
+        harmful = any(h for _, h in steps)
         rows.append({
             "person_id": node,
             "label": graph.nodes[node].get("label", node),

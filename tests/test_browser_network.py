@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,17 @@ def _graph_canvas_drawn(page: object, name: str) -> None:
     page.wait_for_timeout(2500)  # layout settles
     assert frame.locator("canvas").count() >= 1
     frame_el.screenshot(path=str(screenshot(page, name).with_name(f"{name}-graph.png")))
+
+
+def test_network_graph_renders_on_demo_town(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)  # the served process must own its file
+    with serve_app(db) as url, chromium() as page:
+        page.goto(url + "/network")
+        wait_for_app(page, text="Leads to check")
+        assert_no_exception(page)
+        _graph_canvas_drawn(page, "network-demo")
+        assert not page.blocked_requests, page.blocked_requests
 
 
 def test_network_graph_renders(tmp_path: Path) -> None:

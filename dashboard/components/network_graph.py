@@ -114,8 +114,8 @@ def styles() -> tuple[list[NodeStyle], list[EdgeStyle]]:
     node_styles = [
         NodeStyle(legend, color=colour, caption="name",
                   custom_styles={"shape": shape, "border-width": "data(_border)",
-                                 "border-color": "data(_bcolor)", "font-size": 6,
-                                 "text-margin-y": 2})
+                                 "border-color": "data(_bcolor)", "font-size": 8,
+                                 "text-margin-y": 2, "min-zoomed-font-size": 5})
         for legend, colour, shape in NODE_KINDS.values()
     ]
     edge_styles = [

@@ -53,6 +53,14 @@ hops = c3.radio("Hops", [1, 2, 3], index=1, key="network_hops", horizontal=True)
 if centre is not None:
     store.audit(viewer, "search", "network", str(centre), detail=f"hops={hops} q={search!r}")
 
+shown_kinds = st.multiselect(
+    "Show", list(network_graph.NODE_KINDS)[:-1], key="network_kinds",
+    default=[k for k in list(network_graph.NODE_KINDS)[:-1] if k != "professional"],
+    format_func=lambda k: network_graph.NODE_KINDS[k][0],
+    help="Professionals link to many children; they are hidden by default to keep the "
+         "picture readable (their links never count as contact in the analysis).")
+drawable = graph.subgraph([n for n, k in graph.nodes(data="kind")
+                           if k in shown_kinds or n == centre])
 left, right = st.columns([3, 2])
 with right:
     lead = network_roles.render(a)
@@ -61,7 +69,7 @@ hl_nodes = {n for p in paths for n in p}
 hl_edges = {(p[i], p[i + 1]) for p in paths for i in range(len(p) - 1)}
 with left:
     centres = [c for c in (centre, lead) if c]
-    capped = network.view(graph, cap=settings.get_int("graph_element_cap"), centres=centres,
+    capped = network.view(drawable, cap=settings.get_int("graph_element_cap"), centres=centres,
                           hops=int(hops), expanded=st.session_state[EXPANDED_KEY])
     st.caption(capped.caption())
     expand = network_graph.render(capped.graph, key="network_graph",

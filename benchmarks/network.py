@@ -3,8 +3,9 @@ facilitators, ego view, peak memory, and (with --exact-networkx) plain networkx 
 
 Wall times on a shared machine vary with its load; the CPU time of this process is printed
 beside each (``time.process_time``) as the steadier figure. Targets (issue 3): facilitators
-for the county town <= 3 s cold; connected children for one child <= 0.2 s; the Network page ego view p95 <= 1 s. Also prints how many planted
-facilitators / hubs are recovered in the top 10 (precision and recall).
+for the county town <= 3 s cold; connected children for one child <= 0.2 s; the Network
+page ego view p95 <= 1 s. Also prints how many planted facilitators / hubs are recovered in
+the top 10 (precision and recall).
 
     python benchmarks/network.py                        # county (generated into a temp dir)
     python benchmarks/network.py --db demo/county.duckdb

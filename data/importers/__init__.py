@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -32,9 +33,21 @@ from data.importers._validate import KnownIds, RowChecker, RowProblem
 from data.store import Store
 
 __all__ = ["IMPORT_ROLES", "ImportPlan", "ImportReport", "RowProblem", "check_file", "commit",
-           "import_file"]
+           "guess_kind", "import_file", "sample_files"]
 
 IMPORT_ROLES = frozenset({Role.ANALYST, Role.ADMIN})
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "reference" / "samples"
+
+
+def sample_files() -> dict[str, Path]:
+    """The synthetic sample files shipped with CSMap (data/reference/samples), by name."""
+    return {p.name: p for p in sorted(SAMPLES_DIR.glob("*.csv"))}
+
+
+def guess_kind(file_name: str) -> str | None:
+    """The file type a name suggests ('person_records_police.csv' -> 'person_records')."""
+    stem = Path(file_name).stem.lower()
+    return next((k for k in formats.FORMATS if stem.startswith(k)), None)
 
 
 @dataclass

@@ -1,0 +1,63 @@
+"""Widgets of the Import page: the validation report and the merge review queue.
+
+Owns the session-state keys ``import_plan`` (a checked file awaiting commit or cancel),
+``import_queue`` (candidate matches found by the last search) and ``import_flash`` (the
+message about the last merge decision, shown after the rerun).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data.importers import ImportReport
+
+PLAN_KEY = "import_plan"
+QUEUE_KEY = "import_queue"
+FLASH_KEY = "import_flash"
+
+
+def init_state() -> None:
+    """Give this component's keys their defaults."""
+    st.session_state.setdefault(PLAN_KEY, None)
+    st.session_state.setdefault(QUEUE_KEY, None)
+
+
+def report(rep: ImportReport) -> None:
+    """Counts that add up, and every rejected row with the column at fault and what to fix."""
+    cols = st.columns(3)
+    cols[0].metric("Rows in file", f"{rep.total:,}")
+    cols[1].metric("Accepted", f"{rep.accepted:,}")
+    cols[2].metric("Rejected (to quarantine)", f"{rep.rejected:,}")
+    st.caption(f"{rep.accepted:,} accepted + {rep.rejected:,} rejected = {rep.total:,} rows. "
+               "Row numbers are as a spreadsheet shows them (the header is row 1); blank "
+               "lines are skipped.")
+    if rep.problems:
+        st.dataframe(rep.problems_frame(), hide_index=True, width="stretch")
+
+
+def queue_table(queue: pd.DataFrame, *, named: bool) -> pd.DataFrame:
+    """The columns of the review queue a reviewer reads, names only in named mode."""
+    cols = ["match_probability", "agency_l", "local_ref_l", "agency_r", "local_ref_r",
+            "pseudonym_l", "pseudonym_r", "given_name", "family_name", "dob", "postcode"]
+    if named:
+        cols += ["name_l", "name_r", "dob_l", "dob_r", "postcode_l", "postcode_r"]
+    return queue[cols].rename(columns={
+        "match_probability": "probability", "given_name": "given names",
+        "family_name": "family names", "dob": "dates of birth", "postcode": "postcodes",
+    })
+
+
+def pair_label(queue: pd.DataFrame, i: int) -> str:
+    """'police POL-1001 ~ social_care SC-77012 (0.98)' for the pair picker."""
+    r = queue.iloc[i]
+    return (f"{r['agency_l']} {r['local_ref_l']} ~ {r['agency_r']} {r['local_ref_r']} "
+            f"({r['match_probability']:.2f})")
+
+
+def decided(i: int, message: str) -> None:
+    """Drop pair ``i`` from the queue, keep ``message`` for the next run, and rerun."""
+    queue = st.session_state[QUEUE_KEY]
+    st.session_state[QUEUE_KEY] = queue.drop(queue.index[i]).reset_index(drop=True)
+    st.session_state[FLASH_KEY] = message
+    st.rerun()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data import importers
 from data.importers import ImportReport
 
 PLAN_KEY = "import_plan"
@@ -21,6 +22,15 @@ def init_state() -> None:
     """Give this component's keys their defaults."""
     st.session_state.setdefault(PLAN_KEY, None)
     st.session_state.setdefault(QUEUE_KEY, None)
+
+
+def guess_kind() -> None:
+    """Pre-select the file type its name suggests (callback of the file pickers)."""
+    upload = st.session_state.get("import_upload")
+    name = upload.name if upload is not None else st.session_state.get("import_sample")
+    kind = importers.guess_kind(str(name)) if name else None
+    if kind:
+        st.session_state["import_kind"] = kind
 
 
 def report(rep: ImportReport) -> None:

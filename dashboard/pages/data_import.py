@@ -24,16 +24,14 @@ upload_tab, quarantine_tab, review_tab = st.tabs(["Check and import", "Quarantin
                                                   "Merge review"])
 
 with upload_tab:
-    kinds = list(formats.FORMATS)
     uploaded = st.file_uploader("Agency file (CSV, UTF-8)", type=["csv", "xlsx"],
-                                key="import_upload")
+                                key="import_upload", on_change=widgets.guess_kind)
     samples = importers.sample_files()
     sample = st.selectbox("...or a synthetic sample file", ["(none)", *samples],
-                          key="import_sample")
+                          key="import_sample", on_change=widgets.guess_kind)
     name = uploaded.name if uploaded else (sample if sample != "(none)" else None)
-    guess = importers.guess_kind(name) if name else None
-    kind = st.selectbox("File type", kinds, index=kinds.index(guess) if guess else 0,
-                        format_func=lambda k: formats.FORMATS[k].title, key="import_kind")
+    kind = st.selectbox("File type", list(formats.FORMATS), key="import_kind",
+                        format_func=lambda k: formats.FORMATS[k].title)
     agencies = store.frame("reference.agencies", viewer)
     agency = st.selectbox("The file comes from (fills a missing agency column)",
                           ["(named in the file)", *agencies["agency_id"]], key="import_agency")

@@ -161,8 +161,8 @@ class RowChecker:
                 raise _Bad("is in the future: check the date")
             return stamp
         if col.kind == "enum":
-            value = _enum(col, text)
-            return int(value) if col.name == "grading_source" else value
+            choice = _enum(col, text)
+            return int(choice) if col.name == "grading_source" else choice
         if col.kind == "bool":
             low = text.lower()
             if low in _TRUE:

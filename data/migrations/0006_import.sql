@@ -33,12 +33,14 @@ CREATE TABLE quarantine_row (
 );
 
 -- A reviewer's decision on a candidate pair of person records found by record linkage.
+-- No foreign keys here on purpose: DuckDB refuses an UPDATE of a row another table refers
+-- to, and confirming a later match must update person_record.person_id.
 CREATE TABLE merge_decision (
-    record_id_l       VARCHAR NOT NULL REFERENCES person_record (record_id),
-    record_id_r       VARCHAR NOT NULL REFERENCES person_record (record_id),
+    record_id_l       VARCHAR NOT NULL,           -- person_record.record_id
+    record_id_r       VARCHAR NOT NULL,           -- person_record.record_id
     decision          VARCHAR NOT NULL CHECK (decision IN ('confirmed', 'rejected')),
     match_probability DOUBLE CHECK (match_probability BETWEEN 0 AND 1),
-    person_id         VARCHAR REFERENCES person (person_id),  -- the person both now belong to
+    person_id         VARCHAR,                    -- the person both now belong to
     decided_by        VARCHAR NOT NULL,
     decided_at        TIMESTAMP NOT NULL,
     PRIMARY KEY (record_id_l, record_id_r),

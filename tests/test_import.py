@@ -336,3 +336,15 @@ def test_allowed_values_match_the_schema_checks() -> None:
                    formats.LINK_NATURES, formats.PRESENCE_KINDS):
         for v in values:
             assert f"'{v}'" in sql, v
+
+
+def test_every_format_column_is_documented() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "import.md").read_text()
+    for fmt in formats.FORMATS.values():
+        assert f"Header: `{fmt.header}`" in text, fmt.kind
+        for col in fmt.columns:
+            assert f"| `{col.name}` |" in text, col.name
+            for value in col.allowed:
+                assert f"`{value}`" in text, value

@@ -8,9 +8,9 @@ readable message and stops the page.
 from __future__ import annotations
 
 import functools
-from datetime import date
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import ParamSpec, TypeVar
 
 import streamlit as st

@@ -88,7 +88,8 @@ def chromium(block_external: bool = True) -> Iterator[Any]:
         blocked: list[str] = []
         if block_external:
             def _route(route: Any) -> None:
-                host = route.request.url.split("/")[2].split(":")[0] if "//" in route.request.url else ""
+                url = route.request.url
+                host = url.split("/")[2].split(":")[0] if "//" in url else ""
                 if host in ("127.0.0.1", "localhost", "") or route.request.url.startswith(
                     ("data:", "blob:")
                 ):

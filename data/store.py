@@ -146,7 +146,12 @@ class Store:
                     "Stop the other process (e.g. a running dashboard) and try again."
                 ) from exc
             raise
-        con.execute("SET lock_configuration = true")
+        try:
+            con.execute("SET lock_configuration = true")
+        except duckdb.InvalidInputException:
+            # The file is already open in this process: DuckDB shares that database instance,
+            # whose configuration (the same lockdown) is already locked.
+            pass
         store = cls(con, p)
         if not read_only:
             store.migrate()
@@ -338,23 +343,41 @@ class Store:
             for c in frame.columns:
                 if not re.fullmatch(r"[a-z_][a-z0-9_]*", str(c)):
                     raise ValidationError(f"bad column name {c!r}")
-        written: dict[str, int] = {}
-        with self.transaction() as tx:
-            for table, frame in frames:
-                written[table] = written.get(table, 0) + self._insert_one(tx, table, frame)
+        # A cursor of its own: DuckDB 2 refuses register() on a cursor with an unfinished
+        # result (e.g. after fetchone() of an earlier query on this thread).
+        cur = self._con.cursor()
+        views: list[tuple[str, str, pd.DataFrame]] = []
+        written = {table: 0 for table, _ in frames}
+        try:
+            for i, (table, frame) in enumerate(frames):
+                if not frame.empty:
+                    view = f"_csmap_in_{i}"
+                    cur.register(view, frame)  # outside the transaction: see _insert_one
+                    views.append((table, view, frame))
+            with self._write_lock:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    for table, view, frame in views:
+                        written[table] += self._insert_one(cur, table, view, frame)
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                cur.execute("COMMIT")
+        finally:
+            for _, view, _ in views:
+                cur.unregister(view)
+            cur.close()
         return written
 
-    def _insert_one(self, tx: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-        """INSERT one frame inside an open transaction (``table`` and columns are checked)."""
-        if frame.empty:
-            return 0
+    def _insert_one(self, tx: duckdb.DuckDBPyConnection, table: str, view: str,
+                    frame: pd.DataFrame) -> int:
+        """INSERT a registered frame inside an open transaction (names already checked).
+
+        Views are registered and unregistered outside the transaction, because after an error
+        DuckDB refuses everything but ROLLBACK, unregistering included.
+        """
         col_sql = ", ".join(str(c) for c in frame.columns)
-        view = f"_csmap_in_{threading.get_ident()}"
-        tx.register(view, frame)
-        try:
-            tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM {view}")  # noqa: S608
-        finally:
-            tx.unregister(view)
+        tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM {view}")  # noqa: S608
         return len(frame)
 
     def execute_many(

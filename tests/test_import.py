@@ -267,11 +267,11 @@ def test_a_failure_mid_write_leaves_nothing_half_written(
     real = Store._insert_one
     calls: list[str] = []
 
-    def failing(self: Store, tx: object, table: str, frame: pd.DataFrame) -> int:
+    def failing(self: Store, tx: object, table: str, view: str, frame: pd.DataFrame) -> int:
         calls.append(table)
         if table == "incident_person":  # after import_batch and incident were written
             raise RuntimeError("disk full (simulated)")
-        return real(self, tx, table, frame)  # type: ignore[arg-type]
+        return real(self, tx, table, view, frame)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Store, "_insert_one", failing)
     with pytest.raises(ValidationError, match=r"could not be written, so nothing from it was "

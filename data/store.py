@@ -13,6 +13,7 @@ a transaction COMMIT silently rolls back, so we ROLLBACK explicitly and re-raise
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -146,12 +147,10 @@ class Store:
                     "Stop the other process (e.g. a running dashboard) and try again."
                 ) from exc
             raise
-        try:
+        # If the file is already open in this process DuckDB shares that database instance,
+        # whose configuration (the same lockdown) is already locked.
+        with contextlib.suppress(duckdb.InvalidInputException):
             con.execute("SET lock_configuration = true")
-        except duckdb.InvalidInputException:
-            # The file is already open in this process: DuckDB shares that database instance,
-            # whose configuration (the same lockdown) is already locked.
-            pass
         store = cls(con, p)
         if not read_only:
             store.migrate()

@@ -13,7 +13,6 @@ a transaction COMMIT silently rolls back, so we ROLLBACK explicitly and re-raise
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import threading
@@ -147,9 +146,8 @@ class Store:
                     "Stop the other process (e.g. a running dashboard) and try again."
                 ) from exc
             raise
-        # If the file is already open in this process DuckDB shares that database instance,
-        # whose configuration (the same lockdown) is already locked.
-        with contextlib.suppress(duckdb.InvalidInputException):
+        locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
+        if not (locked and locked[0]):  # a second connection in this process shares the lock
             con.execute("SET lock_configuration = true")
         store = cls(con, p)
         if not read_only:

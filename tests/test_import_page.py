@@ -13,7 +13,7 @@ from data.access import Role, Viewer
 from data.store import Store
 from tests.import_support import TODAY, sample, seed_reference
 
-PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "pages" / "data_import.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "data_import.py")
 
 
 @pytest.fixture

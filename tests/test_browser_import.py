@@ -35,4 +35,9 @@ def test_import_page_checks_a_sample_in_chromium(demo_db: Path, tmp_path: Path) 
         assert page.get_by_text("3 accepted + 0 rejected = 3 rows").count() == 1
         shot = screenshot(page, "import-check")
         assert shot.stat().st_size > 20_000
+        page.get_by_role("tab", name="Merge review").click()
+        page.get_by_role("button", name="Find candidate matches").click()
+        wait_for_app(page, text="Pair to decide")
+        assert_no_exception(page)
+        screenshot(page, "import-merge-review")
         assert not page.blocked_requests, page.blocked_requests

@@ -91,7 +91,7 @@ def test_merge_review_confirms_a_pair_pseudonymised(db: Store) -> None:
     at.button(key="import_find").click().run()
     assert not at.exception, at.exception
     table = at.dataframe[-1].value
-    assert len(table) >= 4 and "name_l" not in table.columns
+    assert len(table) >= 4 and "name A" not in table.columns
     at.button(key="import_confirm").click().run()
     assert not at.exception, at.exception
     assert "Confirmed: both records now belong to person" in at.success[-1].value
@@ -118,3 +118,18 @@ def test_other_roles_are_refused_readably(db: Store, role: str) -> None:
     assert not at.exception
     assert "for the analyst, admin role(s)" in at.warning[0].value
     assert not at.button
+
+
+def test_merge_review_in_named_mode_shows_names(db: Store) -> None:
+    analyst = Viewer("test", Role.ANALYST, "testing")
+    for name, agency in (("person_records_police.csv", None),
+                         ("person_records_education.csv", "education")):
+        importers.import_file(db, analyst, kind="person_records", file_name=name,
+                              data=sample(name), agency_id=agency, today=TODAY)
+    at = run("analyst", "named")
+    at.button(key="import_find").click().run()
+    table = at.dataframe[-1].value
+    assert "Jayden Whitfield" in set(table["name A"]) | set(table["name B"])
+    at.button(key="import_reject").click().run()
+    assert not at.exception
+    assert "Recorded as different people." in at.success[-1].value

@@ -48,14 +48,18 @@ def report(rep: ImportReport) -> None:
 
 def queue_table(queue: pd.DataFrame, *, named: bool) -> pd.DataFrame:
     """The columns of the review queue a reviewer reads, names only in named mode."""
-    cols = ["match_probability", "agency_l", "local_ref_l", "agency_r", "local_ref_r",
-            "pseudonym_l", "pseudonym_r", "given_name", "family_name", "dob", "postcode"]
+    cols = {"match_probability": "probability", "match_weight": "weight",
+            "agency_l": "agency A", "local_ref_l": "ref A", "agency_r": "agency B",
+            "local_ref_r": "ref B", "pseudonym_l": "person A", "pseudonym_r": "person B",
+            "given_name": "given names", "family_name": "family names",
+            "dob": "dates of birth", "postcode": "postcodes"}
     if named:
-        cols += ["name_l", "name_r", "dob_l", "dob_r", "postcode_l", "postcode_r"]
-    return queue[cols].rename(columns={
-        "match_probability": "probability", "given_name": "given names",
-        "family_name": "family names", "dob": "dates of birth", "postcode": "postcodes",
-    })
+        cols |= {"name_l": "name A", "name_r": "name B", "dob_l": "born A", "dob_r": "born B",
+                 "postcode_l": "postcode A", "postcode_r": "postcode B"}
+    table = queue[list(cols)].rename(columns=cols)
+    for col in ("person A", "person B"):
+        table[col] = table[col].fillna("(not yet linked)")
+    return table
 
 
 def pair_label(queue: pd.DataFrame, i: int) -> str:

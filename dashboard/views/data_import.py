@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.components import import_widgets as widgets
-from data import importers
+from data import importers, settings
 from data.access import Role
 from data.errors import CSMapError
 from data.importers import formats, review
@@ -24,8 +24,11 @@ upload_tab, quarantine_tab, review_tab = st.tabs(["Check and import", "Quarantin
                                                   "Merge review"])
 
 with upload_tab:
-    uploaded = st.file_uploader("Agency file (CSV, UTF-8)", type=["csv", "xlsx"],
-                                key="import_upload", on_change=widgets.guess_kind)
+    uploaded = st.file_uploader(
+        "Agency file (CSV, UTF-8)", type=["csv", "xlsx"], key="import_upload",
+        on_change=widgets.guess_kind,
+        help=f"Up to {settings.get_int('import_max_bytes') / 1_048_576:.0f} MB "
+             "(setting import_max_bytes). Excel works only where openpyxl is installed.")
     samples = importers.sample_files()
     sample = st.selectbox("...or a synthetic sample file", ["(none)", *samples],
                           key="import_sample", on_change=widgets.guess_kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -339,7 +340,6 @@ def test_allowed_values_match_the_schema_checks() -> None:
 
 
 def test_every_format_column_is_documented() -> None:
-    from pathlib import Path
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "import.md").read_text()
     for fmt in formats.FORMATS.values():
@@ -348,3 +348,32 @@ def test_every_format_column_is_documented() -> None:
             assert f"| `{col.name}` |" in text, col.name
             for value in col.allowed:
                 assert f"`{value}`" in text, value
+
+
+def test_an_empty_database_says_to_load_agencies_first() -> None:
+    with Store.open(":memory:") as empty, pytest.raises(ValidationError,
+                                                        match="has no agencies yet"):
+        importers.check_file(empty, ANALYST, kind="links", file_name="links.csv",
+                             data=sample("links.csv"))
+
+
+def test_cli_import_reports_and_writes(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from data.cli import app
+
+    db = tmp_path / "cli.duckdb"
+    with Store.open(db, create=True) as s:
+        seed_reference(s)
+    csv_file = tmp_path / "person_records_with_errors.csv"
+    csv_file.write_bytes(sample("person_records_with_errors.csv"))
+    runner = CliRunner()
+    dry = runner.invoke(app, ["import", str(csv_file), "--agency", "social_care", "--db", str(db),
+                              "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "row 5, kind: kind 'kid' is not allowed" in dry.output and "dry run" in dry.output
+    done = runner.invoke(app, ["import", str(csv_file), "--agency", "social_care", "--db",
+                               str(db)])
+    assert done.exit_code == 0 and "7 rows, 1 accepted, 6 rejected. Written." in done.output
+    bad = runner.invoke(app, ["import", str(csv_file), "--type", "links", "--db", str(db)])
+    assert bad.exit_code == 2 and "does not look like a links file" in bad.output

@@ -133,3 +133,25 @@ def test_merge_review_in_named_mode_shows_names(db: Store) -> None:
     at.button(key="import_reject").click().run()
     assert not at.exception
     assert "Recorded as different people." in at.success[-1].value
+
+
+def test_quarantined_row_can_be_marked_dealt_with(db: Store) -> None:
+    importers.import_file(db, Viewer("t", Role.ANALYST, "testing"), kind="person_records",
+                          file_name="person_records_with_errors.csv",
+                          data=sample("person_records_with_errors.csv"),
+                          agency_id="social_care", today=TODAY)
+    at = run()
+    at.button(key="import_resolve").click().run()
+    assert not at.exception, at.exception
+    row = db.cursor.execute("SELECT count(*) FROM quarantine_row WHERE status = 'resolved'")
+    assert row.fetchall() == [(1,)]
+
+
+def test_empty_database_gives_a_readable_error(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    path = tmp_path / "empty.duckdb"
+    Store.open(path, create=True).close()
+    monkeypatch.setenv("CSMAP_DB_PATH", str(path))
+    at = check_sample(run(), "links.csv")
+    assert not at.exception, at.exception
+    assert "has no agencies yet" in at.error[0].value

@@ -76,6 +76,17 @@ with quarantine_tab:
         rows = store.run("import.quarantine_reasons", viewer, {"batch_id": ""})
     st.dataframe(rows.frame, hide_index=True, width="stretch")
     common.show_truncation(rows)
+    open_rows = rows.frame[rows.frame["status"] == "open"]
+    if viewer.role is Role.ANALYST and not open_rows.empty:
+        pick = st.selectbox("Rejected row", range(len(open_rows)), key="import_qrow",
+                            format_func=lambda i: f"{open_rows.iloc[i]['file_name']} row "
+                                                  f"{open_rows.iloc[i]['row_number']}")
+        if st.button("Mark as dealt with (fixed and re-imported, or not needed)",
+                     key="import_resolve"):
+            row = open_rows.iloc[pick]
+            common.guarded(store.execute)("import.resolve_quarantine_row", viewer, {
+                "batch_id": row["batch_id"], "row_number": int(row["row_number"])})
+            st.rerun()
 
 with review_tab:
     if viewer.role is not Role.ANALYST:

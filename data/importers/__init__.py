@@ -154,6 +154,11 @@ def check_file(store: Store, viewer: Viewer, *, kind: str, file_name: str, data:
     require_import_role(store, viewer)
     fmt = formats.get(kind)
     known = known_ids(store, viewer, kind)
+    if not known.agencies:
+        raise ValidationError(
+            f"{store.path} has no agencies yet, so no row can say where it came from. Build the "
+            "demo town (`csmap generate`) or load the agency list before importing files."
+        )
     if agency_id is not None and agency_id not in known.agencies:
         raise ValidationError(f"unknown agency {agency_id!r}: choose one of "
                               f"{', '.join(sorted(known.agencies)) or '(none yet)'}")

@@ -377,3 +377,12 @@ def test_cli_import_reports_and_writes(tmp_path: Path) -> None:
     assert done.exit_code == 0 and "7 rows, 1 accepted, 6 rejected. Written." in done.output
     bad = runner.invoke(app, ["import", str(csv_file), "--type", "links", "--db", str(db)])
     assert bad.exit_code == 2 and "does not look like a links file" in bad.output
+
+
+def test_commissioners_cannot_list_batches_or_quarantine(store: Store) -> None:
+    commissioner = Viewer("c", Role.COMMISSIONER, "testing")
+    for name, params in (("import.batches", {"n": 5}), ("import.batches_admin", {"n": 5}),
+                         ("import.quarantine", {"batch_id": ""}),
+                         ("import.quarantine_reasons", {"batch_id": ""})):
+        with pytest.raises(AccessDeniedError):
+            store.run(name, commissioner, params)

@@ -198,3 +198,36 @@ def test_presences_accept_exactly_the_valid_rows(
     assert (rep.accepted, rep.rejected, rep.total) == (valid, len(rows) - valid, len(rows))
     got = store.cursor.execute("SELECT count(*) FROM presence").fetchone()
     assert got == (valid,)
+
+
+PEOPLE = ["P-C001", "P-C002", "P-C003", "P-A001", "P-T001"]
+ROLES = ["victim", "at_risk", "subject", "person_of_concern", "witness"]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["missing_episode", "self_harm", "arrest", "joyriding"]),
+    st.sampled_from(["extra_familial", "intra_familial"]),
+    st.lists(st.tuples(st.sampled_from([*PEOPLE, "P-NOPE"]), st.sampled_from(ROLES)),
+             max_size=3, unique_by=lambda t: t[0]),
+    st.lists(st.sampled_from(["physical", "emotional", "material", "behavioural"]),
+             max_size=4, unique=True),
+), min_size=1, max_size=12))
+def test_incidents_round_trip_with_their_people(
+        rows: list[tuple[str, str, list[tuple[str, str]], list[str]]]) -> None:
+    store = fresh_store()
+    for table in ("incident_person", "incident"):
+        store.cursor.execute(f"DELETE FROM {table}").fetchall()  # noqa: S608
+    text = "incident_id,occurred_at,kind,harm_context,people,indicators\n" + "".join(
+        f"I{i},2025-03-01 10:00,{k},{h},\"{';'.join(f'{p}:{r}' for p, r in ppl)}\","
+        f"{';'.join(ind)}\n" for i, (k, h, ppl, ind) in enumerate(rows))
+    rep = importers.import_file(store, ANALYST, kind="incidents", file_name="i.csv",
+                                data=text.encode(), agency_id="police", today=TODAY)
+    good = {f"I{i}": (ppl, ind) for i, (k, _, ppl, ind) in enumerate(rows)
+            if k != "joyriding" and all(p != "P-NOPE" for p, _ in ppl)}
+    assert (rep.accepted, rep.rejected) == (len(good), len(rows) - len(good))
+    got = store.cursor.execute("SELECT incident_id, person_id, role FROM incident_person"
+                               ).fetchall()
+    assert sorted(got) == sorted((i, p, r) for i, (ppl, _) in good.items() for p, r in ppl)
+    inds = dict(store.cursor.execute("SELECT incident_id, indicators FROM incident").fetchall())
+    assert inds == {i: ind for i, (_, ind) in good.items()}

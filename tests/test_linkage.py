@@ -165,3 +165,14 @@ def demo_truth(details: list[str]) -> set[tuple[str, str]]:
         ids = [m.group(1), *re.findall(r"(\S+) \(", m.group(2))]
         pairs |= {(min(a, b), max(a, b)) for i, a in enumerate(ids) for b in ids[i + 1:]}
     return pairs
+
+
+def test_accents_and_punctuation_do_not_hide_a_match() -> None:
+    records = pd.DataFrame({
+        "record_id": ["a", "b"], "given_name": ["Zoë", "Zoe"],
+        "family_name": ["O'Connell", "OConnell"],
+        "date_of_birth": ["2010-03-04", "2010-03-04"], "postcode": ["CW1 1AA", "cw1  1aa"]})
+    pairs = linkage.score_pairs(records, threshold=0.0)
+    top = pairs.iloc[0]
+    assert top["given_name"] == "same" and top["postcode"] == "same"
+    assert top["family_name"] == "very similar"

@@ -65,9 +65,11 @@ with upload_tab:
             st.info("Cancelled: nothing was written.")
 
 with quarantine_tab:
-    batches = store.run("import.batches", viewer, {"n": 50})
+    analyst = viewer.role is Role.ANALYST
+    batches = store.run("import.batches" if analyst else "import.batches_admin", viewer,
+                        {"n": 50})
     st.dataframe(batches.frame, hide_index=True, width="stretch")
-    if viewer.role is Role.ANALYST:
+    if analyst:
         rows = store.run("import.quarantine", viewer, {"batch_id": ""})
         if not viewer.shows_names:
             st.caption("Row contents are hidden in pseudonymised mode; switch to multi-agency "
@@ -77,7 +79,7 @@ with quarantine_tab:
     st.dataframe(rows.frame, hide_index=True, width="stretch")
     common.show_truncation(rows)
     open_rows = rows.frame[rows.frame["status"] == "open"]
-    if viewer.role is Role.ANALYST and not open_rows.empty:
+    if analyst and not open_rows.empty:
         pick = st.selectbox("Rejected row", range(len(open_rows)), key="import_qrow",
                             format_func=lambda i: f"{open_rows.iloc[i]['file_name']} row "
                                                   f"{open_rows.iloc[i]['row_number']}")

@@ -56,8 +56,10 @@ _POSTCODE = re.compile(r"\s+")
 def _prepare(records: pd.DataFrame) -> pd.DataFrame:
     """The columns splink compares, cleaned: lower-case names, ISO DOB, normalised postcode."""
     def clean_name(s: pd.Series) -> pd.Series:
-        out = s.astype("string").str.strip().str.lower().str.replace(r"[^a-z' -]", "",
-                                                                     regex=True)
+        # Zoë -> zoe, O'Connell stays o'connell; other punctuation and digits go.
+        folded = s.astype("string").str.normalize("NFKD").str.encode("ascii", "ignore")
+        out = folded.str.decode("ascii").astype("string").str.strip().str.lower()
+        out = out.str.replace(r"[^a-z' -]", "", regex=True)
         return out.where(out.str.len() > 0)
 
     dob = pd.to_datetime(records["date_of_birth"], errors="coerce")

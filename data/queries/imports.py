@@ -30,18 +30,27 @@ register(QuerySpec(
 ))
 
 # -- batches and quarantine --------------------------------------------------------------------
+_BATCHES_SQL = """
+    SELECT batch_id, imported_at, file_kind, file_name, agency_id, imported_by, role,
+           total_rows, accepted_rows, rejected_rows,
+           (SELECT count(*) FROM quarantine_row q
+             WHERE q.batch_id = b.batch_id AND q.status = 'open') AS open_quarantine
+    FROM import_batch b ORDER BY imported_at DESC, batch_id LIMIT $n
+"""
+# File names may name a person, so batches are not aggregate data: analysts and admins only.
 register(QuerySpec(
     name="import.batches",
-    access=Access.AGGREGATE,
+    access=Access.PERSONAL,
     description="Import batches with their row counts",
     params=("n",),
-    sql="""
-        SELECT batch_id, imported_at, file_kind, file_name, agency_id, imported_by, role,
-               total_rows, accepted_rows, rejected_rows,
-               (SELECT count(*) FROM quarantine_row q
-                 WHERE q.batch_id = b.batch_id AND q.status = 'open') AS open_quarantine
-        FROM import_batch b ORDER BY imported_at DESC, batch_id LIMIT $n
-    """,
+    sql=_BATCHES_SQL,
+))
+register(QuerySpec(
+    name="import.batches_admin",
+    access=Access.ADMIN,
+    description="Import batches with their row counts (administrators)",
+    params=("n",),
+    sql=_BATCHES_SQL,
 ))
 
 register(QuerySpec(

@@ -80,14 +80,16 @@ with quarantine_tab:
     common.show_truncation(rows)
     open_rows = rows.frame[rows.frame["status"] == "open"]
     if analyst and not open_rows.empty:
-        pick = st.selectbox("Rejected row", range(len(open_rows)), key="import_qrow",
-                            format_func=lambda i: f"{open_rows.iloc[i]['file_name']} row "
-                                                  f"{open_rows.iloc[i]['row_number']}")
+        labels = [f"{f} row {n}" for f, n in zip(open_rows["file_name"],
+                                                   open_rows["row_number"], strict=True)]
+        pick = st.selectbox("Rejected row", range(len(labels)), key="import_qrow",
+                            format_func=labels.__getitem__)
         if st.button("Mark as dealt with (fixed and re-imported, or not needed)",
                      key="import_resolve"):
-            row = open_rows.iloc[pick]
+            at = int(pick or 0)
             common.guarded(store.execute)("import.resolve_quarantine_row", viewer, {
-                "batch_id": row["batch_id"], "row_number": int(row["row_number"])})
+                "batch_id": str(open_rows["batch_id"].iat[at]),
+                "row_number": int(open_rows["row_number"].iat[at])})
             st.rerun()
 
 with review_tab:

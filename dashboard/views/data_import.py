@@ -80,16 +80,17 @@ with quarantine_tab:
     common.show_truncation(rows)
     open_rows = rows.frame[rows.frame["status"] == "open"]
     if analyst and not open_rows.empty:
-        labels = [f"{f} row {n}" for f, n in zip(open_rows["file_name"],
-                                                   open_rows["row_number"], strict=True)]
+        refs: list[tuple[str, int]] = list(zip(open_rows["batch_id"].astype(str).tolist(),
+                                               open_rows["row_number"].astype(int).tolist(),
+                                               strict=True))
+        labels = [f"{f} row {n}" for f, (_, n) in zip(open_rows["file_name"], refs, strict=True)]
         pick = st.selectbox("Rejected row", range(len(labels)), key="import_qrow",
                             format_func=labels.__getitem__)
         if st.button("Mark as dealt with (fixed and re-imported, or not needed)",
                      key="import_resolve"):
-            at = int(pick or 0)
-            common.guarded(store.execute)("import.resolve_quarantine_row", viewer, {
-                "batch_id": str(open_rows["batch_id"].iat[at]),
-                "row_number": int(open_rows["row_number"].iat[at])})
+            batch_id, number = refs[int(pick or 0)]
+            common.guarded(store.execute)("import.resolve_quarantine_row", viewer,
+                                          {"batch_id": batch_id, "row_number": number})
             st.rerun()
 
 with review_tab:

@@ -386,3 +386,12 @@ def test_commissioners_cannot_list_batches_or_quarantine(store: Store) -> None:
                          ("import.quarantine_reasons", {"batch_id": ""})):
         with pytest.raises(AccessDeniedError):
             store.run(name, commissioner, params)
+
+
+def test_empty_trailing_columns_from_spreadsheets_are_ignored(store: Store) -> None:
+    text = ("presence_id,person_id,place_id,kind,seen_at,,\n"
+            "S1,P-C001,PL-PARK-1,seen_at,2025-03-01,,\n"
+            "S2,P-C001,PL-PARK-1,seen_at,2025-03-01,,oops\n")
+    rep = check(store, "presences", text).report
+    assert (rep.accepted, rep.rejected) == (1, 1)
+    assert "has 7 values but the header has 5" in rep.problems[0].reason

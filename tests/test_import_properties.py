@@ -231,3 +231,27 @@ def test_incidents_round_trip_with_their_people(
     assert sorted(got) == sorted((i, p, r) for i, (ppl, _) in good.items() for p, r in ppl)
     inds = dict(store.cursor.execute("SELECT incident_id, indicators FROM incident").fetchall())
     assert inds == {i: ind for i, (_, ind) in good.items()}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(str.encode),
+    st.lists(st.lists(st.text(alphabet=",;\"'\n\r\t ab1-:/", max_size=8), max_size=9),
+             max_size=8).map(lambda rows: "\n".join(",".join(r) for r in rows).encode()),
+    st.lists(st.text(alphabet=",\"\n ab1-:/P", max_size=30), max_size=6).map(
+        lambda rows: ("presence_id,person_id,place_id,kind,seen_at\n" + "\n".join(rows))
+        .encode()),
+), st.sampled_from(["person_records", "incidents", "links", "presences"]))
+def test_any_bytes_give_a_report_that_adds_up_or_a_readable_error(data: bytes,
+                                                                  kind: str) -> None:
+    store = fresh_store()
+    try:
+        plan = importers.check_file(store, ANALYST, kind=kind, file_name="fuzz.csv", data=data,
+                                    agency_id="police", today=TODAY)
+    except ValidationError as exc:
+        assert "fuzz.csv" in str(exc) or "unknown" in str(exc)
+        return
+    rep = plan.report
+    assert rep.accepted + rep.rejected == rep.total > 0
+    assert len(plan.rows) == rep.accepted and len(plan.quarantine) == rep.rejected

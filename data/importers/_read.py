@@ -118,6 +118,8 @@ def read_header(name: str, first: list[str] | None, fmt: FileFormat, *,
             f"{name} is empty: it needs a header row and at least one data row. {expected}"
         )
     header = [normalise_header(c) for c in first]
+    while header and not header[-1]:  # spreadsheets often export empty trailing columns
+        header.pop()
     if len(header) == 1 and (";" in first[0] or "\t" in first[0]):
         sep = "';'" if ";" in first[0] else "a tab"
         raise ValidationError(

@@ -206,7 +206,10 @@ class RowChecker:
     def check(self, number: int, cells: tuple[str, ...]) -> tuple[dict[str, Any] | None,
                                                                    list[RowProblem]]:
         """Typed values of one row (None when rejected) and the problems found."""
-        if len(cells) != len(self.header):
+        width = len(self.header)
+        if len(cells) > width and not any(c.strip() for c in cells[width:]):
+            cells = cells[:width]  # empty trailing cells (a spreadsheet's extra commas)
+        if len(cells) != width:
             return None, [RowProblem(number, "(whole row)",
                                      f"has {len(cells)} values but the header has "
                                      f"{len(self.header)}: check for an unquoted comma or a "

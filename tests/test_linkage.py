@@ -176,3 +176,13 @@ def test_accents_and_punctuation_do_not_hide_a_match() -> None:
     top = pairs.iloc[0]
     assert top["given_name"] == "same" and top["postcode"] == "same"
     assert top["family_name"] == "very similar"
+
+
+def test_unparseable_or_missing_values_count_as_missing() -> None:
+    records = pd.DataFrame({
+        "record_id": ["a", "b", "c"], "given_name": ["Ann", "Ann", None],
+        "family_name": ["Lee", "Lee", None], "date_of_birth": ["not a date", "2010-01-01", None],
+        "postcode": ["", "CW1 1AA", None]})
+    pairs = linkage.score_pairs(records, threshold=0.0)
+    assert list(pairs[["dob", "postcode"]].iloc[0]) == ["missing", "missing"]
+    assert "c" not in set(pairs["record_id_l"]) | set(pairs["record_id_r"])

@@ -62,7 +62,8 @@ def _prepare(records: pd.DataFrame) -> pd.DataFrame:
         out = out.str.replace(r"[^a-z' -]", "", regex=True)
         return out.where(out.str.len() > 0)
 
-    dob = pd.to_datetime(records["date_of_birth"], errors="coerce")
+    dob = pd.to_datetime(records["date_of_birth"].astype("string"), format="ISO8601",
+                         errors="coerce")
     swapped = [
         f"{d.year:04d}-{d.day:02d}-{d.month:02d}" if pd.notna(d) and d.day <= 12
         and d.day != d.month else None

@@ -99,7 +99,8 @@ with review_tab:
     else:
         st.caption("Pairs of records that are probably the same person, scored by record "
                    "linkage (Splink). Nothing is merged until you confirm. Names show only in "
-                   "multi-agency mode; the comparison levels show in both.")
+                   "multi-agency mode (find again after switching); the comparison levels "
+                   "show in both.")
         if st.button("Find candidate matches", key="import_find"):
             st.session_state[widgets.QUEUE_KEY] = common.guarded(review.review_queue)(
                 store, viewer)

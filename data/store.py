@@ -204,10 +204,10 @@ class Store:
             "version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, "
             "applied_at TIMESTAMP NOT NULL)"
         )
-        have = self.schema_version()
+        done = {int(r[0]) for r in cur.execute("SELECT version FROM schema_version").fetchall()}
         applied: list[int] = []
         for version, description, sql in _migrations():
-            if version <= have:
+            if version in done:  # by set, not by maximum: a later-numbered one may land first
                 continue
             with self.transaction() as tx:
                 tx.execute(sql)

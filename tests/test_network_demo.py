@@ -15,7 +15,7 @@ from data import network as netdata
 from data.access import Viewer
 from data.store import Store
 
-PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "pages" / "network.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "network.py")
 
 
 # Copies of the demo town: DuckDB refuses a second Store.open of a file this process already

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from data.store import Store
 from tests import network_town
 
-PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "pages" / "network.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "network.py")
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ def test_network_graph_renders_on_demo_town(demo_db: Path, tmp_path: Path) -> No
     shutil.copy(demo_db, db)  # the served process must own its file
     with serve_app(db) as url, chromium() as page:
         page.goto(url + "/network")
+        wait_for_app(page, text="Synthetic demo data")
         wait_for_app(page, text="Leads to check")
         assert_no_exception(page)
         _graph_canvas_drawn(page, "network-demo")

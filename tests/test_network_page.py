@@ -96,3 +96,36 @@ def test_export_records_purpose_in_audit(tmp_path: Path) -> None:
             "WHERE actor = 'exporter' AND action = 'export'").fetchone()
     assert row == ("export", "gexf", "MACE plan for PL1", "nodes=5 edges=4 named=False")
     assert a.view_graph.number_of_nodes() == 13
+
+
+def test_expanded_node_and_kinds_filter(town_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(town_db, monkeypatch, "analyst", network_hops=1, network_expanded=["c1"],
+              network_kinds=["child", "adult_of_concern", "professional"])
+    assert not at.exception, at.exception
+    assert at.multiselect(key="network_expanded").value == ["c1"]
+
+
+def test_graph_elements_style_and_highlight() -> None:
+    from analytics import analysis
+    from dashboard.components import network_graph
+    from data import network as netdata
+    from data.access import Role, Viewer
+
+    with Store.open(":memory:") as store:
+        network_town.build(store)
+        v = Viewer("t", Role.ANALYST, "testing")
+        f = netdata.load(store, v, netdata.NetworkQuery(start=network_town.AS_OF.replace(
+            month=1), end=network_town.AS_OF))
+    a = analysis.analyse(f.people, f.places, f.links, f.presences, as_of=network_town.AS_OF)
+    els = network_graph.elements(a.view_graph, highlight_nodes={"A1"},
+                                 highlight_edges={("A1", "c1")})
+    nodes = {n["data"]["id"]: n["data"] for n in els["nodes"]}
+    assert nodes["A1"]["label"] == "Adult of concern" and nodes["A1"]["_border"] > 1
+    assert nodes["c1"]["name"] == "CH-001" and nodes["c1"]["_border"] < 1
+    edges = {frozenset((e["data"]["source"], e["data"]["target"])): e["data"]
+             for e in els["edges"]}
+    a1c1 = edges[frozenset(("A1", "c1"))]
+    assert a1c1["label"] == "Harmful link" and a1c1["_line"] == "solid"  # verified, graded B
+    assert a1c1["_width"] > 4 and a1c1["grading"] == "2B P"
+    assert edges[frozenset(("A1", "c4"))]["_line"] == "dashed"  # graded D
+    assert edges[frozenset(("T1", "c2"))]["label"] == "Protective link"

@@ -688,33 +688,51 @@ def view(
     centres: Sequence[str] = (),
     hops: int = 1,
     expanded: Sequence[str] = (),
+    kinds: Iterable[str] | None = None,
 ) -> CappedView:
     """The ego network of ``centres`` (within ``hops``) plus the neighbours of ``expanded``
     nodes, cut to ``cap`` elements nearest the centres first; the whole graph (highest degree
-    first) when there is no centre."""
+    first) when there is no centre. With ``kinds``, only nodes of those kinds are drawn or
+    walked through (the centres always are)."""
     if cap < 1:
         raise ValueError("the element cap must be at least 1")
+    adj = graph.adj
+    node_kind = graph.nodes
     starts = [c for c in centres if c in graph]
+    allowed = set(kinds) if kinds is not None else None
+
+    def ok(n: str) -> bool:
+        return allowed is None or node_kind[n].get("kind") in allowed or n in starts
+
     if starts:
         dist: dict[str, int] = {}
+        frontier = []
         for c in starts:
-            for n, d in nx.single_source_shortest_path_length(graph, c, cutoff=hops).items():
-                dist[n] = min(d, dist.get(n, d))
+            dist[c] = 0
+            frontier.append(c)
+        for d in range(1, hops + 1):
+            nxt = []
+            for u in frontier:
+                for m in adj[u]:
+                    if m not in dist and ok(m):
+                        dist[m] = d
+                        nxt.append(m)
+            frontier = nxt
         for e in expanded:
-            if e in graph:
-                base = dist.get(e, hops)
-                dist.setdefault(e, base)
-                for n in graph.neighbors(e):
-                    dist[n] = min(dist.get(n, base + 1), base + 1)
-        order = sorted(dist, key=lambda n: (dist[n], -graph.degree(n), str(n)))
+            if e in graph and ok(e):
+                base = dist.setdefault(e, hops)
+                for m in adj[e]:
+                    if ok(m) and dist.get(m, base + 1) > base:
+                        dist[m] = base + 1
+        order = sorted(dist, key=lambda n: (dist[n], -len(adj[n]), str(n)))
     else:
-        order = sorted(graph.nodes, key=lambda n: (-graph.degree(n), str(n)))
+        order = sorted((n for n in graph.nodes if ok(n)), key=lambda n: (-len(adj[n]), str(n)))
     members = set(order)
-    total = len(members) + graph.subgraph(members).number_of_edges()
+    total = len(members) + sum(1 for n in order for m in adj[n] if m in members) // 2
     chosen: set[str] = set()
     shown = 0
     for n in order:
-        new_edges = sum(1 for m in graph.neighbors(n) if m in chosen)
+        new_edges = sum(1 for m in adj[n] if m in chosen)
         if shown + 1 + new_edges > cap:
             if shown + 1 <= cap and not chosen:
                 chosen.add(n)

@@ -256,3 +256,19 @@ def test_key_players_against_brute_force() -> None:
         if best > 0:
             assert trace[0] - trace[1] == best
             assert trace[1] == pairs(g.subgraph(set(g) - {chosen[0]}))
+
+
+def test_view_caps_elements_and_says_so() -> None:
+    g = nx.relabel_nodes(nx.karate_club_graph(), str)
+    for n in g:
+        g.nodes[n]["kind"] = "child" if int(n) % 2 else "adult_of_concern"
+    v = network.view(g, cap=20, centres=["0"], hops=1)
+    assert v.shown <= 20 and v.total == 17 + 34 and v.truncated
+    assert v.graph.number_of_nodes() + v.graph.number_of_edges() == v.shown
+    assert "Showing 20 of 51" in v.caption()
+    whole = network.view(g, cap=1000)
+    assert not whole.truncated and whole.shown == 34 + 78
+    only = network.view(g, cap=1000, centres=["0"], hops=1, kinds=["child"])
+    assert {g.nodes[n]["kind"] for n in only.graph if n != "0"} == {"child"}
+    with pytest.raises(ValueError, match="cap"):
+        network.view(g, cap=0)

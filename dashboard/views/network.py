@@ -59,8 +59,6 @@ shown_kinds = st.multiselect(
     format_func=lambda k: network_graph.NODE_KINDS[k][0],
     help="Professionals link to many children; they are hidden by default to keep the "
          "picture readable (their links never count as contact in the analysis).")
-drawable = graph.subgraph([n for n, k in graph.nodes(data="kind")
-                           if k in shown_kinds or n == centre])
 left, right = st.columns([3, 2])
 with right:
     lead = network_roles.render(a)
@@ -69,8 +67,9 @@ hl_nodes = {n for p in paths for n in p}
 hl_edges = {(p[i], p[i + 1]) for p in paths for i in range(len(p) - 1)}
 with left:
     centres = [c for c in (centre, lead) if c]
-    capped = network.view(drawable, cap=settings.get_int("graph_element_cap"), centres=centres,
-                          hops=int(hops), expanded=st.session_state[EXPANDED_KEY])
+    capped = network.view(graph, cap=settings.get_int("graph_element_cap"), centres=centres,
+                          hops=int(hops), expanded=st.session_state[EXPANDED_KEY],
+                          kinds=shown_kinds)
     st.caption(capped.caption())
     expand = network_graph.render(capped.graph, key="network_graph",
                                   highlight_nodes=hl_nodes, highlight_edges=hl_edges)

@@ -292,56 +292,75 @@ def _pairs_in(graph: nx.Graph, nodes: Iterable[str]) -> int:
     return kinds.count(CHILD) * kinds.count(ADULT_OF_CONCERN)
 
 
+def _component_gains(graph: nx.Graph, comp: set[str], kind: dict[str, Any]) -> dict[str, int]:
+    """For each adult of concern in ``comp``: the (child, adult) pairs its removal cuts."""
+    kinds = [kind[n] for n in comp]
+    n_child, n_aoc = kinds.count(CHILD), kinds.count(ADULT_OF_CONCERN)
+    before = n_child * n_aoc
+    if before == 0:
+        return {}
+    adults = sorted(n for n in comp if kind[n] == ADULT_OF_CONCERN)
+    if n_aoc == 1:
+        return dict.fromkeys(adults, before)
+    sub = graph.subgraph(comp)
+    cuts = set(nx.articulation_points(sub))
+    gains = {}
+    for a in adults:
+        if a in cuts:
+            rest = sub.subgraph(comp - {a})
+            after = sum(_pairs_in(graph, p) for p in nx.connected_components(rest))
+        else:
+            after = n_child * (n_aoc - 1)
+        gains[a] = before - after
+    return gains
+
+
 def key_players(graph: nx.Graph, *, k: int = 3) -> tuple[list[str], list[int]]:
     """Greedy key-player set: the ``k`` adults of concern whose removal most reduces the
     number of (child, adult of concern) pairs that can still reach each other.
 
     Returns the adults in the order chosen and the reachable pairs after 0, 1, ... removals.
-    Removing an adult only changes its own component; in a component with one adult of
-    concern it loses all the component's pairs, and an adult that is not a cut vertex loses
-    only its own pairs, so only cut vertices in components with several adults need a fresh
-    count, inside their component.
+    Removing an adult only changes its own component, so gains are computed per component
+    once and only the split component is recomputed after each pick. In a component with one
+    adult of concern that adult cuts all its pairs; an adult that is not a cut vertex cuts
+    only its own pairs; only cut vertices need a fresh count inside their component.
     """
-    kind = dict(graph.nodes(data="kind"))
-    removed: set[str] = set()
+    kind: dict[str, Any] = dict(graph.nodes(data="kind"))
+    comps: dict[int, set[str]] = {}
+    gains: dict[int, dict[str, int]] = {}
+    pairs: dict[int, int] = {}
+    next_id = 0
+
+    def add(comp: set[str]) -> None:
+        nonlocal next_id
+        p = _pairs_in(graph, comp)
+        if p == 0:
+            return
+        comps[next_id] = comp
+        pairs[next_id] = p
+        gains[next_id] = _component_gains(graph, comp, kind)
+        next_id += 1
+
+    for comp in nx.connected_components(graph):
+        add(set(comp))
     chosen: list[str] = []
-    remaining = graph
-    current = -1
-    trace: list[int] = []
-    for _ in range(k + 1):
-        best: tuple[int, str] | None = None
-        total = 0
-        for comp in nx.connected_components(remaining):
-            kinds = [kind[n] for n in comp]
-            n_child, n_aoc = kinds.count(CHILD), kinds.count(ADULT_OF_CONCERN)
-            before = n_child * n_aoc
-            total += before
-            if before == 0:
-                continue
-            adults = sorted(n for n in comp if kind[n] == ADULT_OF_CONCERN)
-            if n_aoc == 1:
-                gains = dict.fromkeys(adults, before)
-            else:
-                sub = remaining.subgraph(comp)
-                cuts = set(nx.articulation_points(sub))
-                gains = {}
-                for a in adults:
-                    if a in cuts:
-                        rest = sub.subgraph(comp - {a})
-                        after = sum(_pairs_in(graph, p) for p in nx.connected_components(rest))
-                    else:
-                        after = n_child * (n_aoc - 1)
-                    gains[a] = before - after
-            for a, gain in gains.items():
+    trace = [sum(pairs.values())]
+    for _ in range(k):
+        best: tuple[int, str, int] | None = None
+        for cid, g in gains.items():
+            for a, gain in g.items():
                 if gain > 0 and (best is None or (-gain, a) < (-best[0], best[1])):
-                    best = (gain, a)
-        current = total
-        trace.append(current)
-        if best is None or len(chosen) == k:
+                    best = (gain, a, cid)
+        if best is None:
             break
-        removed.add(best[1])
-        chosen.append(best[1])
-        remaining = graph.subgraph([n for n in graph.nodes if n not in removed])
+        gain, adult, cid = best
+        comp = comps.pop(cid) - {adult}
+        pairs.pop(cid)
+        gains.pop(cid)
+        for piece in nx.connected_components(graph.subgraph(comp)):
+            add(set(piece))
+        chosen.append(adult)
+        trace.append(sum(pairs.values()))
     return chosen, trace
 
 

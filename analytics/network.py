@@ -609,29 +609,32 @@ class PeerGroups:
 
 
 def peer_groups(graph: nx.Graph, *, seed: int = 7, resolution: float = 1.0,
-                min_size: int = 2) -> PeerGroups:
+                min_size: int = 2, split_above: int = 12) -> PeerGroups:
     """Peer groups among the children of a (contact) graph.
 
     Components and communities are computed on the children-only subgraph (links between
-    children, including co-presence), so an adult does not merge two groups: that is what
-    brokerage measures. Groups smaller than ``min_size`` are left out of the table.
+    children), so an adult does not merge two groups: that is what brokerage measures. A
+    component of at most ``split_above`` children is one group; larger components are split
+    into Louvain communities. Groups smaller than ``min_size`` are left out of the table.
     """
     kids = [n for n, kind in graph.nodes(data="kind") if kind == CHILD]
     sub = graph.subgraph(kids)
     comps = sorted((sorted(c) for c in nx.connected_components(sub)),
                    key=lambda c: (-len(c), c[0]))
     comp_of = {n: f"K{i + 1}" for i, c in enumerate(comps) for n in c}
-    # One Louvain run over all components: it never merges disconnected children, and one
-    # call is far cheaper than one per component.
-    plain: nx.Graph[str] = nx.Graph()
-    plain.add_nodes_from(sorted(sub.nodes))
-    plain.add_weighted_edges_from(sorted((u, v, float(w)) if u < v else (v, u, float(w))
-                                         for u, v, w in sub.edges(data="weight", default=1.0)))
-    found = nx.community.louvain_communities(plain, weight="weight", resolution=resolution,
-                                             seed=seed) if plain.number_of_edges() else []
-    communities = [sorted(c) for c in found]
-    covered = {n for c in communities for n in c}
-    communities.extend([n] for n in plain.nodes if n not in covered)
+    # A component of at most ``split_above`` children is one group; larger ones are split by
+    # one seeded Louvain run over all of them (it never merges disconnected children).
+    communities: list[list[str]] = [c for c in comps if len(c) <= split_above]
+    big = [n for c in comps if len(c) > split_above for n in c]
+    if big:
+        plain: nx.Graph[str] = nx.Graph()
+        plain.add_nodes_from(sorted(big))
+        plain.add_weighted_edges_from(sorted(
+            (u, v, float(w)) if u < v else (v, u, float(w))
+            for u, v, w in sub.subgraph(big).edges(data="weight", default=1.0)))
+        found = nx.community.louvain_communities(plain, weight="weight",
+                                                 resolution=resolution, seed=seed)
+        communities.extend(sorted(c) for c in found)
     communities.sort(key=lambda c: (-len(c), c[0]))
     rows = []
     membership: dict[str, str] = {}

@@ -129,3 +129,21 @@ def test_graph_elements_style_and_highlight() -> None:
     assert a1c1["_width"] > 4 and a1c1["grading"] == "2B P"
     assert edges[frozenset(("A1", "c4"))]["_line"] == "dashed"  # graded D
     assert edges[frozenset(("T1", "c2"))]["label"] == "Protective link"
+
+
+def test_views_and_searches_are_audited_once(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "audit.duckdb"
+    with Store.open(db, create=True) as store:
+        network_town.build(store)
+    at = _run(db, monkeypatch, "panel")
+    at.run()  # a rerun with nothing changed is not a new view
+    at.radio(key="network_hops").set_value(1).run()
+    assert not at.exception
+    from dashboard import common
+
+    store = common._open_store(str(db))
+    rows = store.cursor.execute(
+        "SELECT action, count(*) FROM audit_event WHERE object_kind = 'network' "
+        "GROUP BY action ORDER BY action").fetchall()
+    assert dict(rows) == {"search": 2, "view": 1}

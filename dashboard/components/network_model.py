@@ -1,8 +1,9 @@
 """Load and analyse the network once per data change and filter (cached), audit every view.
 
-Owns no session-state keys. The heavy measures (betweenness, brokerage, key players) are
-computed once per (database, data fingerprint, filters, display mode) and reused, so moving
-around the ego view costs only a breadth-first search.
+Owns the session-state key ``network_last_view`` (the last view audited). The heavy
+measures (betweenness, brokerage, key players) are computed once per (database, data
+fingerprint, filters, display mode) and reused, so moving around the ego view costs only a
+breadth-first search.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from analytics import analysis
 from data import network, settings
 from data.access import Viewer
 from data.store import Store
+
+LAST_KEY = "network_last_view"
 
 
 @st.cache_resource(show_spinner="Analysing the network...", max_entries=8)
@@ -34,8 +37,12 @@ def get(store: Store, viewer: Viewer, query: network.NetworkQuery,
     hours = float(settings.get("copresence_hours"))
     result = _analyse(store, viewer, store.path, network.fingerprint(store, viewer), query,
                       viewer.shows_names, hours, as_of)
-    store.audit(viewer, "view", "network", None,
-                detail=f"start={query.start} end={query.end} kinds={list(query.kinds)} "
-                       f"natures={list(query.natures)} agencies={list(query.agencies)} "
-                       f"min_intel={query.min_intel} named={viewer.shows_names}")
+    detail = (f"start={query.start} end={query.end} kinds={list(query.kinds)} "
+              f"natures={list(query.natures)} agencies={list(query.agencies)} "
+              f"min_intel={query.min_intel} named={viewer.shows_names}")
+    key = (viewer.actor, viewer.role.value, viewer.purpose, detail)
+    if st.session_state.get(LAST_KEY) == key:  # one event per new view, not per rerun
+        return result
+    st.session_state[LAST_KEY] = key
+    store.audit(viewer, "view", "network", None, detail=detail)
     return result

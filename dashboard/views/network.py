@@ -51,7 +51,10 @@ centre = c2.selectbox("Centre the view on", options, key="network_centre",
                       help="Leads and top place hubs are listed; type above to find anyone.")
 hops = c3.radio("Hops", [1, 2, 3], index=1, key="network_hops", horizontal=True)
 if centre is not None:
-    store.audit(viewer, "search", "network", str(centre), detail=f"hops={hops} q={search!r}")
+    seen = (str(centre), int(hops), search)
+    if st.session_state.get("network_last_search") != seen:  # one event per new search
+        st.session_state["network_last_search"] = seen
+        store.audit(viewer, "search", "network", str(centre), detail=f"hops={hops} q={search!r}")
 
 shown_kinds = st.multiselect(
     "Show", list(network_graph.NODE_KINDS)[:-1], key="network_kinds",

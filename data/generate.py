@@ -1004,7 +1004,7 @@ class _Block:
     def _presences(self) -> None:
         """Homes, hub visits (evenings/weekends), usual places, youth clubs, found/harmed at."""
         rng, nc, cid, T = self.rng, self.nc, self.cid, WINDOW_DAYS
-        pres: list[pd.DataFrame] = []
+        pres: list[pd.DataFrame] = []  # person ids, not indexes
 
         def add(person_ids: np.ndarray, pidx: np.ndarray, kind: str, ts: np.ndarray,
                 src: object, graded: bool = False, incident_ids: object = None) -> None:
@@ -1023,29 +1023,34 @@ class _Block:
 
         add(cid, self.home_base + self.home_of, "lives_at",
             _times(rng, np.zeros(nc), np.zeros(nc), np.zeros(nc, dtype=np.int64)), "CSC")
-        # hub visits: evenings and weekends, several sightings each
-        hv_p = np.concatenate([h for h, _ in self.hub_visits])
-        hv_c = np.concatenate([c for _, c in self.hub_visits])
-        reps = rng.integers(2, 6, len(hv_c))
-        hv_p, hv_c = np.repeat(hv_p, reps), np.repeat(hv_c, reps)
-        nhv = len(hv_c)
-        add(cid[hv_c], hv_p, "seen_at", anytime(nhv, 1),
-            rng.choice(np.array(["POL", "VOL", "BTP", "LIC"], dtype=object), nhv), True)
-        # facilitators and hub adults at the hubs their children visit
+        # hub visits: groups go out together, mostly on the hub's busy evenings, where they
+        # meet other groups and the adults of concern who know them
+        hv = pd.DataFrame({"place": np.concatenate([h for h, _ in self.hub_visits]),
+                           "person": cid[np.concatenate([c for _, c in self.hub_visits])]})
+        hv["group"] = self.group_of[np.concatenate([c for _, c in self.hub_visits])]
         rows = self.hl[self.hl["a"] < self.s.facilitators + self.s.hub_adults]
         hac = rows["c"].to_numpy()
         at_hub = self.hub_of_child[hac] >= 0
-        ha_a = rows["a"].to_numpy()[at_hub]
-        add(self.aid[ha_a], self.hub_of_child[hac[at_hub]], "seen_at", anytime(len(ha_a), 1),
-            "POL", True)
-        # group members at their usual places
+        hub_adults = pd.DataFrame({"place": self.hub_of_child[hac[at_hub]],
+                                   "group": self.group_of[hac[at_hub]],
+                                   "person": self.aid[rows["a"].to_numpy()[at_hub]]})
+        nights = {h: _days(_times(rng, np.zeros(12), np.full(12, T - 1), np.ones(12, np.int64)))
+                  for h in self.hubs.tolist()}
+        seen = self._outings(hv, hub_adults, outings=(3, 7), attend=0.7, adult_attend=0.35,
+                             nights=nights)
+        add(seen["person"].to_numpy(dtype=object), seen["place"].to_numpy(), "seen_at",
+            seen["ts"].to_numpy(),
+            rng.choice(np.array(["POL", "VOL", "BTP", "LIC"], dtype=object), len(seen)), True)
+        # groups at their two usual places, together
         gc = np.flatnonzero(self.group_of >= 0)
-        gcr = np.repeat(gc, rng.integers(1, 4, len(gc)))
-        which = rng.integers(0, 2, len(gcr))
-        ngr = len(gcr)
-        add(cid[gcr], self.usual[self.group_of[gcr], which], "seen_at",
-            anytime(ngr, rng.choice([0, 1], ngr).astype(np.int64)),
-            rng.choice(np.array(["POL", "VOL", "EDU"], dtype=object), ngr), True)
+        gg = self.group_of[gc]
+        usual = pd.DataFrame({"place": np.concatenate([self.usual[gg, 0], self.usual[gg, 1]]),
+                              "group": np.concatenate([gg, gg]),
+                              "person": np.concatenate([cid[gc], cid[gc]])})
+        seen = self._outings(usual, None, outings=(1, 4), attend=0.6)
+        add(seen["person"].to_numpy(dtype=object), seen["place"].to_numpy(), "seen_at",
+            seen["ts"].to_numpy(),
+            rng.choice(np.array(["POL", "VOL", "EDU"], dtype=object), len(seen)), True)
         # ungrouped children here and there; youth club regulars (protective)
         uc = np.flatnonzero(self.group_of < 0)
         uc = uc[rng.random(len(uc)) < 0.5]
@@ -1066,6 +1071,47 @@ class _Block:
         presence = pd.concat(pres, ignore_index=True)
         presence.insert(0, "presence_id", _ids(f"{self.pfx}PR", len(presence)))
         self.presence = presence
+
+    def _outings(self, visitors: pd.DataFrame, adults: pd.DataFrame | None, *,
+                 outings: tuple[int, int], attend: float, adult_attend: float = 0.0,
+                 nights: dict[int, np.ndarray] | None = None) -> pd.DataFrame:
+        """Sightings of group members seen together at a place.
+
+        ``visitors`` (place, group, person) are who may come on a (place, group) outing;
+        each (place, group) pair has ``outings`` (low, high) outings, each member attends
+        with probability ``attend`` and is seen within half an hour of the outing's time.
+        ``adults`` (place, group, person) attend with ``adult_attend``. With ``nights``
+        (busy evening day offsets per place), 60% of outings fall on those evenings, so
+        groups meet each other there. Returns (person, place, ts).
+        """
+        rng, T = self.rng, WINDOW_DAYS
+        pairs = visitors[["place", "group"]].drop_duplicates().reset_index(drop=True)
+        k = rng.integers(outings[0], outings[1] + 1, len(pairs))
+        out = pairs.loc[np.repeat(pairs.index.to_numpy(), k)].reset_index(drop=True)
+        n = len(out)
+        evening = nights is not None
+        pattern = (np.ones(n, dtype=np.int64) if evening
+                   else rng.choice([0, 1], n).astype(np.int64))
+        day = np.floor(rng.random(n) * T).astype(np.int64)
+        if nights is not None:
+            busy = rng.random(n) < 0.6
+            pick = rng.integers(0, 1 << 30, n)
+            for h, nd in nights.items():
+                here = busy & (out["place"].to_numpy() == h)
+                day[here] = nd[pick[here] % len(nd)]
+            day = np.where(busy, day, -1)
+        lo = np.where(day >= 0, day, 0)
+        hi = np.where(day >= 0, day, T - 1)
+        out["ts"] = _times(rng, lo, hi, pattern)
+        people = [visitors.assign(p=attend)]
+        if adults is not None and len(adults):
+            people.append(adults.assign(p=adult_attend))
+        seen = out.merge(pd.concat(people, ignore_index=True), on=["place", "group"])
+        seen = seen[rng.random(len(seen)) < seen["p"].to_numpy()].reset_index(drop=True)
+        jitter = rng.integers(-1800, 1800, len(seen)).astype("timedelta64[s]")
+        ts = seen["ts"].to_numpy().astype("datetime64[s]") + jitter
+        seen["ts"] = np.minimum(ts, np.datetime64(AS_OF, "s") - np.timedelta64(1, "s"))
+        return seen.drop_duplicates(["person", "place", "ts"])[["person", "place", "ts"]]
 
     # ---- groups ---------------------------------------------------------------------------
     def _groups(self) -> None:

@@ -170,6 +170,28 @@ def test_hub_places_are_busy_with_many_groups_in_the_evening(demo_store: Store) 
     assert evening.mean() > 0.8 and weekend.mean() > 0.5
 
 
+def test_groups_meet_at_hubs_within_hours(demo_store: Store) -> None:
+    """Co-presence: children of different groups seen at a hub within 2 hours of each other;
+    at ordinary places only children of one group are seen together."""
+    pairs = _q(demo_store, """
+        WITH s AS (
+            SELECT pr.person_id, pr.place_id, pr.seen_at, t.detail AS grp
+            FROM presence pr JOIN person p USING (person_id)
+            LEFT JOIN planted_truth t
+                   ON t.kind = 'peer_group_member' AND t.object_id = pr.person_id
+            WHERE p.kind = 'child' AND pr.kind = 'seen_at')
+        SELECT a.place_id,
+               a.place_id IN (SELECT object_id FROM planted_truth WHERE kind = 'hub_place')
+                   AS hub,
+               count(DISTINCT (a.person_id, b.person_id)) AS cross_pairs
+        FROM s a JOIN s b ON a.place_id = b.place_id AND a.person_id < b.person_id
+             AND a.grp <> b.grp AND abs(epoch(a.seen_at) - epoch(b.seen_at)) <= 7200
+        GROUP BY ALL""")
+    hubs = pairs[pairs["hub"]]
+    assert len(hubs) == 4 and (hubs["cross_pairs"] >= 20).all()
+    assert pairs.loc[~pairs["hub"], "cross_pairs"].sum() < hubs["cross_pairs"].min()
+
+
 def _network(store: Store) -> tuple[nx.Graph, dict[str, str], set[str]]:
     links = _q(store, """
         SELECT source_person_id AS s, target_person_id AS t FROM link

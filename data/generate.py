@@ -150,6 +150,11 @@ def generate(
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValidationError(f"The seed must be a whole number 0 or more, not {seed!r}.")
     target = Path(path)
+    if target.is_dir():
+        raise ValidationError(
+            f"{target} is a folder: give the database file to write, e.g. "
+            f"{target / 'csmap_demo.duckdb'}."
+        )
     if target.exists() and not force:
         raise ValidationError(
             f"{target} already exists. Pass --force (force=True) to replace it, or choose "

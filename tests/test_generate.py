@@ -307,6 +307,14 @@ def test_unknown_size_and_existing_file_are_refused(tmp_path: Path) -> None:
     assert existing.stat().st_size > 1000
 
 
+def test_folder_and_bad_seed_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="is a folder"):
+        generate.generate(tmp_path, force=True)
+    with pytest.raises(ValidationError, match="whole number"):
+        generate.generate(tmp_path / "x.duckdb", seed=-1)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_failure_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kw: object) -> None:
         raise RuntimeError("disk on fire")

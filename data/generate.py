@@ -768,7 +768,8 @@ class _Block:
                                     self.usual[np.maximum(self.group_of, 0), 0],
                                     rng.choice(self.social, nc))
         b_pidx, b_pat = self._place_for(b_kind, b_child)
-        b_ts = _times(rng, np.zeros(n_b), np.full(n_b, T - 1), b_pat)
+        b_day = _trend_days(rng, n_b)
+        b_ts = _times(rng, b_day - 3, b_day + 3, b_pat)
         # stream A: incidents involving an adult of concern, within the link's dates
         a_link = rng.integers(0, len(hl), n_a)
         ak = np.array(list(LINK_KINDS), dtype=object)
@@ -1298,6 +1299,15 @@ def _group_sizes(rng: np.random.Generator, n: int) -> np.ndarray:
         tiny = sizes.pop()
         sizes[-1] += tiny
     return np.array(sizes, dtype=np.int64)
+
+
+def _trend_days(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Day offsets with a gentle rise over the two years (+40%) and a summer peak."""
+    d = np.arange(WINDOW_DAYS)
+    doy = (d + int((_START - _START.astype("datetime64[Y]")).astype(np.int64))) % 365
+    weight = (1 + 0.4 * d / WINDOW_DAYS) * (1 + 0.2 * np.cos(2 * np.pi * (doy - 210) / 365))
+    cdf = np.cumsum(weight) / weight.sum()
+    return np.minimum(np.searchsorted(cdf, rng.random(n)), WINDOW_DAYS - 1).astype(np.int64)
 
 
 def _date_after(day: np.ndarray, years: int) -> np.ndarray:

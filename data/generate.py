@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -76,19 +76,19 @@ class Scale:
     """How many of each thing one block of the town has (and how many blocks)."""
 
     children: int
-    adults_of_concern: int
+    adults_of_concern: int      # facilitators, hub adults, ordinary, lone and escalation adults
     trusted_adults: int
     professionals: int
-    public_places: int
+    public_places: int          # not homes (homes: 0.85 per child) nor online spaces
     online_spaces: int
-    incidents: int
-    hubs: int
-    facilitators: int
-    hub_adults: int
-    escalations: int
-    mundane: int
+    incidents: int              # about; return home interviews come on top
+    hubs: int                   # planted hub places
+    facilitators: int           # planted brokers between peer groups
+    hub_adults: int             # planted high-degree adults who broker nothing
+    escalations: int            # planted escalating children
+    mundane: int                # children with no concerns, incidents or harmful links
     professional_links_per_child: float
-    blocks: int = 1
+    blocks: int = 1             # national: 20 county-sized blocks, built one at a time
 
 
 SIZES: dict[str, Scale] = {
@@ -103,7 +103,8 @@ SIZES: dict[str, Scale] = {
         hub_adults=40, escalations=60, mundane=1_000, professional_links_per_child=7.0,
     ),
 }
-SIZES["national"] = Scale(**{**SIZES["county"].__dict__, "blocks": 20})
+SIZES["national"] = replace(SIZES["county"], blocks=20)
+
 
 @dataclass
 class GenerationReport:

@@ -781,6 +781,10 @@ class _Block:
                           "seen_in_car_with_unknown_adult", a_kind)
         a_pidx, a_pat = self._place_for(a_kind, a_child)
         a_ts = _times(rng, hl["first"].to_numpy()[a_link], hl["last"].to_numpy()[a_link], a_pat)
+        # a car sighting often cannot name the adult; then it is no evidence for the link
+        unnamed = (a_kind == "seen_in_car_with_unknown_adult") & (rng.random(n_a) < 0.6)
+        a_adult = np.where(unnamed, -1, a_adult)
+        a_evidence = np.where(unnamed, -1, a_link)
         # the planted escalations
         e_child_l: list[int] = []
         e_kind_l: list[str] = []
@@ -813,8 +817,9 @@ class _Block:
         inc_pidx = np.concatenate([b_pidx, a_pidx, e_pidx])
         inc_ts = np.concatenate([b_ts, a_ts, e_ts])
         inc_adult = np.concatenate([np.full(n_b, -1), a_adult, np.full(len(e_child), -1)])
-        inc_link = np.concatenate([np.full(n_b, -1), a_link, np.full(len(e_child), -1)])
-        # return home interviews follow 60% of missing episodes by 1-3 days, at home
+        inc_link = np.concatenate([np.full(n_b, -1), a_evidence, np.full(len(e_child), -1)])
+        # return home interviews follow 60% of missing episodes by 1-3 days, at home; when
+        # an adult of concern was involved the child's account names them
         miss = np.flatnonzero(inc_kind == "missing_episode")
         rhi = miss[rng.random(len(miss)) < 0.6]
         rhi_ts = inc_ts[rhi] + (rng.integers(1, 4, len(rhi)) * 86400).astype("timedelta64[s]")
@@ -825,7 +830,7 @@ class _Block:
         inc_pidx = np.concatenate([inc_pidx, self.home_base + self.home_of[inc_child[rhi]]])
         inc_ts = np.concatenate([inc_ts, rhi_ts[keep]])
         inc_adult = np.concatenate([inc_adult, inc_adult[rhi]])
-        inc_link = np.concatenate([inc_link, np.full(len(rhi), -1)])
+        inc_link = np.concatenate([inc_link, inc_link[rhi]])  # the child names the adult
         # ids run in time order
         order = np.argsort(inc_ts, kind="stable")
         self.inc_child, self.inc_kind, self.inc_pidx = (inc_child[order], inc_kind[order],

@@ -142,10 +142,19 @@ def test_provenance_grading_and_protective_links(demo_store: Store) -> None:
     assert (harmful["grading_source"] == 3).any()  # some weak intelligence
     assert harmful["evidence"].map(len).sum() > 0
     assert _q(demo_store, "SELECT count(*) AS n FROM strength")["n"].iat[0] > 0
+    # evidence is incidents in which both people of the link took part, within its dates
     ev = _q(demo_store, """
-        SELECT count(*) AS n FROM (SELECT unnest(evidence) AS iid FROM link) e
-        WHERE iid NOT IN (SELECT incident_id FROM incident)""")
-    assert ev["n"].iat[0] == 0
+        WITH e AS (SELECT link_id, source_person_id AS a, target_person_id AS c, first_seen,
+                          last_seen, unnest(evidence) AS iid FROM link)
+        SELECT count(*) AS n, count(*) FILTER (WHERE
+            NOT EXISTS (SELECT 1 FROM incident_person ip WHERE ip.incident_id = e.iid
+                        AND ip.person_id = e.a)
+            OR NOT EXISTS (SELECT 1 FROM incident_person ip WHERE ip.incident_id = e.iid
+                           AND ip.person_id = e.c)
+            OR (SELECT i.occurred_at::DATE FROM incident i WHERE i.incident_id = e.iid)
+               NOT BETWEEN e.first_seen AND e.last_seen + 3) AS bad
+        FROM e""")
+    assert ev["n"].iat[0] > 0 and ev["bad"].iat[0] == 0
 
 
 def test_hub_places_are_busy_with_many_groups_in_the_evening(demo_store: Store) -> None:

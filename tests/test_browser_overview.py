@@ -11,19 +11,8 @@ from tests.browser_support import assert_no_exception, chromium, screenshot, ser
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-@pytest.fixture
-def served_db(tmp_path: Path) -> Path:
-    """A demo town of its own: the session's demo_db may be held open by in-process AppTests
-    (cached Store), and DuckDB then lets no other process open that file."""
-    from data import generate
-
-    path = tmp_path / "browser.duckdb"
-    generate.generate(path, size="small", seed=7)
-    return path
-
-
-def test_overview_renders_in_chromium(served_db: Path) -> None:
-    with serve_app(served_db) as url, chromium() as page:
+def test_overview_renders_in_chromium(demo_db: Path) -> None:
+    with serve_app(demo_db) as url, chromium() as page:
         page.goto(url + "/overview")
         wait_for_app(page, text="Children with open concerns")
         assert page.get_by_text("Synthetic demo data").count() >= 1

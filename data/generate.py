@@ -1063,6 +1063,24 @@ class _Block:
         add(seen["person"].to_numpy(dtype=object), seen["place"].to_numpy(), "seen_at",
             seen["ts"].to_numpy(),
             rng.choice(np.array(["POL", "VOL", "EDU"], dtype=object), len(seen)), True)
+        # half the groups share a group chat (an online space); facilitators linked to the
+        # group's children are in it too
+        if self.s.online_spaces:
+            chats = np.where(rng.random(self.ng) < 0.5,
+                             rng.integers(0, self.s.online_spaces, self.ng), -1)
+            in_chat = gc[chats[gg] >= 0]
+            fac = self.hl[self.hl["a"] < self.s.facilitators]
+            fc = fac["c"].to_numpy()
+            fac_chat = chats[np.maximum(self.group_of[fc], 0)]
+            ok = (self.group_of[fc] >= 0) & (fac_chat >= 0)
+            who = np.concatenate([cid[in_chat], self.aid[fac["a"].to_numpy()[ok]]])
+            where = self.online_base + np.concatenate([chats[self.group_of[in_chat]],
+                                                       fac_chat[ok]])
+            chat_rows = pd.DataFrame({"who": who, "where": where}).drop_duplicates()
+            n_chat = len(chat_rows)
+            add(chat_rows["who"].to_numpy(dtype=object), chat_rows["where"].to_numpy(),
+                "frequents", anytime(n_chat, 0),
+                rng.choice(np.array(["POL", "EDU"], dtype=object), n_chat), True)
         # ungrouped children here and there; youth club regulars (protective)
         uc = np.flatnonzero(self.group_of < 0)
         uc = uc[rng.random(len(uc)) < 0.5]

@@ -77,6 +77,12 @@ def test_online_spaces_have_no_geometry(demo_store: Store) -> None:
     assert len(online) >= 3
     assert online["lon"].isna().all() and online["lat"].isna().all()
     assert online["ward_code"].isna().all() and online["platform"].notna().all()
+    chats = _q(demo_store, """
+        SELECT pr.kind, p.kind AS person_kind FROM presence pr
+        JOIN place pl USING (place_id) JOIN person p USING (person_id)
+        WHERE pl.kind = 'online'""")
+    assert set(chats["kind"]) == {"frequents"}
+    assert {"child", "adult_of_concern"} <= set(chats["person_kind"])
 
 
 def test_people_are_plausible(demo_store: Store) -> None:

@@ -635,7 +635,7 @@ class _Block:
             if not take:
                 break
             add(a, np.array(take), rng.integers(0, 650, len(take)), harm_kinds(len(take)))
-        # facilitators: 2 children in each of 2-4 groups that have ordinary adults. In each
+        # facilitators: 2 children in each of 2-3 groups that have ordinary adults. In each
         # group one child meets the facilitator first and an ordinary adult of the group later
         # (temporal brokerage); the facilitator knows that adult.
         adult_adult: list[tuple[int, int, int, str]] = []  # (a, b, first_day, nature)
@@ -643,7 +643,7 @@ class _Block:
         gi = 0
         introduced: set[int] = set()
         for f in range(nf):
-            k = int(rng.integers(2, 5))
+            k = int(rng.integers(2, 4))
             gs = [int(fac_groups_pool[(gi + j) % len(fac_groups_pool)]) for j in range(k)]
             gi += k - 1  # neighbouring facilitators share one group, as in real networks
             adult_group[f] = -2
@@ -764,7 +764,9 @@ class _Block:
                 chosen = rng.choice(mem, m, replace=False)
                 self.hub_visits.append((np.full(m, h), chosen))
                 self.hub_of_child[chosen] = h
-        self.usual = rng.choice(self.social, (self.ng, 2))  # two usual places per group
+        # two usual places per group, spread so that no ordinary place serves many groups
+        spread = np.resize(rng.permutation(self.social), 2 * self.ng)
+        self.usual = rng.permutation(spread).reshape(self.ng, 2)
         self.child_usual = np.where(self.group_of >= 0,
                                     self.usual[np.maximum(self.group_of, 0), 0],
                                     rng.choice(self.social, nc))
@@ -903,12 +905,14 @@ class _Block:
             "incident_id": iid[has_a], "person_id": self.aid[self.inc_adult[has_a]],
             "role": np.where(kinds[has_a] == "arrest", "subject", "person_of_concern"),
         }))
-        # a peer from the child's group as witness to 30% of extra-familial incidents
+        # a peer from the child's group as witness to 40% of assaults, arrests, car sightings
+        # and gifts
         gstart = np.concatenate([[0], np.cumsum(self.group_sizes)[:-1]])
         self.flat_members = np.concatenate(self.gmembers)
         ni = len(iid)
-        ext = ((self.harm == "extra_familial") & (self.group_of[self.inc_child] >= 0)
-               & (rng.random(ni) < 0.3))
+        witnessed = np.isin(kinds, ["physical_assault", "sexual_assault", "arrest",
+                                    "exchange_gifts_money", "seen_in_car_with_unknown_adult"])
+        ext = witnessed & (self.group_of[self.inc_child] >= 0) & (rng.random(ni) < 0.4)
         g_of = self.group_of[self.inc_child[ext]]
         w = self.flat_members[_pick_within(rng, gstart[g_of], self.group_sizes[g_of])]
         ok = w != self.inc_child[ext]
@@ -1066,8 +1070,8 @@ class _Block:
         # half the groups share a group chat (an online space); facilitators linked to the
         # group's children are in it too
         if self.s.online_spaces:
-            chats = np.where(rng.random(self.ng) < 0.5,
-                             rng.integers(0, self.s.online_spaces, self.ng), -1)
+            spread = np.resize(rng.permutation(self.s.online_spaces), self.ng)
+            chats = np.where(rng.random(self.ng) < 0.5, rng.permutation(spread), -1)
             in_chat = gc[chats[gg] >= 0]
             fac = self.hl[self.hl["a"] < self.s.facilitators]
             fc = fac["c"].to_numpy()

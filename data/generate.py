@@ -451,6 +451,7 @@ class _Block:
             "recorded_date": _date(rng.integers(0, 200, s.public_places + n_homes + n_on)),
         })
         self.pkind, self.place_ids, self.home_ids = pkind, place_ids, home_ids
+        self.pward = pward
         self.n_homes, self.hward = n_homes, hward
         self.home_base = s.public_places               # row of home 0 in self.place
         self.online_base = s.public_places + n_homes   # row of online space 0
@@ -702,12 +703,14 @@ class _Block:
         self.hl, self.adult_adult, self.escal, self.reserved = hl, adult_adult, escal, reserved
 
     # ---- incidents ------------------------------------------------------------------------
-    def _place_for(self, kinds: np.ndarray, child: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _place_for(self, kinds: np.ndarray, child: np.ndarray,
+                   adult: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Where each incident happened (row of ``self.place``) and its time pattern.
 
         Intra-familial harm at the child's home, exclusions at school (daytime), online
-        contact in an online space; otherwise the hub the child visits (evening/weekend),
-        an address of concern, or the child's group's usual place.
+        contact in the group's chat (or another online space); otherwise the hub the child
+        visits (evening/weekend), the address of concern the adult uses (when an adult is
+        involved), or the child's group's usual place.
         """
         rng = self.rng
         n = len(kinds)
@@ -721,15 +724,18 @@ class _Block:
         pidx[school] = self.school_of[child[school]]
         pattern[school] = 2
         online = kinds == "online_contact"
-        pidx[online] = self.online_base + rng.integers(0, self.s.online_spaces, int(online.sum()))
+        chat = self.chat_of_group[np.maximum(self.group_of[child], 0)]
+        chat = np.where(self.group_of[child] >= 0, chat, -1)
+        chat = np.where(chat >= 0, chat, rng.integers(0, self.s.online_spaces, n))
+        pidx[online] = self.online_base + chat[online]
         rest = pidx < 0
         hub = self.hub_of_child[child]
         use_hub = rest & (hub >= 0) & (rng.random(n) < 0.55)
         pidx[use_hub] = hub[use_hub]
         pattern[use_hub] = 1
-        at_aoc = rest & ~use_hub & (rng.random(n) < 0.2) & (len(self.aoc_places) > 0)
-        if len(self.aoc_places):
-            pidx[at_aoc] = rng.choice(self.aoc_places, int(at_aoc.sum()))
+        if adult is not None and len(self.aoc_places):
+            at_aoc = rest & ~use_hub & (adult >= 0) & (rng.random(n) < 0.3)
+            pidx[at_aoc] = self.adult_base[adult[at_aoc]]
         other = pidx < 0
         n_other = int(other.sum())
         pidx[other] = np.where(rng.random(n_other) < 0.7, self.child_usual[child[other]],
@@ -755,9 +761,15 @@ class _Block:
         # children who visit hubs: several groups per hub, 3-6 members each
         self.hub_of_child = np.full(nc, -1, dtype=np.int64)
         self.hub_visits: list[tuple[np.ndarray, np.ndarray]] = []
-        groups_per_hub = max(6, min(self.ng, int(self.ng * 0.4)))
+        # hubs draw groups from nearby wards more than from far ones (about 10 km scale)
+        groups_per_hub = min(self.ng, max(6, min(int(self.ng * 0.4), 25)))
+        cent = shapely.centroid(np.asarray(self.wards["geometry"].to_numpy()))
+        cx, cy = shapely.get_x(cent), shapely.get_y(cent)
         for h in self.hubs.tolist():
-            hub_gs = rng.choice(self.ng, min(self.ng, groups_per_hub), replace=False)
+            hw = self.pward[h]
+            dist = np.hypot((cx[self.gward] - cx[hw]) * 0.6, cy[self.gward] - cy[hw])
+            near = np.exp(-dist / 0.09)
+            hub_gs = rng.choice(self.ng, groups_per_hub, replace=False, p=near / near.sum())
             for g in hub_gs.tolist():
                 mem = self.gmembers[g]
                 m = min(len(mem), int(rng.integers(3, 7)))
@@ -767,6 +779,14 @@ class _Block:
         # two usual places per group, spread so that no ordinary place serves many groups
         spread = np.resize(rng.permutation(self.social), 2 * self.ng)
         self.usual = rng.permutation(spread).reshape(self.ng, 2)
+        # half the groups share a group chat (an online space), spread across the spaces
+        spread = np.resize(rng.permutation(max(1, self.s.online_spaces)), self.ng)
+        self.chat_of_group = np.where(rng.random(self.ng) < 0.5, rng.permutation(spread), -1)
+        if not self.s.online_spaces:
+            self.chat_of_group[:] = -1
+        # each adult of concern uses an address of concern
+        self.adult_base = (rng.choice(self.aoc_places, s.adults_of_concern)
+                           if len(self.aoc_places) else np.full(s.adults_of_concern, -1))
         self.child_usual = np.where(self.group_of >= 0,
                                     self.usual[np.maximum(self.group_of, 0), 0],
                                     rng.choice(self.social, nc))
@@ -781,7 +801,7 @@ class _Block:
         a_adult = hl["a"].to_numpy()[a_link]
         a_kind = np.where(np.isin(a_child, escal) & (a_kind == "missing_episode"),
                           "seen_in_car_with_unknown_adult", a_kind)
-        a_pidx, a_pat = self._place_for(a_kind, a_child)
+        a_pidx, a_pat = self._place_for(a_kind, a_child, a_adult)
         a_ts = _times(rng, hl["first"].to_numpy()[a_link], hl["last"].to_numpy()[a_link], a_pat)
         # a car sighting often cannot name the adult; then it is no evidence for the link
         unnamed = (a_kind == "seen_in_car_with_unknown_adult") & (rng.random(n_a) < 0.6)
@@ -1070,8 +1090,7 @@ class _Block:
         # half the groups share a group chat (an online space); facilitators linked to the
         # group's children are in it too
         if self.s.online_spaces:
-            spread = np.resize(rng.permutation(self.s.online_spaces), self.ng)
-            chats = np.where(rng.random(self.ng) < 0.5, rng.permutation(spread), -1)
+            chats = self.chat_of_group
             in_chat = gc[chats[gg] >= 0]
             fac = self.hl[self.hl["a"] < self.s.facilitators]
             fc = fac["c"].to_numpy()

@@ -1288,6 +1288,7 @@ class _Block:
             "date_of_birth": self.dob.astype("datetime64[s]"),
             "postcode": postcode_of_home[self.home_of],
             "recorded_date": _date(rng.integers(0, 300, nc)),
+            "kind": "child", "sex": self.sex,
         })
         dup = np.flatnonzero(rng.random(nc) < 0.3)
         rows = []
@@ -1310,7 +1311,7 @@ class _Block:
                 rows.append((rid, cid[c] if confirmed else None, str(ag), f"{pfx}{ag}-{j:06d}",
                              g_, f_, d_.to_datetime64().astype("datetime64[s]"),
                              postcode_of_home[self.home_of[c]],
-                             _date(rng.integers(0, 650, 1))[0]))
+                             _date(rng.integers(0, 650, 1))[0], "child", self.sex[c]))
                 detail.setdefault(c, []).append(f"{rid} ({ag}, {how})")
         parts = [base]
         if rows:

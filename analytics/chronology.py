@@ -80,6 +80,14 @@ CONTEXT_LABELS: dict[str, str] = {
     "unknown": "Not known",
 }
 
+LINK_LABELS: dict[str, str] = {
+    "relationship_reported": "Reported 'relationship' (grooming concern)",
+    "supplies": "Supplies / gives to the child",
+    "associate": "Associate",
+    "peer": "Peer",
+    "family": "Family",
+}
+
 INDICATOR_CATEGORIES: tuple[str, ...] = ("physical", "emotional", "material", "behavioural")
 
 TIMELINE_COLUMNS: list[str] = [
@@ -116,6 +124,11 @@ def _text(value: Any) -> str:
     except (TypeError, ValueError):
         pass
     return str(value)
+
+
+def _link_label(kind: Any) -> str:
+    text = _text(kind)
+    return LINK_LABELS.get(text, text.replace("_", " ").capitalize())
 
 
 def _indicators(value: Any) -> str:
@@ -173,7 +186,7 @@ def timeline(incidents: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.D
                 "place": "",
                 "indicators": "",
                 "child_words": "",
-                "narrative": f"{_text(r.get('kind')).replace('_', ' ')} link, {verified}",
+                "narrative": f"{_link_label(r.get('kind'))} link, {verified}",
                 "provenance": _provenance(r, agency, r.get("recorded_date")),
                 "ref": str(r["link_id"]),
             })
@@ -333,7 +346,7 @@ def escalation_flags(
             flags.append(EscalationFlag(
                 "new_adult_of_concern", r["day"],
                 f"New adult of concern linked ({_text(r.get('other_label'))})",
-                f"{_text(r.get('kind')).replace('_', ' ').capitalize()} link to adult of concern "
+                f"{_link_label(r.get('kind'))} link to adult of concern "
                 f"{_text(r.get('other_label'))} first seen {r['day'].isoformat()} "
                 f"(source {agency}{', graded ' + grade if grade else ''}, {verified}); "
                 f"{len(seen)} adult(s) of concern linked so far.",

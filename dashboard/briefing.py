@@ -239,7 +239,8 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
                  f"School: {prof['school'] or 'not recorded'}",
                  f"Open concerns: {', '.join(labels.label(c) for c in open_cats) or 'none'}",
                  f"Agencies holding information: {len(story.agencies)}"]
-        harms = [f"{labels.label(k)}: {v}" for k, v in story.indicators.items() if v]
+        harms = [f"{labels.label(k)} indicators in {v} incident(s)"
+                 for k, v in story.indicators.items() if v]
         harms += [f"Linked to adult of concern {r['other_label']} ({labels.label(r['kind'])}, "
                   f"{'verified' if r['verified'] else 'unverified'})"
                   for _, r in story.adults_of_concern.iterrows()]
@@ -270,13 +271,15 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
         adults = people[people["kind"] == "adult_of_concern"]
         facts = [f"{labels.label(pl['kind'])} in {pl['ward'] or 'no ward (online)'}",
                  f"Guardianship: {pl['guardianship'] or 'not recorded'}",
-                 f"{len(inc)} incidents; {len(children)} children and {len(adults)} adults "
-                 "of concern seen or harmed here"]
+                 f"{len(inc)} incident(s); {len(children)} child(ren) and {len(adults)} "
+                 "adult(s) of concern seen or harmed here"]
         by_kind = inc.groupby("kind").size().sort_values(ascending=False)
         harms = [f"{labels.label(str(k))}: {n}" for k, n in by_kind.items()]
         harms += [f"Adult of concern seen here: {a}" for a in adults["label"]]
-        strengths = [f"{labels.label(r['domain'])}: {r['body']}" for _, r in assessments.iterrows()
-                     if r["domain"] in ("guardianship", "needs_strengths")]
+        strengths = [f"Guardianship recorded: {pl['guardianship']}"] \
+            if pd.notna(pl["guardianship"]) and pl["guardianship"] else []
+        strengths += [f"Young people's needs and strengths: {r['body']}"
+                      for _, r in assessments.iterrows() if r["domain"] == "needs_strengths"]
         events = chronology.timeline(inc.assign(place_name=None))
         links = store.frame("panel.links_among", viewer,
                             {"person_ids": list(people["person_id"].head(12))})
@@ -300,9 +303,7 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
     harms = [f"Link to adult of concern {_adult_side(r)[0]} from {_adult_side(r)[1]} "
              f"({labels.label(r['kind'])}, first seen {_when(r['first_seen'])})"
              for _, r in adults.iterrows()]
-    strengths = [f"{labels.label(r['domain'])}: {r['body']}" for _, r in assessments.iterrows()
-                 if r["domain"] in ("guardianship", "family")]
-    strengths += [f"Protective link: {r['source_label']} and {r['target_label']}"
+    strengths = [f"Protective link: {r['source_label']} and {r['target_label']}"
                   for _, r in links[links["nature"] == "protective"].iterrows()]
     events = pd.DataFrame([{"date": r["first_seen"],
                             "event": f"Adult of concern linked to {_adult_side(r)[1]}",

@@ -115,7 +115,7 @@ def network_extract(graph: nx.Graph, *, focus: Iterable[str] = (), width: int = 
         px, py = pos[n]
         fx = 0.5 if maxx == minx else (px - minx) / (maxx - minx)
         fy = 0.5 if maxy == miny else (py - miny) / (maxy - miny)
-        return pad + fx * (width - 2 * pad), pad / 2 + fy * (height - 1.5 * pad)
+        return pad + fx * (width - 2 * pad), pad / 2 + fy * (height - 2 * pad)
 
     focus_set = set(focus)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -150,6 +150,6 @@ def _legend(height: int) -> str:
         out.append(f'<circle cx="{x + 4}" cy="{height - 8}" r="4" fill="{colour}"/>'
                    f'<text x="{x + 11}" y="{height - 5}" font-size="8" fill="#444">{text}</text>')
         x += 14 + 5.2 * len(text)
-    out.append(f'<text x="{x}" y="{height - 5}" font-size="8" fill="#444">'
-               "red line harmful, green protective, dashed unverified</text>")
+    out.append(f'<text x="8" y="{height - 18}" font-size="8" fill="#444">'
+               "Lines: red harmful, green protective, grey not known; dashed = unverified</text>")
     return "".join(out)

@@ -1,0 +1,77 @@
+"""The multi-agency chronology: filters, a timeline chart coloured by agency, a table,
+the cumulative harm chart and the reachable moments. Owns keys ``chrono_*``."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analytics import chronology
+from analytics.chronology import EscalationFlag
+
+
+def moments(flags: list[EscalationFlag]) -> None:
+    """Escalation flags as reachable moments, newest first, each with its explanation."""
+    if not flags:
+        st.success("No escalation flags in the record up to this date.",
+                   icon=":material/check_circle:")
+        return
+    for f in reversed(flags):
+        st.warning(f"**{f.on:%d %b %Y} - {f.title}.** {f.explanation}",
+                   icon=":material/flag:")
+
+
+def timeline(events: pd.DataFrame) -> None:
+    """Filter, chart and table of the chronology."""
+    if events.empty:
+        st.info("Nothing recorded for this child yet.")
+        return
+    c1, c2, c3 = st.columns(3)
+    agencies = c1.multiselect("Agency", sorted(events["agency"].unique()), key="chrono_agency",
+                              placeholder="All agencies")
+    contexts = c2.multiselect("Harm context", sorted(events["context"].unique()),
+                              key="chrono_context", placeholder="Inside and outside the home")
+    kinds = c3.multiselect("Kind of event", sorted(events["event"].unique()), key="chrono_kind",
+                           placeholder="All kinds")
+    shown = events
+    if agencies:
+        shown = shown[shown["agency"].isin(agencies)]
+    if contexts:
+        shown = shown[shown["context"].isin(contexts)]
+    if kinds:
+        shown = shown[shown["event"].isin(kinds)]
+    chart = (
+        alt.Chart(shown)
+        .mark_point(filled=True, size=120)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("event:N", title=None, sort=list(chronology.KIND_LABELS.values())),
+            color=alt.Color("agency:N", title="Agency"),
+            shape=alt.Shape("context:N", title="Context"),
+            tooltip=["date:T", "event", "agency", "context", "place", "provenance"],
+        )
+        .properties(height=max(160, 28 * shown["event"].nunique()))
+    )
+    st.altair_chart(chart, width="stretch")
+    table = shown.assign(date=shown["date"].dt.strftime("%d %b %Y %H:%M"))
+    cols = ["date", "event", "context", "agency", "place", "indicators", "provenance"]
+    st.dataframe(table[cols], hide_index=True, width="stretch",
+                 column_config={"provenance": "Source, recorded, grading"})
+    st.caption(f"{len(shown)} of {len(events)} events. Grading is the 3x5x2 code "
+               "(source 1-3, intelligence A-E, handling P/C).")
+
+
+def cumulative(frame: pd.DataFrame) -> None:
+    """Running totals of adverse experiences, missing episodes, self-harm and harm."""
+    if frame.empty:
+        return
+    long = frame.melt(id_vars="period", var_name="series", value_name="total")
+    chart = (
+        alt.Chart(long)
+        .mark_line(interpolate="step-after", strokeWidth=2.5)
+        .encode(x=alt.X("period:T", title=None), y=alt.Y("total:Q", title="Running total"),
+                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")))
+        .properties(height=260)
+    )
+    st.altair_chart(chart, width="stretch")

@@ -174,7 +174,8 @@ def build(store: Store, viewer: Viewer, meeting_id: str, *, as_of: date,
     html.append("<h2>Decisions and actions</h2>")
     html.append(_actions_table(actions, as_of))
     for n, (_, row) in enumerate(items.iterrows(), start=1):
-        summary = briefing.item_summary(store, viewer, row.to_dict(), as_of=as_of)
+        summary = briefing.item_summary(store, viewer, {str(k): v for k, v in row.items()},
+                                         as_of=as_of)
         html.append(_item_html(summary, n, as_of))
     html.append("</body></html>")
     return Pack("".join(html), tuple(items["item_id"]), named)

@@ -10,12 +10,13 @@ item with the reasons in words, for the chair to accept or remove:
 - **places with rising incidents** (:func:`rising_places`);
 - **peer groups with a new link to an adult of concern**.
 
-Nothing here ranks children by risk: items are ordered by kind of reason, then by date.
+Nothing here ranks children by risk: items are ordered by kind of reason (key escalations,
+other escalations, new concerns, places, groups), then by date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -25,6 +26,11 @@ import pandas as pd
 from analytics.chronology import EscalationFlag
 
 SUBJECT_KINDS: tuple[str, ...] = ("child", "place", "group")
+
+# Escalations that put a child on the agenda on their own; other flags need company.
+KEY_ESCALATIONS: frozenset[str] = frozenset({
+    "missing_more_frequent", "new_adult_of_concern", "first_overdose", "first_sexual_assault",
+})
 
 CONCERN_LABELS: dict[str, str] = {
     "cse": "CSE", "cce": "CCE", "county_lines": "county lines", "peer_abuse": "peer abuse",
@@ -67,7 +73,8 @@ class RisingPlace:
 
     def explain(self, window_days: int) -> str:
         """Why it is on the list, with the numbers."""
-        return (f"{self.recent} incidents involving {self.children} children in the last "
+        who = "1 child" if self.children == 1 else f"{self.children} children"
+        return (f"{self.recent} incidents involving {who} in the last "
                 f"{window_days} days, up from {self.previous} in the {window_days} days before")
 
 
@@ -76,7 +83,7 @@ def rising_places(
     *,
     as_of: date,
     window_days: int = 90,
-    min_recent: int = 3,
+    min_recent: int = 5,
     ratio: float = 1.5,
 ) -> list[RisingPlace]:
     """Places whose incidents in the last ``window_days`` are at least ``min_recent`` and at
@@ -89,18 +96,24 @@ def rising_places(
         raise ValueError("window_days and ratio must be positive")
     if place_incidents.empty:
         return []
-    df = place_incidents.copy()
-    df["day"] = pd.to_datetime(df["occurred_at"]).dt.date
     mid = as_of - timedelta(days=window_days)
     start = as_of - timedelta(days=2 * window_days)
+    days = pd.to_datetime(place_incidents["occurred_at"]).dt.date.tolist()
+    recent: dict[tuple[str, str], set[str]] = {}
+    children: dict[tuple[str, str], set[str]] = {}
+    previous: dict[tuple[str, str], set[str]] = {}
+    for rec, d in zip(place_incidents.to_dict("records"), days, strict=True):
+        key = (str(rec["place_id"]), str(rec["label"]))
+        if mid < d <= as_of:
+            recent.setdefault(key, set()).add(str(rec["incident_id"]))
+            children.setdefault(key, set()).add(str(rec["person_id"]))
+        elif start < d <= mid:
+            previous.setdefault(key, set()).add(str(rec["incident_id"]))
     out: list[RisingPlace] = []
-    for (pid, label), g in df.groupby(["place_id", "label"], sort=True):
-        rec = g[(g["day"] > mid) & (g["day"] <= as_of)]
-        prev = g[(g["day"] > start) & (g["day"] <= mid)]
-        n_rec, n_prev = rec["incident_id"].nunique(), prev["incident_id"].nunique()
+    for key, ids in recent.items():
+        n_rec, n_prev = len(ids), len(previous.get(key, ()))
         if n_rec >= min_recent and n_rec >= ratio * n_prev:
-            out.append(RisingPlace(str(pid), str(label), int(n_rec), int(n_prev),
-                                   int(rec["person_id"].nunique())))
+            out.append(RisingPlace(key[0], key[1], n_rec, n_prev, len(children[key])))
     out.sort(key=lambda p: (-(p.recent - p.previous), p.label))
     return out
 
@@ -120,6 +133,8 @@ def suggest(
     group_adult_links: pd.DataFrame | None = None,
     exclude: Iterable[tuple[str, str]] = (),
     window_days: int = 90,
+    key_escalations: Collection[str] = KEY_ESCALATIONS,
+    min_flags: int = 2,
 ) -> list[SuggestedItem]:
     """Suggested items for a meeting covering (``since``, ``as_of``].
 
@@ -127,6 +142,10 @@ def suggest(
     ``flags_by_child``: escalation flags per child id. ``child_labels``: pseudonym per id.
     ``group_adult_links``: ``group_id``, ``group_label``, ``adult_label``, ``first_seen``.
     ``exclude``: (subject_kind, subject_id) already on the agenda.
+
+    A child is suggested for escalations when a flag since the last meeting is one of
+    ``key_escalations``, or when at least ``min_flags`` flags fell in the period; so the
+    agenda lists changes that matter, not every first event.
     """
     if since > as_of:
         raise ValueError(f"'since' ({since}) is after 'as_of' ({as_of})")
@@ -146,10 +165,13 @@ def suggest(
         order[key] = min(order.get(key, (rank, on)), (rank, on))
 
     for cid, flags in sorted(flags_by_child.items()):
-        for f in flags:
-            if since < f.on <= as_of:
-                add("child", cid, child_labels.get(cid, cid),
-                    f"Escalation on {f.on.isoformat()}: {f.title}", 0, f.on)
+        recent = [f for f in flags if since < f.on <= as_of]
+        if not any(f.kind in key_escalations for f in recent) and len(recent) < min_flags:
+            continue
+        rank = 0 if any(f.kind in key_escalations for f in recent) else 1
+        for f in recent:
+            add("child", cid, child_labels.get(cid, cid),
+                f"Escalation on {f.on.isoformat()}: {f.title}", rank, f.on)
     if not new_concerns.empty:
         for _, r in new_concerns.sort_values(["opened_on", "person_id"]).iterrows():
             on = _day(r["opened_on"])
@@ -158,15 +180,15 @@ def suggest(
                 cat = str(r["category"])
                 add("child", cid, child_labels.get(cid, cid),
                     f"New {CONCERN_LABELS.get(cat, cat)} concern opened "
-                    f"{on.isoformat()} ({r['source_agency']})", 1, on)
+                    f"{on.isoformat()} ({r['source_agency']})", 2, on)
     for p in rising:
-        add("place", p.place_id, p.label, "Rising incidents: " + p.explain(window_days), 2, as_of)
+        add("place", p.place_id, p.label, "Rising incidents: " + p.explain(window_days), 3, as_of)
     if group_adult_links is not None and not group_adult_links.empty:
         for _, r in group_adult_links.sort_values("first_seen").iterrows():
             on = _day(r["first_seen"])
             if since < on <= as_of:
                 add("group", str(r["group_id"]), str(r["group_label"]),
-                    f"New link to adult of concern {r['adult_label']} ({on.isoformat()})", 3, on)
+                    f"New link to adult of concern {r['adult_label']} ({on.isoformat()})", 4, on)
     keys = sorted(reasons, key=lambda k: (order[k], labels[k]))
     return [SuggestedItem(k[0], k[1], labels[k], tuple(reasons[k])) for k in keys]
 

@@ -269,19 +269,31 @@ def _day(value: Any) -> date:
     return pd.Timestamp(value).date()
 
 
-def _missing_flags(missing: pd.DataFrame, window: int, min_recent: int) -> list[EscalationFlag]:
+def _records(frame: pd.DataFrame | None, date_col: str) -> list[dict[str, Any]]:
+    """Rows as dicts with a ``day`` (date) key: plain Python is fast for one child's rows."""
+    if frame is None or frame.empty:
+        return []
+    days = pd.to_datetime(frame[date_col]).dt.date.tolist()
+    recs: list[dict[str, Any]] = [{str(k): v for k, v in r.items()}
+                                  for r in frame.to_dict("records")]
+    for rec, d in zip(recs, days, strict=True):
+        rec["day"] = d
+    return recs
+
+
+def _missing_flags(dates: list[tuple[date, str]], window: int,
+                   min_recent: int) -> list[EscalationFlag]:
     out: list[EscalationFlag] = []
-    dates = sorted((_day(d), str(i)) for d, i in zip(missing["occurred_at"],
-                                                      missing["incident_id"], strict=True))
-    last_fired: date | None = None
+    armed = True  # re-armed once the count in the window falls back below min_recent
+    span = timedelta(days=window)
     for d, _ in dates:
-        if last_fired is not None and (d - last_fired).days <= 2 * window:
+        recent = [(x, i) for x, i in dates if d - span < x <= d]
+        before = [x for x, _ in dates if d - 2 * span < x <= d - span]
+        if len(recent) < min_recent:
+            armed = True
             continue
-        recent = [(x, i) for x, i in dates if d - timedelta(days=window) < x <= d]
-        before = [x for x, _ in dates
-                  if d - timedelta(days=2 * window) < x <= d - timedelta(days=window)]
-        if len(recent) >= min_recent and len(recent) > 2 * len(before):
-            last_fired = d
+        if armed and len(recent) > 2 * len(before):
+            armed = False
             out.append(EscalationFlag(
                 "missing_more_frequent", d, "Missing episodes more frequent",
                 f"{len(recent)} missing episodes in the {window} days to {d.isoformat()}, "
@@ -302,7 +314,8 @@ def escalation_flags(
     """The child's reachable moments up to ``as_of``, oldest first.
 
     - ``missing_more_frequent``: at least ``min_recent_missing`` missing episodes in
-      ``window_days``, and more than twice as many as in the window before.
+      ``window_days``, and more than twice as many as in the window before (flagged again
+      only after the count has fallen back below ``min_recent_missing``).
     - ``new_adult_of_concern``: each adult of concern first linked to the child.
     - ``first_overdose``, ``first_self_harm``, ``first_sexual_assault``, ``first_exchange``,
       ``first_car``, ``first_exclusion``: the first time each is recorded.
@@ -311,58 +324,85 @@ def escalation_flags(
     """
     if window_days <= 0:
         raise ValueError("window_days must be a positive number of days")
-    flags: list[EscalationFlag] = []
-    inc = incidents.copy()
-    if not inc.empty:
-        inc["day"] = [_day(v) for v in inc["occurred_at"]]
-        inc = inc[inc["day"] <= as_of].sort_values(["day", "incident_id"])
-    if not inc.empty:
-        flags += _missing_flags(inc[inc["kind"] == "missing_episode"], window_days,
-                                min_recent_missing)
-        for kind, (flag_kind, title) in _FIRSTS.items():
-            rows = inc[inc["kind"] == kind]
-            if not rows.empty:
-                first = rows.iloc[0]
-                flags.append(EscalationFlag(
-                    flag_kind, first["day"], title,
-                    f"{KIND_LABELS[kind]} recorded by "
-                    f"{_text(first.get('agency_name')) or first['agency_id']} "
-                    f"on {first['day'].isoformat()}; none before.",
-                    (str(first["incident_id"]),),
-                ))
-        flags += _home_and_outside(inc, window_days)
-    if links is not None and not links.empty:
-        adults = links[links["other_kind"] == "adult_of_concern"].copy()
-        adults["day"] = [_day(v) for v in adults["first_seen"]]
-        adults = adults[adults["day"] <= as_of].sort_values(["day", "link_id"])
-        seen: set[str] = set()
-        for _, r in adults.iterrows():
-            if r["other_id"] in seen:
-                continue
-            seen.add(str(r["other_id"]))
-            verified = "verified" if bool(r.get("verified", False)) else "not yet verified"
-            agency = _text(r.get("source_agency_name")) or _text(r.get("source_agency"))
-            grade = _grading(r)
+    return _flags(_records(incidents, "occurred_at"), _records(links, "first_seen"),
+                  as_of=as_of, window=window_days, min_recent=min_recent_missing)
+
+
+def flags_by_person(
+    incidents: pd.DataFrame,
+    links: pd.DataFrame | None = None,
+    *,
+    as_of: date,
+    person_col: str = "person_id",
+    link_person_col: str = "child_id",
+    window_days: int = 90,
+    min_recent_missing: int = 3,
+) -> dict[str, list[EscalationFlag]]:
+    """:func:`escalation_flags` for many children at once (frames with a person column)."""
+    if window_days <= 0:
+        raise ValueError("window_days must be a positive number of days")
+    inc: dict[str, list[dict[str, Any]]] = {}
+    for rec in _records(incidents, "occurred_at"):
+        inc.setdefault(str(rec[person_col]), []).append(rec)
+    lk: dict[str, list[dict[str, Any]]] = {}
+    for rec in _records(links, "first_seen"):
+        lk.setdefault(str(rec[link_person_col]), []).append(rec)
+    return {pid: _flags(inc.get(pid, []), lk.get(pid, []), as_of=as_of, window=window_days,
+                        min_recent=min_recent_missing)
+            for pid in sorted(set(inc) | set(lk))}
+
+
+def _flags(inc: list[dict[str, Any]], links: list[dict[str, Any]], *, as_of: date,
+           window: int, min_recent: int) -> list[EscalationFlag]:
+    inc = sorted((r for r in inc if r["day"] <= as_of),
+                 key=lambda r: (r["day"], str(r["incident_id"])))
+    flags = _missing_flags([(r["day"], str(r["incident_id"])) for r in inc
+                            if r["kind"] == "missing_episode"], window, min_recent)
+    firsts: dict[str, dict[str, Any]] = {}
+    for r in inc:
+        firsts.setdefault(str(r["kind"]), r)
+    for kind, (flag_kind, title) in _FIRSTS.items():
+        first = firsts.get(kind)
+        if first is not None:
             flags.append(EscalationFlag(
-                "new_adult_of_concern", r["day"],
-                f"New adult of concern linked ({_text(r.get('other_label'))})",
-                f"{_link_label(r.get('kind'))} link to adult of concern "
-                f"{_text(r.get('other_label'))} first seen {r['day'].isoformat()} "
-                f"(source {agency}{', graded ' + grade if grade else ''}, {verified}); "
-                f"{len(seen)} adult(s) of concern linked so far.",
-                (str(r["link_id"]),),
+                flag_kind, first["day"], title,
+                f"{KIND_LABELS[kind]} recorded by "
+                f"{_text(first.get('agency_name')) or first['agency_id']} "
+                f"on {first['day'].isoformat()}; none before.",
+                (str(first["incident_id"]),),
             ))
+    flags += _home_and_outside(inc, window)
+    seen: set[str] = set()
+    adults = sorted((r for r in links
+                     if r.get("other_kind") == "adult_of_concern" and r["day"] <= as_of),
+                    key=lambda r: (r["day"], str(r["link_id"])))
+    for r in adults:
+        if str(r["other_id"]) in seen:
+            continue
+        seen.add(str(r["other_id"]))
+        verified = "verified" if bool(r.get("verified", False)) else "not yet verified"
+        agency = _text(r.get("source_agency_name")) or _text(r.get("source_agency"))
+        grade = _grading(r)
+        flags.append(EscalationFlag(
+            "new_adult_of_concern", r["day"],
+            f"New adult of concern linked ({_text(r.get('other_label'))})",
+            f"{_link_label(r.get('kind'))} link to adult of concern "
+            f"{_text(r.get('other_label'))} first seen {r['day'].isoformat()} "
+            f"(source {agency}{', graded ' + grade if grade else ''}, {verified}); "
+            f"{len(seen)} adult(s) of concern linked so far.",
+            (str(r["link_id"]),),
+        ))
     flags.sort(key=lambda f: (f.on, f.kind))
     return flags
 
 
-def _home_and_outside(inc: pd.DataFrame, window: int) -> list[EscalationFlag]:
-    intra = inc[inc["harm_context"] == "intra_familial"]
-    extra = inc[(inc["harm_context"] == "extra_familial") &
-                inc["kind"].map(lambda k: CATEGORY.get(k) in ("harm", "missing"))]
+def _home_and_outside(inc: list[dict[str, Any]], window: int) -> list[EscalationFlag]:
+    intra = [r for r in inc if r["harm_context"] == "intra_familial"]
+    extra = [r for r in inc if r["harm_context"] == "extra_familial"
+             and CATEGORY.get(str(r["kind"])) in ("harm", "missing")]
     best: tuple[date, str, str] | None = None
-    for _, a in intra.iterrows():
-        for _, b in extra.iterrows():
+    for a in intra:
+        for b in extra:
             if abs((a["day"] - b["day"]).days) <= window:
                 later = max(a["day"], b["day"])
                 if best is None or later < best[0]:

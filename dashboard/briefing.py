@@ -132,13 +132,10 @@ def suggestions(store: Store, viewer: Viewer, *, meeting_id: str, held_on: date,
     child_labels: dict[str, str] = dict(zip(incidents["person_id"], incidents["label"],
                                             strict=True))
     child_labels.update(zip(adult_links["child_id"], adult_links["child_label"], strict=True))
-    flags: dict[str, list[EscalationFlag]] = {}
     recent_ids = set(incidents["person_id"]) | set(
         adult_links.loc[pd.to_datetime(adult_links["first_seen"]).dt.date > since, "child_id"])
-    for cid in sorted(recent_ids):
-        flags[cid] = chronology.escalation_flags(
-            incidents[incidents["person_id"] == cid],
-            adult_links[adult_links["child_id"] == cid], as_of=end)
+    flags = chronology.flags_by_person(
+        incidents, adult_links[adult_links["child_id"].isin(recent_ids)], as_of=end)
     concerns = store.frame("panel.new_concerns", viewer, window, limit=INTERNAL_LIMIT)
     child_labels.update(zip(concerns["person_id"], concerns["label"], strict=True))
     places = store.frame("panel.place_incidents", viewer,

@@ -135,7 +135,7 @@ def test_rising_places_needs_enough_and_a_rise() -> None:
                                "2025-05-02", "2025-06-01"])
         + _place_rows("shop", ["2025-06-01", "2025-06-02"])
     )
-    rising = agenda.rising_places(frame, as_of=AS_OF)
+    rising = agenda.rising_places(frame, as_of=AS_OF, min_recent=3)
     assert [p.place_id for p in rising] == ["hotel"]
     assert rising[0].recent == 4 and rising[0].previous == 0 and rising[0].children == 2
     assert "4 incidents involving 2 children" in rising[0].explain(90)

@@ -14,7 +14,7 @@ from dashboard import briefing, common
 from data.access import Viewer
 from data.store import Store
 
-PAGES = Path(__file__).resolve().parent.parent / "dashboard" / "pages"
+PAGES = Path(__file__).resolve().parent.parent / "dashboard" / "views"
 
 
 def _planted(store: Store) -> list[tuple[str, str, date, date]]:

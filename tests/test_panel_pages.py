@@ -18,7 +18,7 @@ from data.store import Store
 from tests import panel_town
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ROOT / "dashboard" / "pages"
+PAGES = ROOT / "dashboard" / "views"
 NAMES = ("Amelia", "Stone", "Bella", "Crane", "Darren", "Pike", "Secret Road")
 AS_OF = panel_town.AS_OF
 

@@ -154,7 +154,7 @@ def timeline(incidents: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.D
     for _, r in incidents.iterrows():
         agency = _text(r.get("agency_name")) or _text(r.get("agency_id"))
         place = _text(r.get("place_name"))
-        if place and _text(r.get("place_kind")):
+        if place and _text(r.get("place_kind")) not in ("", "home"):
             place = f"{place} ({_text(r.get('place_kind')).replace('_', ' ')})"
         kind = str(r["kind"])
         rows.append({

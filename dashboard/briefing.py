@@ -187,6 +187,19 @@ def _graph(links: pd.DataFrame) -> nx.Graph:
     return g
 
 
+def _ego_links(links: pd.DataFrame, focus: str, circle: set[str]) -> pd.DataFrame:
+    """The focus child's own links, links among the connected children, and their links to
+    adults of concern; not every professional the connected children know (clutter)."""
+    if links.empty:
+        return links
+    src, tgt = links["source_person_id"], links["target_person_id"]
+    own = (src == focus) | (tgt == focus)
+    among = src.isin(circle) & tgt.isin(circle)
+    adults = (src.isin(circle) & (links["target_kind"] == "adult_of_concern")) | (
+        tgt.isin(circle) & (links["source_kind"] == "adult_of_concern"))
+    return links[own | among | adults]
+
+
 def _points(frame: pd.DataFrame, focus: str | None = None) -> list[svg.MapPoint]:
     pts = frame.dropna(subset=["lon", "lat"])
     return [svg.MapPoint(str(r["name"]), float(r["lon"]), float(r["lat"]),
@@ -244,10 +257,13 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
         harms += [f"Vulnerability: {labels.label(v)}" for v in story.vulnerabilities["kind"]]
         strengths = [f"{labels.label(r['kind'])}: {r['description']} ({r['source_agency']})"
                      for _, r in story.strengths.iterrows()]
-        strengths += [f"Trusted adult {r['other_label']} ({r['source_agency_name']})"
+        strengths += [f"{labels.label(r['other_kind'])} {r['other_label']}"
+                      f"{' (' + str(r['other_role']) + ')' if pd.notna(r['other_role']) else ''}"
+                      f", recorded by {r['source_agency_name']}"
                       for _, r in story.protective_links.iterrows()]
         ids = [sid, *story.connected["person_id"].head(8)]
-        links = store.frame("panel.links_among", viewer, {"person_ids": ids})
+        links = _ego_links(store.frame("panel.links_among", viewer, {"person_ids": ids}),
+                           sid, set(ids))
         places = story.places.rename(columns={"place_name": "name"})
         return ItemSummary(**base, facts=facts,
                            highlights=_highlights(story.flags, story.timeline),

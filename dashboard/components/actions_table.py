@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -10,9 +11,13 @@ import streamlit as st
 from dashboard import briefing, labels
 
 OVERDUE_STYLE = "background-color: #fde2e1; color: #7a1010; font-weight: 600"
-COLUMNS = {"subject": "Item", "tactic": "Tactic", "description": "Action",
-           "owner_name": "Owner", "due_date": "Due", "review_date": "Review",
-           "status": "Status", "created_by": "Recorded by"}
+COLUMNS = {"subject": "Item", "status": "Status", "tactic": "Tactic",
+           "description": "Action", "owner_name": "Owner", "due_date": "Due",
+           "review_date": "Review", "created_by": "Recorded by"}
+
+
+def _day(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%d %b %Y}"
 
 
 def show(actions: pd.DataFrame, *, today: date, key: str | None = None) -> None:
@@ -25,6 +30,9 @@ def show(actions: pd.DataFrame, *, today: date, key: str | None = None) -> None:
         tactic=actions["tactic"].map(labels.label),
         status=[labels.label(s) + (" - OVERDUE" if o else "")
                 for s, o in zip(actions["status"], late, strict=True)],
+        due_date=actions["due_date"].map(_day),
+        review_date=actions["review_date"].map(_day),
+        subject=actions["subject"].fillna("Whole meeting"),
     )[list(COLUMNS)].rename(columns=COLUMNS).reset_index(drop=True)
     flags = late.reset_index(drop=True)
     styled = shown.style.apply(

@@ -37,13 +37,14 @@ def suggestions(store: Store, viewer: Viewer, meeting_id: str, since: date,
     if not items:
         st.success("No new suggestions.", icon=":material/check_circle:")
     for k, it in enumerate(items):
-        c1, c2, c3 = st.columns([8, 1, 1], vertical_alignment="center")
-        c1.markdown(f"**{KIND_LABELS[it.subject_kind]}: {it.label}**  \n"
-                    + "  \n".join(f"- {r}" for r in it.reasons))
+        box = st.container(border=True)
+        box.markdown(f"**{KIND_LABELS[it.subject_kind]}: {it.label}**  \n"
+                     + "  \n".join(f"- {r}" for r in it.reasons))
+        c1, c2, _ = box.columns([1, 1, 2])
         key = f"{it.subject_kind}_{it.subject_id}"
-        if c2.button("Accept", key=f"agenda_accept_{key}", type="primary"):
+        if c1.button("Accept", key=f"agenda_accept_{key}", type="primary", width="stretch"):
             _add(store, viewer, meeting_id, it, "accepted", next_position + k)
-        if c3.button("Remove", key=f"agenda_remove_{key}"):
+        if c2.button("Remove", key=f"agenda_remove_{key}", width="stretch"):
             _add(store, viewer, meeting_id, it, "removed", next_position + k)
 
 
@@ -53,18 +54,18 @@ def agenda(store: Store, viewer: Viewer, items: pd.DataFrame) -> None:
     if accepted.empty:
         st.info("Nothing on the agenda yet: accept a suggestion or add an item.")
     for n, r in enumerate(accepted.to_dict("records"), start=1):
-        c1, c2 = st.columns([9, 1], vertical_alignment="center")
+        c1, c2 = st.columns([5, 1], vertical_alignment="center")
         c1.markdown(f"**{n}. {KIND_LABELS[r['subject_kind']]}: {r['label']}**  \n{r['reason']}")
-        if c2.button("Remove", key=f"agenda_drop_{r['item_id']}"):
+        if c2.button("Remove", key=f"agenda_drop_{r['item_id']}", width="stretch"):
             meetings.set_item_status(store, viewer, r["item_id"], "removed")
             st.rerun()
     removed = items[items["status"] == "removed"]
     if not removed.empty:
         with st.expander(f"Set aside ({len(removed)})"):
             for r in removed.to_dict("records"):
-                c1, c2 = st.columns([9, 1], vertical_alignment="center")
+                c1, c2 = st.columns([5, 1], vertical_alignment="center")
                 c1.markdown(f"{KIND_LABELS[r['subject_kind']]}: {r['label']} - {r['reason']}")
-                if c2.button("Restore", key=f"agenda_restore_{r['item_id']}"):
+                if c2.button("Restore", key=f"agenda_restore_{r['item_id']}", width="stretch"):
                     meetings.set_item_status(store, viewer, r["item_id"], "accepted")
                     st.rerun()
 

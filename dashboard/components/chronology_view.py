@@ -11,15 +11,21 @@ from analytics import chronology
 from analytics.chronology import EscalationFlag
 
 
-def moments(flags: list[EscalationFlag]) -> None:
-    """Escalation flags as reachable moments, newest first, each with its explanation."""
+def moments(flags: list[EscalationFlag], *, shown: int = 3) -> None:
+    """Escalation flags as reachable moments, newest first, each with its explanation; the
+    newest ``shown`` stand out, earlier ones are listed below them."""
     if not flags:
         st.success("No escalation flags in the record up to this date.",
                    icon=":material/check_circle:")
         return
-    for f in reversed(flags):
+    newest = list(reversed(flags))
+    for f in newest[:shown]:
         st.warning(f"**{f.on:%d %b %Y} - {f.title}.** {f.explanation}",
                    icon=":material/flag:")
+    if len(newest) > shown:
+        with st.expander(f"Earlier moments ({len(newest) - shown})"):
+            for f in newest[shown:]:
+                st.markdown(f"- **{f.on:%d %b %Y} - {f.title}.** {f.explanation}")
 
 
 def timeline(events: pd.DataFrame) -> None:
@@ -41,23 +47,28 @@ def timeline(events: pd.DataFrame) -> None:
         shown = shown[shown["context"].isin(contexts)]
     if kinds:
         shown = shown[shown["event"].isin(kinds)]
+    plot = shown.assign(what=shown["kind"].map(chronology.KIND_LABELS).fillna(shown["event"]))
     chart = (
-        alt.Chart(shown)
+        alt.Chart(plot)
         .mark_point(filled=True, size=120)
         .encode(
             x=alt.X("date:T", title=None),
-            y=alt.Y("event:N", title=None, sort=list(chronology.KIND_LABELS.values())),
-            color=alt.Color("agency:N", title="Agency"),
+            y=alt.Y("what:N", title=None, sort=list(chronology.KIND_LABELS.values()),
+                    axis=alt.Axis(labelLimit=260)),
+            color=alt.Color("agency:N", title="Agency", legend=alt.Legend(labelLimit=300)),
             shape=alt.Shape("context:N", title="Context"),
             tooltip=["date:T", "event", "agency", "context", "place", "provenance"],
         )
-        .properties(height=max(160, 28 * shown["event"].nunique()))
+        .properties(height=max(160, 28 * plot["what"].nunique()))
     )
     st.altair_chart(chart, width="stretch")
     table = shown.assign(date=shown["date"].dt.strftime("%d %b %Y %H:%M"))
     cols = ["date", "event", "context", "agency", "place", "indicators", "provenance"]
     st.dataframe(table[cols], hide_index=True, width="stretch",
-                 column_config={"provenance": "Source, recorded, grading"})
+                 column_config={"date": "Date", "event": "Event", "context": "Context",
+                                "agency": "Agency", "place": "Place",
+                                "indicators": "Indicators",
+                                "provenance": "Source, recorded, grading"})
     st.caption(f"{len(shown)} of {len(events)} events. Grading is the 3x5x2 code "
                "(source 1-3, intelligence A-E, handling P/C).")
 

@@ -34,7 +34,8 @@ def summary(s: briefing.ItemSummary, today: date) -> None:
         st.markdown("**Network extract**")
         st.image(s.network_svg, width="stretch")
     st.markdown("**Chronology highlights**")
-    st.dataframe(s.highlights, hide_index=True, width="stretch")
+    st.dataframe(s.highlights, hide_index=True, width="stretch",
+                 column_config={"date": "Date", "what": "What", "detail": "Detail"})
     harms, strengths = st.columns(2, border=True)
     with harms:
         st.markdown("**Harms and vulnerabilities**")
@@ -55,7 +56,8 @@ def decision(store: Store, viewer: Viewer, item: pd.Series) -> None:
     key = f"item_decision_{item['item_id']}"
     if key not in st.session_state and isinstance(item["decision"], str):
         st.session_state[key] = item["decision"]
-    text, flags = language_check.text_with_check("Decision", key=key)
+    text, flags = language_check.text_with_check("Decision", key=key,
+                                                 placeholder="What the panel decided, and why")
     if st.button("Save decision", key=f"item_save_{item['item_id']}", type="primary"):
         try:
             meetings.record_decision(store, viewer, item["item_id"], text, flags)

@@ -39,6 +39,6 @@ def harms_and_strengths(*, vulnerabilities: pd.DataFrame, adults: pd.DataFrame,
             st.markdown(f"- **{labels.label(r['kind'])}**: {r['description']} "
                         f"({r['source_agency']}, {r['recorded_date']:%b %Y})")
         for _, r in protective.iterrows():
-            st.markdown(f"- Trusted adult **{r['other_label']}**"
+            st.markdown(f"- {labels.label(r['other_kind'])} **{r['other_label']}**"
                         f"{' (' + str(r['other_role']) + ')' if pd.notna(r['other_role']) else ''}"
                         f" ({r['source_agency_name']})")

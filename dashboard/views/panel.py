@@ -68,7 +68,6 @@ with item_tab:
             store, viewer, {str(k): v for k, v in row.items()}, as_of=today)
         if summary is not None:
             item_view.summary(summary, today)
-        st.markdown("**Decision**")
         item_view.decision(store, viewer, row)
 
 with actions_tab:

@@ -218,7 +218,8 @@ def _when(value: Any) -> str:
 
 
 def _highlights(story_flags: list[EscalationFlag], events: pd.DataFrame,
-                n: int = 6) -> pd.DataFrame:
+                n: int = 4) -> pd.DataFrame:
+    """The newest ``n`` flags and ``n`` events, newest first."""
     rows = [{"date": f.on, "what": f.title, "detail": f.explanation} for f in story_flags[-n:]]
     for _, r in events.tail(n).iterrows():
         rows.append({"date": pd.Timestamp(r["date"]).date(), "what": r["event"],

@@ -122,14 +122,14 @@ def _item_html(s: briefing.ItemSummary, n: int, today: date) -> str:
              f"<div><h3>Map extract</h3>{_img(s.map_svg, 'map extract')}</div>",
              f"<div><h3>Network extract</h3>{_img(s.network_svg, 'network extract')}</div>",
              "</div>",
-             "<h3>Chronology highlights</h3>",
-             _table(s.highlights, {"date": "Date", "what": "What", "detail": "Detail"}),
              "<div class='cols'>",
              f"<div class='col'><h3>Harms and vulnerabilities</h3>"
              f"{_ul(s.harms, 'None recorded.')}</div>",
              f"<div class='col'><h3>Strengths and protective factors</h3>"
              f"{_ul(s.strengths, 'None recorded yet.')}</div>",
-             "</div>"]
+             "</div>",
+             "<h3>Chronology highlights</h3>",
+             _table(s.highlights, {"date": "Date", "what": "What", "detail": "Detail"})]
     if not s.assessments.empty:
         parts.append("<h3>Contextual safeguarding assessment</h3>")
         parts.append(_table(s.assessments.assign(domain=s.assessments["domain"].map(labels.label)),

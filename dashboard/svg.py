@@ -46,11 +46,13 @@ def _empty(width: int, height: int, message: str) -> str:
 
 
 def map_extract(wards: Iterable[tuple[str, bytes]], points: Sequence[MapPoint], *,
-                width: int = 420, height: int = 300, margin_deg: float = 0.02) -> str:
+                width: int = 420, height: int = 300, margin_deg: float = 0.02,
+                max_ward_labels: int = 12) -> str:
     """Ward boundaries around ``points`` with the points marked and labelled.
 
     ``wards`` are (name, WKB polygon in lon/lat). Only wards meeting the points' box
-    (grown by ``margin_deg``) are drawn.
+    (grown by ``margin_deg``) are drawn; their names only when at most ``max_ward_labels``
+    are drawn (otherwise the names hide the places).
     """
     if not points:
         return _empty(width, height, "No mapped places (online or not recorded)")
@@ -84,10 +86,11 @@ def map_extract(wards: Iterable[tuple[str, bytes]], points: Sequence[MapPoint], 
             pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(*c) for c in poly.exterior.coords))
             parts.append(f'<polygon points="{pts}" fill="#eef2f6" stroke="#8a9bb0" '
                          f'stroke-width="0.8"><title>{escape(name)}</title></polygon>')
-        c = geom.representative_point()
-        cx, cy = xy(c.x, c.y)
-        parts.append(f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="8" fill="#6b7b8f" '
-                     f'text-anchor="middle">{escape(name)}</text>')
+        if len(shapes) <= max_ward_labels:
+            c = geom.representative_point()
+            cx, cy = xy(c.x, c.y)
+            parts.append(f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="8" fill="#6b7b8f" '
+                         f'text-anchor="middle">{escape(name)}</text>')
     for p in sorted(points, key=lambda p: p.focus):
         x, y = xy(p.lon, p.lat)
         r = 6 if p.focus else 4
@@ -143,7 +146,8 @@ def network_extract(graph: nx.Graph, *, focus: Iterable[str] = (), width: int = 
 def _legend(height: int) -> str:
     items = [("Child", NODE_COLOURS["child"]),
              ("Adult of concern", NODE_COLOURS["adult_of_concern"]),
-             ("Trusted adult", NODE_COLOURS["trusted_adult"])]
+             ("Trusted adult", NODE_COLOURS["trusted_adult"]),
+             ("Professional", NODE_COLOURS["professional"])]
     out = []
     x = 8.0
     for text, colour in items:

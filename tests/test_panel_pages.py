@@ -19,6 +19,7 @@ from tests import panel_town
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "dashboard" / "views"
+ARTIFACTS = ROOT / "artifacts"
 NAMES = ("Amelia", "Stone", "Bella", "Crane", "Darren", "Pike", "Secret Road")
 AS_OF = panel_town.AS_OF
 
@@ -196,6 +197,11 @@ def test_pack_has_sections_and_no_names_when_pseudonymised(town_db: Path,
         pdf = pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel")
         assert pdf.startswith(b"%PDF")
         text = _pdf_text(pdf, tmp_path)
+        # page images for a person to look at (artifacts/pack-1.png ...)
+        ARTIFACTS.mkdir(exist_ok=True)
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "3",
+                        str(tmp_path / "pack.pdf"), str(ARTIFACTS / "pack")], check=True)
+        assert list(ARTIFACTS.glob("pack-*.png"))
         for section in ("Agenda", "Decisions and actions", "Child: CH-0001",
                         "Location: Station Hotel", "Peer group: Park group", "Map extract",
                         "Network extract", "Chronology highlights", "Harms and vulnerabilities",

@@ -40,7 +40,7 @@ def suggestions(store: Store, viewer: Viewer, meeting_id: str, since: date,
         box = st.container(border=True)
         box.markdown(f"**{KIND_LABELS[it.subject_kind]}: {it.label}**  \n"
                      + "  \n".join(f"- {r}" for r in it.reasons))
-        c1, c2, _ = box.columns([1, 1, 2])
+        c1, c2, _ = box.columns([1, 1, 1])
         key = f"{it.subject_kind}_{it.subject_id}"
         if c1.button("Accept", key=f"agenda_accept_{key}", type="primary", width="stretch"):
             _add(store, viewer, meeting_id, it, "accepted", next_position + k)

@@ -33,9 +33,6 @@ def summary(s: briefing.ItemSummary, today: date) -> None:
     with right:
         st.markdown("**Network extract**")
         st.image(s.network_svg, width="stretch")
-    st.markdown("**Chronology highlights**")
-    st.dataframe(s.highlights, hide_index=True, width="stretch",
-                 column_config={"date": "Date", "what": "What", "detail": "Detail"})
     harms, strengths = st.columns(2, border=True)
     with harms:
         st.markdown("**Harms and vulnerabilities**")
@@ -43,6 +40,9 @@ def summary(s: briefing.ItemSummary, today: date) -> None:
     with strengths:
         st.markdown("**Strengths and protective factors**")
         _bullets(s.strengths, "None recorded yet.")
+    st.markdown("**Chronology highlights**")
+    st.dataframe(s.highlights, hide_index=True, width="stretch",
+                 column_config={"date": "Date", "what": "What", "detail": "Detail"})
     if not s.assessments.empty:
         st.markdown("**Contextual safeguarding assessment**")
         st.dataframe(s.assessments.assign(domain=s.assessments["domain"].map(labels.label))[

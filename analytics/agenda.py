@@ -102,13 +102,15 @@ def rising_places(
     recent: dict[tuple[str, str], set[str]] = {}
     children: dict[tuple[str, str], set[str]] = {}
     previous: dict[tuple[str, str], set[str]] = {}
-    for rec, d in zip(place_incidents.to_dict("records"), days, strict=True):
-        key = (str(rec["place_id"]), str(rec["label"]))
+    cols = [place_incidents[c].tolist() for c in ("place_id", "label", "incident_id",
+                                                   "person_id")]
+    for pid, label, iid, person, d in zip(*cols, days, strict=True):
+        key = (str(pid), str(label))
         if mid < d <= as_of:
-            recent.setdefault(key, set()).add(str(rec["incident_id"]))
-            children.setdefault(key, set()).add(str(rec["person_id"]))
+            recent.setdefault(key, set()).add(str(iid))
+            children.setdefault(key, set()).add(str(person))
         elif start < d <= mid:
-            previous.setdefault(key, set()).add(str(rec["incident_id"]))
+            previous.setdefault(key, set()).add(str(iid))
     out: list[RisingPlace] = []
     for key, ids in recent.items():
         n_rec, n_prev = len(ids), len(previous.get(key, ()))

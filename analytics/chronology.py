@@ -269,16 +269,23 @@ def _day(value: Any) -> date:
     return pd.Timestamp(value).date()
 
 
-def _records(frame: pd.DataFrame | None, date_col: str) -> list[dict[str, Any]]:
-    """Rows as dicts with a ``day`` (date) key: plain Python is fast for one child's rows."""
+_INCIDENT_FIELDS = ("incident_id", "kind", "harm_context", "agency_id", "agency_name",
+                    "person_id")
+_LINK_FIELDS = ("link_id", "other_id", "other_label", "other_kind", "kind", "verified",
+                "source_agency", "source_agency_name", "grading_source", "grading_intel",
+                "grading_handling", "child_id")
+
+
+def _records(frame: pd.DataFrame | None, date_col: str,
+             fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows as dicts with a ``day`` (date) key, built column by column (fast on Arrow-backed
+    frames); plain Python is then quick for each child's few rows."""
     if frame is None or frame.empty:
         return []
-    days = pd.to_datetime(frame[date_col]).dt.date.tolist()
-    recs: list[dict[str, Any]] = [{str(k): v for k, v in r.items()}
-                                  for r in frame.to_dict("records")]
-    for rec, d in zip(recs, days, strict=True):
-        rec["day"] = d
-    return recs
+    cols = {c: frame[c].tolist() for c in fields if c in frame.columns}
+    cols["day"] = pd.to_datetime(frame[date_col]).dt.date.tolist()
+    names = list(cols)
+    return [dict(zip(names, values, strict=True)) for values in zip(*cols.values(), strict=True)]
 
 
 def _missing_flags(dates: list[tuple[date, str]], window: int,
@@ -324,7 +331,8 @@ def escalation_flags(
     """
     if window_days <= 0:
         raise ValueError("window_days must be a positive number of days")
-    return _flags(_records(incidents, "occurred_at"), _records(links, "first_seen"),
+    return _flags(_records(incidents, "occurred_at", _INCIDENT_FIELDS),
+                  _records(links, "first_seen", _LINK_FIELDS),
                   as_of=as_of, window=window_days, min_recent=min_recent_missing)
 
 
@@ -342,10 +350,10 @@ def flags_by_person(
     if window_days <= 0:
         raise ValueError("window_days must be a positive number of days")
     inc: dict[str, list[dict[str, Any]]] = {}
-    for rec in _records(incidents, "occurred_at"):
+    for rec in _records(incidents, "occurred_at", (*_INCIDENT_FIELDS, person_col)):
         inc.setdefault(str(rec[person_col]), []).append(rec)
     lk: dict[str, list[dict[str, Any]]] = {}
-    for rec in _records(links, "first_seen"):
+    for rec in _records(links, "first_seen", (*_LINK_FIELDS, link_person_col)):
         lk.setdefault(str(rec[link_person_col]), []).append(rec)
     return {pid: _flags(inc.get(pid, []), lk.get(pid, []), as_of=as_of, window=window_days,
                         min_recent=min_recent_missing)

@@ -120,30 +120,41 @@ def since_for(store: Store, viewer: Viewer, held_on: date) -> date:
     return pd.Timestamp(prev.iloc[0]["held_on"]).date()
 
 
+def _pairs(frame: pd.DataFrame, key: str, value: str) -> dict[str, str]:
+    return dict(zip(frame[key].tolist(), frame[value].tolist(), strict=True))
+
+
 def suggestions(store: Store, viewer: Viewer, *, meeting_id: str, held_on: date,
-                as_of: date) -> tuple[date, list[agenda.SuggestedItem]]:
-    """(since, suggested items) for a meeting: what changed since the previous one."""
+                as_of: date, exclude_existing: bool = True
+                ) -> tuple[date, list[agenda.SuggestedItem]]:
+    """(since, suggested items) for a meeting: what changed since the previous one.
+
+    With ``exclude_existing`` subjects already on the meeting's agenda are left out.
+    """
     end = min(held_on, as_of)
     since = min(since_for(store, viewer, held_on), end)
     window = {"since": since, "as_of": end}
     incidents = store.frame("panel.recent_child_incidents", viewer, window, limit=INTERNAL_LIMIT)
     adult_links = store.frame("panel.child_adult_links", viewer, {"as_of": end},
                               limit=INTERNAL_LIMIT)
-    child_labels: dict[str, str] = dict(zip(incidents["person_id"], incidents["label"],
-                                            strict=True))
-    child_labels.update(zip(adult_links["child_id"], adult_links["child_label"], strict=True))
-    recent_ids = set(incidents["person_id"]) | set(
-        adult_links.loc[pd.to_datetime(adult_links["first_seen"]).dt.date > since, "child_id"])
+    child_labels = _pairs(incidents, "person_id", "label")
+    child_labels.update(_pairs(adult_links, "child_id", "child_label"))
+    new_link = pd.to_datetime(adult_links["first_seen"]).dt.date > since
+    recent_ids = set(incidents["person_id"].tolist()) | set(
+        adult_links.loc[new_link, "child_id"].tolist())
     flags = chronology.flags_by_person(
         incidents, adult_links[adult_links["child_id"].isin(recent_ids)], as_of=end)
     concerns = store.frame("panel.new_concerns", viewer, window, limit=INTERNAL_LIMIT)
-    child_labels.update(zip(concerns["person_id"], concerns["label"], strict=True))
+    child_labels.update(_pairs(concerns, "person_id", "label"))
     places = store.frame("panel.place_incidents", viewer,
                          {"start": end - timedelta(days=2 * DEFAULT_LOOKBACK_DAYS), "as_of": end},
                          limit=INTERNAL_LIMIT)
     groups = store.frame("panel.group_adult_links", viewer, window, limit=INTERNAL_LIMIT)
-    items = store.frame("panel.items", viewer, {"meeting_id": meeting_id})
-    existing = list(zip(items["subject_kind"], items["subject_id"], strict=True))
+    existing: list[tuple[str, str]] = []
+    if exclude_existing:
+        items = store.frame("panel.items", viewer, {"meeting_id": meeting_id})
+        existing = list(zip(items["subject_kind"].tolist(), items["subject_id"].tolist(),
+                            strict=True))
     return since, agenda.suggest(
         since=since, as_of=end, new_concerns=concerns, flags_by_child=flags,
         child_labels=child_labels, rising=agenda.rising_places(places, as_of=end),

@@ -94,3 +94,22 @@ def test_pages_run_on_the_demo_town(demo_db: Path, monkeypatch: pytest.MonkeyPat
     at.run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+
+
+def test_suggestions_come_a_few_at_a_time(demo_db: Path, monkeypatch: pytest.MonkeyPatch,
+                                          tmp_path: Path) -> None:
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, copy)
+    monkeypatch.setenv("CSMAP_DB_PATH", str(copy))
+    at = AppTest.from_file(str(PAGES / "panel.py"), default_timeout=90)
+    at.session_state["csmap_role"] = "panel"
+    at.run()
+    at.button(key="panel_create").click().run()
+    assert not at.exception, at.exception
+
+    def accepts() -> int:
+        return sum(1 for b in at.button if b.key.startswith("agenda_accept_"))
+
+    assert accepts() == 12
+    at.button(key="agenda_more").click().run()
+    assert accepts() == 24

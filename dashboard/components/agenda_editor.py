@@ -11,13 +11,15 @@ import pandas as pd
 import streamlit as st
 
 from analytics.agenda import SuggestedItem
-from dashboard import common
+from dashboard import briefing, common
 from dashboard.components import language_check
 from data import meetings
 from data.access import Viewer
 from data.store import Store
 
 KIND_LABELS = {"child": "Child", "place": "Location", "group": "Peer group"}
+CACHE_KEY = "agenda_suggestions"
+PAGE_SIZE = 12
 
 
 def _add(store: Store, viewer: Viewer, meeting_id: str, item: SuggestedItem, status: str,
@@ -29,14 +31,41 @@ def _add(store: Store, viewer: Viewer, meeting_id: str, item: SuggestedItem, sta
         st.rerun()
 
 
-def suggestions(store: Store, viewer: Viewer, meeting_id: str, since: date,
-                items: list[SuggestedItem], next_position: int) -> None:
-    """Each suggestion with its reasons and Accept / Remove buttons."""
+def _cached(store: Store, viewer: Viewer, meeting_id: str, held_on: date,
+            today: date) -> tuple[date, list[SuggestedItem]] | None:
+    """Suggestions for the meeting, computed once per meeting and date in this session."""
+    key = (store.path, meeting_id, held_on, today)
+    cached = st.session_state.get(CACHE_KEY)
+    if st.session_state.pop("agenda_refresh", False) or not cached or cached[0] != key:
+        result = common.guarded(briefing.suggestions)(
+            store, viewer, meeting_id=meeting_id, held_on=held_on, as_of=today,
+            exclude_existing=False)
+        if result is None:
+            return None
+        st.session_state[CACHE_KEY] = (key, *result)
+        cached = st.session_state[CACHE_KEY]
+    return cached[1], cached[2]
+
+
+def suggestions(store: Store, viewer: Viewer, meeting_id: str, held_on: date, today: date,
+                items: pd.DataFrame, next_position: int) -> None:
+    """Each suggestion with its reasons and Accept / Remove buttons, a few at a time."""
+    result = _cached(store, viewer, meeting_id, held_on, today)
+    if result is None:
+        return
+    since, suggested = result
+    taken = set(zip(items["subject_kind"].tolist(), items["subject_id"].tolist(), strict=True))
+    open_items = [i for i in suggested if (i.subject_kind, i.subject_id) not in taken]
     st.caption(f"What changed since {since:%d %b %Y} (the previous meeting, or 90 days). "
                "Accept to put it on the agenda; remove to set it aside (kept on record).")
-    if not items:
+    kinds = st.pills("Show", list(KIND_LABELS), format_func=lambda k: KIND_LABELS[k],
+                     selection_mode="multi", key="agenda_kinds")
+    if kinds:
+        open_items = [i for i in open_items if i.subject_kind in kinds]
+    if not open_items:
         st.success("No new suggestions.", icon=":material/check_circle:")
-    for k, it in enumerate(items):
+    shown = st.session_state.setdefault("agenda_shown", PAGE_SIZE)
+    for k, it in enumerate(open_items[:shown]):
         box = st.container(border=True)
         box.markdown(f"**{KIND_LABELS[it.subject_kind]}: {it.label}**  \n"
                      + "  \n".join(f"- {r}" for r in it.reasons))
@@ -46,6 +75,15 @@ def suggestions(store: Store, viewer: Viewer, meeting_id: str, since: date,
             _add(store, viewer, meeting_id, it, "accepted", next_position + k)
         if c2.button("Remove", key=f"agenda_remove_{key}", width="stretch"):
             _add(store, viewer, meeting_id, it, "removed", next_position + k)
+    c1, c2 = st.columns(2)
+    if len(open_items) > shown and c1.button(
+            f"Show more ({len(open_items) - shown} not shown)", key="agenda_more"):
+        st.session_state["agenda_shown"] = shown + PAGE_SIZE
+        st.rerun()
+    if c2.button("Refresh suggestions", key="agenda_refresh_button",
+                 help="Recompute from the latest data."):
+        st.session_state["agenda_refresh"] = True
+        st.rerun()
 
 
 def agenda(store: Store, viewer: Viewer, items: pd.DataFrame) -> None:

@@ -49,10 +49,7 @@ with agenda_tab:
         agenda_editor.manual_add(store, viewer, mid, next_pos)
     with right:
         st.subheader("Suggested items")
-        result = common.guarded(briefing.suggestions)(store, viewer, meeting_id=mid,
-                                                      held_on=held_on, as_of=today)
-        if result is not None:
-            agenda_editor.suggestions(store, viewer, mid, result[0], result[1], next_pos)
+        agenda_editor.suggestions(store, viewer, mid, held_on, today, items, next_pos)
 
 with item_tab:
     if accepted.empty:

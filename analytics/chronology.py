@@ -178,7 +178,8 @@ def timeline(incidents: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.D
             verified = "verified" if bool(r.get("verified", False)) else "unverified"
             rows.append({
                 "date": pd.Timestamp(r["first_seen"]),
-                "event": f"Adult of concern linked: {_text(r.get('other_label'))}",
+                "event": f"Adult of concern linked: {_text(r.get('other_label'))} "
+                         f"({_link_label(r.get('kind'))}, {verified})",
                 "kind": "adult_linked",
                 "category": "harm",
                 "context": "Extra-familial",
@@ -186,7 +187,7 @@ def timeline(incidents: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.D
                 "place": "",
                 "indicators": "",
                 "child_words": "",
-                "narrative": f"{_link_label(r.get('kind'))} link, {verified}",
+                "narrative": "",
                 "provenance": _provenance(r, agency, r.get("recorded_date")),
                 "ref": str(r["link_id"]),
             })

@@ -64,7 +64,8 @@ def create_meeting(store: Store, viewer: Viewer, *, held_on: date, title: str) -
 
 
 def add_item(store: Store, viewer: Viewer, *, meeting_id: str, subject_kind: str,
-             subject_id: str, reason: str, status: str = "accepted", position: int = 0) -> str:
+             subject_id: str, reason: str, status: str = "accepted", position: int = 0,
+             language_flags: Sequence[str] = ()) -> str:
     """Put a child, place or group on a meeting's agenda; returns the item id.
 
     A subject already on the agenda is refused with a message (one item per subject).
@@ -80,7 +81,7 @@ def add_item(store: Store, viewer: Viewer, *, meeting_id: str, subject_kind: str
     store.execute("panel.add_item", viewer, {
         "item_id": item_id, "meeting_id": meeting_id, "subject_kind": subject_kind,
         "subject_id": subject_id, "reason": _text(reason, "The reason", max_len=1000),
-        "status": status, "position": int(position),
+        "status": status, "position": int(position), "language_flags": list(language_flags),
     })
     return item_id
 
@@ -93,7 +94,8 @@ def set_item_status(store: Store, viewer: Viewer, item_id: str, status: str) -> 
 
 def record_decision(store: Store, viewer: Viewer, item_id: str, decision: str,
                     language_flags: Sequence[str] = ()) -> None:
-    """Save an item's decision text with any language flags found in it."""
+    """Save an item's decision text; its language flags are added to the item's record
+    (flags from earlier wording stay: the record shows what was written)."""
     store.execute("panel.set_item_decision", viewer, {
         "item_id": item_id, "decision": _text(decision, "The decision"),
         "language_flags": list(language_flags),

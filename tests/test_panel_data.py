@@ -178,3 +178,18 @@ def test_item_summaries_have_map_network_and_no_names(town: Store, chair: Viewer
         assert name not in blob
     for word in ("hub", "facilitator"):
         assert word not in blob.lower()
+
+
+def test_flags_stay_on_record_when_wording_is_changed(town: Store, chair: Viewer) -> None:
+    mid = meetings.create_meeting(town, chair, held_on=AS_OF, title="June")
+    reason = "Her boyfriend collects her from school."
+    item = meetings.add_item(town, chair, meeting_id=mid, subject_kind="child", subject_id="C1",
+                             reason=reason,
+                             language_flags=language.flag_codes(language.check(reason)))
+    first = "She refuses to engage."
+    meetings.record_decision(town, chair, item, first,
+                             language.flag_codes(language.check(first)))
+    meetings.record_decision(town, chair, item, "Engagement is our job: try the youth worker.")
+    row = town.frame("panel.items", chair, {"meeting_id": mid}).iloc[0]
+    assert [f.split(":")[0] for f in row["language_flags"]] == ["boyfriend", "refuses_to_engage"]
+    assert row["decision"].startswith("Engagement")

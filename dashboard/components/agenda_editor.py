@@ -127,11 +127,11 @@ def manual_add(store: Store, viewer: Viewer, meeting_id: str, next_position: int
                                                          strict=True))
     subject = st.selectbox("Subject", ids, format_func=lambda i: names.get(i, i),
                            key="agenda_manual_subject")
-    reason, _ = language_check.text_with_check("Why it is on the agenda", key="agenda_reason",
-                                               height=68)
+    reason, flags = language_check.text_with_check("Why it is on the agenda",
+                                                   key="agenda_reason", height=68)
     if st.button("Add to agenda", key="agenda_manual_add") and subject:
         done = common.guarded(meetings.add_item)(
             store, viewer, meeting_id=meeting_id, subject_kind=kind, subject_id=subject,
-            reason=reason, status="accepted", position=next_position)
+            reason=reason, status="accepted", position=next_position, language_flags=flags)
         if done:
             st.rerun()

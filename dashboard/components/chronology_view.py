@@ -64,10 +64,12 @@ def timeline(events: pd.DataFrame) -> None:
     st.altair_chart(chart, width="stretch")
     table = shown.assign(date=shown["date"].dt.strftime("%d %b %Y %H:%M"))
     cols = ["date", "event", "context", "agency", "place", "indicators", "provenance"]
+    if (shown["narrative"] != "").any():  # restricted: only in multi-agency mode
+        cols.insert(2, "narrative")
     st.dataframe(table[cols], hide_index=True, width="stretch",
                  column_config={"date": "Date", "event": "Event", "context": "Context",
                                 "agency": "Agency", "place": "Place",
-                                "indicators": "Indicators",
+                                "indicators": "Indicators", "narrative": "Narrative",
                                 "provenance": "Source, recorded, grading"})
     st.caption(f"{len(shown)} of {len(events)} events. Grading is the 3x5x2 code "
                "(source 1-3, intelligence A-E, handling P/C).")

@@ -382,13 +382,14 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Add an agenda item",
     params=("item_id", "meeting_id", "subject_kind", "subject_id", "reason", "status",
-            "position"),
+            "position", "language_flags"),
     write=True,
     audit_action="create",
     sql="""
         INSERT INTO agenda_item (item_id, meeting_id, subject_kind, subject_id, reason, status,
-                                 position)
-        VALUES ($item_id, $meeting_id, $subject_kind, $subject_id, $reason, $status, $position)
+                                 position, language_flags)
+        VALUES ($item_id, $meeting_id, $subject_kind, $subject_id, $reason, $status, $position,
+                $language_flags)
     """,
 ))
 
@@ -409,7 +410,9 @@ register(QuerySpec(
     params=("item_id", "decision", "language_flags"),
     write=True,
     audit_action="update",
-    sql="UPDATE agenda_item SET decision = $decision, language_flags = $language_flags "
+    sql="UPDATE agenda_item SET decision = $decision, "
+        "language_flags = list_concat(language_flags, list_filter($language_flags, "
+        "lambda f: NOT list_contains(language_flags, f))) "
         "WHERE item_id = $item_id",
 ))
 

@@ -95,6 +95,7 @@ def test_pages_refuse_other_roles_readably(town_db: Path, page: str, role: str) 
     assert not at.dataframe
 
 
+@pytest.mark.slow
 def test_panel_meeting_flow(town_db: Path) -> None:
     at = _run("panel.py")
     assert not at.exception, at.exception
@@ -186,6 +187,7 @@ def _meeting_with_items(store: Store, chair: Viewer) -> str:
     return mid
 
 
+@pytest.mark.slow
 def test_pack_has_sections_and_no_names_when_pseudonymised(town_db: Path,
                                                            tmp_path: Path) -> None:
     with Store.open(town_db) as store:

@@ -84,7 +84,8 @@ def cumulative(frame: pd.DataFrame) -> None:
         alt.Chart(long)
         .mark_line(interpolate="step-after", strokeWidth=2.5)
         .encode(x=alt.X("period:T", title=None), y=alt.Y("total:Q", title="Running total"),
-                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")))
+                color=alt.Color("series:N", title=None,
+                                legend=alt.Legend(orient="bottom", labelLimit=320)))
         .properties(height=260)
     )
     st.altair_chart(chart, width="stretch")

@@ -193,3 +193,11 @@ def test_flags_stay_on_record_when_wording_is_changed(town: Store, chair: Viewer
     row = town.frame("panel.items", chair, {"meeting_id": mid}).iloc[0]
     assert [f.split(":")[0] for f in row["language_flags"]] == ["boyfriend", "refuses_to_engage"]
     assert row["decision"].startswith("Engagement")
+
+
+def test_markdown_escaping_shows_data_as_written() -> None:
+    from dashboard.components.safe import md
+
+    assert md("![x](http://evil.example/a.png) $5 *bold*") == (
+        r"\!\[x\]\(http\://evil\.example/a\.png\) \$5 \*bold\*")
+    assert md(None) == ""

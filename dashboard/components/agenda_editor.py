@@ -13,6 +13,7 @@ import streamlit as st
 from analytics.agenda import SuggestedItem
 from dashboard import briefing, common
 from dashboard.components import language_check
+from dashboard.components.safe import md
 from data import meetings
 from data.access import Viewer
 from data.store import Store
@@ -67,8 +68,8 @@ def suggestions(store: Store, viewer: Viewer, meeting_id: str, held_on: date, to
     shown = st.session_state.setdefault("agenda_shown", PAGE_SIZE)
     for k, it in enumerate(open_items[:shown]):
         box = st.container(border=True)
-        box.markdown(f"**{KIND_LABELS[it.subject_kind]}: {it.label}**  \n"
-                     + "  \n".join(f"- {r}" for r in it.reasons))
+        box.markdown(f"**{KIND_LABELS[it.subject_kind]}: {md(it.label)}**  \n"
+                     + "  \n".join(f"- {md(r)}" for r in it.reasons))
         c1, c2, _ = box.columns([1, 1, 1])
         key = f"{it.subject_kind}_{it.subject_id}"
         if c1.button("Accept", key=f"agenda_accept_{key}", type="primary", width="stretch"):
@@ -93,7 +94,8 @@ def agenda(store: Store, viewer: Viewer, items: pd.DataFrame) -> None:
         st.info("Nothing on the agenda yet: accept a suggestion or add an item.")
     for n, r in enumerate(accepted.to_dict("records"), start=1):
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
-        c1.markdown(f"**{n}. {KIND_LABELS[r['subject_kind']]}: {r['label']}**  \n{r['reason']}")
+        c1.markdown(f"**{n}. {KIND_LABELS[r['subject_kind']]}: {md(r['label'])}**  \n"
+                    f"{md(r['reason'])}")
         if c2.button("Remove", key=f"agenda_drop_{r['item_id']}", width="stretch"):
             meetings.set_item_status(store, viewer, r["item_id"], "removed")
             st.rerun()
@@ -102,7 +104,8 @@ def agenda(store: Store, viewer: Viewer, items: pd.DataFrame) -> None:
         with st.expander(f"Set aside ({len(removed)})"):
             for r in removed.to_dict("records"):
                 c1, c2 = st.columns([5, 1], vertical_alignment="center")
-                c1.markdown(f"{KIND_LABELS[r['subject_kind']]}: {r['label']} - {r['reason']}")
+                c1.markdown(f"{KIND_LABELS[r['subject_kind']]}: {md(r['label'])} - "
+                            f"{md(r['reason'])}")
                 if c2.button("Restore", key=f"agenda_restore_{r['item_id']}", width="stretch"):
                     meetings.set_item_status(store, viewer, r["item_id"], "accepted")
                     st.rerun()

@@ -9,6 +9,7 @@ import streamlit as st
 
 from analytics import chronology
 from analytics.chronology import EscalationFlag
+from dashboard.components.safe import md
 
 
 def moments(flags: list[EscalationFlag], *, shown: int = 3) -> None:
@@ -20,12 +21,12 @@ def moments(flags: list[EscalationFlag], *, shown: int = 3) -> None:
         return
     newest = list(reversed(flags))
     for f in newest[:shown]:
-        st.warning(f"**{f.on:%d %b %Y} - {f.title}.** {f.explanation}",
+        st.warning(f"**{f.on:%d %b %Y} - {md(f.title)}.** {md(f.explanation)}",
                    icon=":material/flag:")
     if len(newest) > shown:
         with st.expander(f"Earlier moments ({len(newest) - shown})"):
             for f in newest[shown:]:
-                st.markdown(f"- **{f.on:%d %b %Y} - {f.title}.** {f.explanation}")
+                st.markdown(f"- **{f.on:%d %b %Y} - {md(f.title)}.** {md(f.explanation)}")
 
 
 def timeline(events: pd.DataFrame) -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import briefing, common, labels
-from dashboard.components import actions_table, language_check
+from dashboard.components import actions_table, language_check, safe
 from data import meetings
 from data.access import Viewer
 from data.errors import CSMapError
@@ -19,13 +19,13 @@ def _bullets(lines: list[str], empty: str) -> None:
     if not lines:
         st.caption(empty)
     for line in lines:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {safe.md(line)}")
 
 
 def summary(s: briefing.ItemSummary, today: date) -> None:
     """Facts, map and network extracts, chronology highlights, harms and strengths, actions."""
-    st.markdown(" · ".join(s.facts))
-    st.caption(f"On the agenda because: {s.reason}")
+    st.markdown(" · ".join(safe.md(f) for f in s.facts))
+    st.caption(f"On the agenda because: {safe.md(s.reason)}")
     left, right = st.columns(2)
     with left:
         st.markdown("**Map extract**")

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import labels
+from dashboard.components.safe import md
 
 
 def indicators(counts: dict[str, int]) -> None:
@@ -25,20 +26,21 @@ def harms_and_strengths(*, vulnerabilities: pd.DataFrame, adults: pd.DataFrame,
             st.caption("None recorded.")
         for _, r in vulnerabilities.iterrows():
             since = f" since {r['since']:%b %Y}" if pd.notna(r["since"]) else ""
-            st.markdown(f"- **{labels.label(r['kind'])}**{since} ({r['source_agency']})")
+            st.markdown(f"- **{labels.label(r['kind'])}**{since} ({md(r['source_agency'])})")
         for _, r in adults.iterrows():
             ver = "verified" if r["verified"] else "unverified"
-            st.markdown(f"- Adult of concern **{r['other_label']}**: {labels.label(r['kind'])}, "
+            st.markdown(f"- Adult of concern **{md(r['other_label'])}**: "
+                        f"{labels.label(r['kind'])}, "
                         f"first seen {r['first_seen']:%d %b %Y}, {ver} "
-                        f"({r['source_agency_name']})")
+                        f"({md(r['source_agency_name'])})")
     with right:
         st.markdown("#### Strengths and protective relationships")
         if strengths.empty and protective.empty:
             st.caption("None recorded yet: ask who the child trusts.")
         for _, r in strengths.iterrows():
-            st.markdown(f"- **{labels.label(r['kind'])}**: {r['description']} "
-                        f"({r['source_agency']}, {r['recorded_date']:%b %Y})")
+            st.markdown(f"- **{labels.label(r['kind'])}**: {md(r['description'])} "
+                        f"({md(r['source_agency'])}, {r['recorded_date']:%b %Y})")
         for _, r in protective.iterrows():
-            st.markdown(f"- {labels.label(r['other_kind'])} **{r['other_label']}**"
-                        f"{' (' + str(r['other_role']) + ')' if pd.notna(r['other_role']) else ''}"
+            st.markdown(f"- {labels.label(r['other_kind'])} **{md(r['other_label'])}**"
+                        f"{' (' + md(r['other_role']) + ')' if pd.notna(r['other_role']) else ''}"
                         f" ({r['source_agency_name']})")

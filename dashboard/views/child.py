@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import briefing, common, labels
-from dashboard.components import child_picker, chronology_view, side_by_side
+from dashboard.components import child_picker, chronology_view, safe, side_by_side
 from data.access import Role
 
 ctx = common.context()
@@ -54,8 +54,8 @@ words = story.disclosures
 if words.empty:
     st.caption("No disclosures recorded.")
 for _, r in words.iterrows():
-    said = r["child_words"] or "(words recorded; shown in multi-agency mode)"
-    st.info(f"**{r['date']:%d %b %Y}, {r['agency']}**: \u201c{said}\u201d",
+    said = safe.md(r["child_words"]) or "(words recorded; shown in multi-agency mode)"
+    st.info(f"**{r['date']:%d %b %Y}, {safe.md(r['agency'])}**: \u201c{said}\u201d",
             icon=":material/record_voice_over:")
 
 st.markdown("### Multi-agency chronology")

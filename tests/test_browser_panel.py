@@ -51,6 +51,12 @@ def test_child_page_in_chromium(demo_db: Path) -> None:
         page.wait_for_timeout(3000)  # data grids paint after the script finishes
         shot = screenshot(page, "child")
         assert shot.stat().st_size > 50_000
+        page.get_by_text("Multi-agency (names)").click()  # the child's words, in named mode
+        wait_for_app(page, text="Multi-agency chronology")
+        page.wait_for_timeout(2000)
+        assert page.get_by_text("switch to multi-agency mode").count() == 0
+        assert_no_exception(page)
+        screenshot(page, "child-named")
         assert not page.blocked_requests, page.blocked_requests
 
 

@@ -59,7 +59,7 @@ def test_child_page_shows_story_without_names_or_scores(town_db: Path) -> None:
     assert at.subheader[0].value == "CH-0001"
     moments = " ".join(w.value for w in at.warning)
     assert "Missing episodes more frequent" in moments and "First overdose" in moments
-    assert any("shown in multi-agency mode" in i.value for i in at.info)
+    assert any("switch to multi-agency mode to read them" in i.value for i in at.info)
     assert {m.label for m in at.metric} == {"Physical indicators", "Emotional indicators",
                                             "Material indicators", "Behavioural indicators"}
     text = _all_text(at)

@@ -53,10 +53,14 @@ st.markdown("### In the child's own words")
 words = story.disclosures
 if words.empty:
     st.caption("No disclosures recorded.")
-for _, r in words.iterrows():
-    said = safe.md(r["child_words"]) or "(words recorded; shown in multi-agency mode)"
-    st.info(f"**{r['date']:%d %b %Y}, {safe.md(r['agency'])}**: \u201c{said}\u201d",
-            icon=":material/record_voice_over:")
+elif (words["child_words"] == "").all():  # restricted: masked in safety-planning mode
+    last = words.iloc[-1]
+    st.info(f"**{len(words)} disclosure(s) recorded**, the latest on {last['date']:%d %b %Y} "
+            f"({safe.md(last['agency'])}). The child's words are restricted: switch to "
+            "multi-agency mode to read them.", icon=":material/record_voice_over:")
+for _, r in words[words["child_words"] != ""].iterrows():
+    st.info(f"**{r['date']:%d %b %Y}, {safe.md(r['agency'])}**: "
+            f"\u201c{safe.md(r['child_words'])}\u201d", icon=":material/record_voice_over:")
 
 st.markdown("### Multi-agency chronology")
 st.caption("Every agency's events on one timeline; shape shows inside or outside the home.")

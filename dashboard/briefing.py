@@ -20,7 +20,7 @@ from analytics.chronology import EscalationFlag
 from dashboard import labels, svg
 from data import settings
 from data.access import Viewer
-from data.errors import NotFoundError
+from data.errors import NotFoundError, ValidationError
 from data.store import Store
 
 INTERNAL_LIMIT = 200_000  # rows for internal computation (not shown as a table)
@@ -134,9 +134,17 @@ def suggestions(store: Store, viewer: Viewer, *, meeting_id: str, held_on: date,
     end = min(held_on, as_of)
     since = min(since_for(store, viewer, held_on), end)
     window = {"since": since, "as_of": end}
-    incidents = store.frame("panel.recent_child_incidents", viewer, window, limit=INTERNAL_LIMIT)
-    adult_links = store.frame("panel.child_adult_links", viewer, {"as_of": end},
-                              limit=INTERNAL_LIMIT)
+    def whole(name: str, params: Mapping[str, Any]) -> pd.DataFrame:
+        res = store.run(name, viewer, params, limit=INTERNAL_LIMIT)
+        if res.truncated:
+            raise ValidationError(
+                f"Too much activity to suggest items ({res.total:,} rows for "
+                f"{name.split('.')[-1].replace('_', ' ')}, more than {INTERNAL_LIMIT:,}). "
+                "Hold meetings more often or per locality, or add items by hand.")
+        return res.frame
+
+    incidents = whole("panel.recent_child_incidents", window)
+    adult_links = whole("panel.child_adult_links", {"as_of": end})
     child_labels = _pairs(incidents, "person_id", "label")
     child_labels.update(_pairs(adult_links, "child_id", "child_label"))
     new_link = pd.to_datetime(adult_links["first_seen"]).dt.date > since
@@ -144,12 +152,11 @@ def suggestions(store: Store, viewer: Viewer, *, meeting_id: str, held_on: date,
         adult_links.loc[new_link, "child_id"].tolist())
     flags = chronology.flags_by_person(
         incidents, adult_links[adult_links["child_id"].isin(recent_ids)], as_of=end)
-    concerns = store.frame("panel.new_concerns", viewer, window, limit=INTERNAL_LIMIT)
+    concerns = whole("panel.new_concerns", window)
     child_labels.update(_pairs(concerns, "person_id", "label"))
-    places = store.frame("panel.place_incidents", viewer,
-                         {"start": end - timedelta(days=2 * DEFAULT_LOOKBACK_DAYS), "as_of": end},
-                         limit=INTERNAL_LIMIT)
-    groups = store.frame("panel.group_adult_links", viewer, window, limit=INTERNAL_LIMIT)
+    places = whole("panel.place_incidents",
+                   {"start": end - timedelta(days=2 * DEFAULT_LOOKBACK_DAYS), "as_of": end})
+    groups = whole("panel.group_adult_links", window)
     existing: list[tuple[str, str]] = []
     if exclude_existing:
         items = store.frame("panel.items", viewer, {"meeting_id": meeting_id})

@@ -201,3 +201,10 @@ def test_markdown_escaping_shows_data_as_written() -> None:
     assert md("![x](http://evil.example/a.png) $5 *bold*") == (
         r"\!\[x\]\(http\://evil\.example/a\.png\) \$5 \*bold\*")
     assert md(None) == ""
+
+
+def test_too_much_activity_is_a_readable_error(town: Store, chair: Viewer,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(briefing, "INTERNAL_LIMIT", 3)
+    with pytest.raises(ValidationError, match="Too much activity"):
+        briefing.suggestions(town, chair, meeting_id="m", held_on=AS_OF, as_of=AS_OF)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics import language
 
@@ -129,3 +131,18 @@ def test_the_products_own_page_text_passes_the_check() -> None:
     for path in files:
         flags = language.check(path.read_text())
         assert flags == [], f"{path.name}: {[f.phrase for f in flags]}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=300)
+       | st.lists(st.sampled_from(["she", "not", "put", "herself", "at", "risk", "her",
+                                   "boyfriend", "keeps", "going", "missing", ".", "refuses",
+                                   "to", "engage", "sexually", "active", "was", "never"]),
+                  max_size=30).map(" ".join))
+def test_flags_are_exact_ordered_spans_for_any_text(text: str) -> None:
+    flags = language.check(text)
+    for f in flags:
+        assert text[f.start:f.end] == f.phrase
+    starts = [f.start for f in flags]
+    assert starts == sorted(starts)
+    assert all(a.end <= b.start for a, b in zip(flags, flags[1:], strict=False))

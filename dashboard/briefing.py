@@ -330,7 +330,9 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
     adults = links[(links["source_kind"] == "adult_of_concern")
                    | (links["target_kind"] == "adult_of_concern")]
     places = store.frame("panel.places_of_people", viewer, {"person_ids": ids})
-    facts = [f"{len(current)} current members ({', '.join(current['label'])})",
+    names = current["label"].tolist()
+    more = f" and {len(names) - 12} more" if len(names) > 12 else ""
+    facts = [f"{len(current)} current members ({', '.join(names[:12])}{more})",
              f"{len(members) - len(current)} former members"]
     harms = [f"Link to adult of concern {_adult_side(r)[0]} from {_adult_side(r)[1]} "
              f"({labels.label(r['kind'])}, first seen {_when(r['first_seen'])})"

@@ -373,6 +373,15 @@ class CoPresence:
         lo, hi = self._index.get(child, (0, 0))
         return set(self._partner[lo:hi].tolist())
 
+    def partner_places(self, child: str) -> dict[str, list[str]]:
+        """For each child co-present with ``child``: the places where they were."""
+        lo, hi = self._index.get(child, (0, 0))
+        out: dict[str, list[str]] = {}
+        for other, place in zip(self._partner[lo:hi].tolist(), self._place[lo:hi].tolist(),
+                                strict=True):
+            out.setdefault(other, []).append(place)
+        return out
+
     def places(self, a: str, b: str) -> list[str]:
         """Places where ``a`` and ``b`` were co-present."""
         lo, hi = self._index.get(a, (0, 0))
@@ -552,6 +561,7 @@ def connected_children(graph: nx.Graph, child: str, *, k: int = 2,
         frontier = nxt
     places = place_labels or {}
     via_cache: dict[tuple[str, str], tuple[str, bool]] = {}
+    met_at: dict[str, dict[str, list[str]]] = {}
 
     def step(u: str, v: str) -> tuple[str, bool]:
         key = (u, v)
@@ -560,8 +570,9 @@ def connected_children(graph: nx.Graph, child: str, *, k: int = 2,
                 e = graph.edges[u, v]
                 via_cache[key] = ("/".join(e["kinds"]), e["nature"] == "harmful")
             else:
-                where = ", ".join(places.get(p, p) for p in
-                                  (copresence.places(u, v)[:3] if copresence else []))
+                if u not in met_at:
+                    met_at[u] = copresence.partner_places(u) if copresence else {}
+                where = ", ".join(places.get(p, p) for p in sorted(set(met_at[u].get(v, [])))[:3])
                 via_cache[key] = (f"{CO_PRESENCE} ({where})", False)
         return via_cache[key]
 

@@ -16,6 +16,7 @@ the top 10 (precision and recall).
 from __future__ import annotations
 
 import argparse
+import gc
 import resource
 import statistics
 import sys
@@ -96,6 +97,7 @@ def run(db: Path, *, exact_networkx: bool) -> dict[str, Any]:
     fac = timed("facilitators (all measures, cold)", all_facilitators, results)
     hubs = timed("hubs (places + adults)", lambda: brokerage.hubs(lg, plg, as_of=as_of), results)
 
+    gc.freeze()  # as the dashboard does once the analysis is cached (see network_model)
     labels = dict(zip(frames.places["place_id"].astype(str),
                       frames.places["name"].astype(str), strict=True))
     children = sorted((n for n, k in lg.nodes(data="kind") if k == network.CHILD),

@@ -8,6 +8,7 @@ breadth-first search.
 
 from __future__ import annotations
 
+import gc
 from datetime import date, timedelta
 
 import streamlit as st
@@ -27,8 +28,12 @@ def _analyse(_store: Store, _viewer: Viewer, path: str, fingerprint: str,
     frames = network.load(_store, _viewer, query)
     people = frames.people.copy()
     places = frames.places
-    return analysis.analyse(people, places, frames.links, frames.presences, as_of=as_of,
-                            copresence_window=timedelta(hours=hours))
+    result = analysis.analyse(people, places, frames.links, frames.presences, as_of=as_of,
+                              copresence_window=timedelta(hours=hours))
+    # The cached graphs are millions of long-lived objects: move them out of the cyclic
+    # garbage collector's sight, or every later query pays for scanning them.
+    gc.freeze()
+    return result
 
 
 def get(store: Store, viewer: Viewer, query: network.NetworkQuery,

@@ -25,13 +25,16 @@ LAST_KEY = "network_last_view"
 def _analyse(_store: Store, _viewer: Viewer, path: str, fingerprint: str,
              query: network.NetworkQuery, names: bool, hours: float,
              as_of: date) -> analysis.NetworkAnalysis:
+    gc.unfreeze()  # let analyses evicted from the cache be collected before building anew
     frames = network.load(_store, _viewer, query)
     people = frames.people.copy()
     places = frames.places
     result = analysis.analyse(people, places, frames.links, frames.presences, as_of=as_of,
                               copresence_window=timedelta(hours=hours))
     # The cached graphs are millions of long-lived objects: move them out of the cyclic
-    # garbage collector's sight, or every later query pays for scanning them.
+    # garbage collector's sight, or every later query pays for scanning them. (Unfrozen
+    # again above, so evicted analyses are collected when the next one is built.)
+    gc.collect()
     gc.freeze()
     return result
 

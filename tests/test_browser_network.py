@@ -33,6 +33,13 @@ def test_network_graph_renders_on_demo_town(demo_db: Path, tmp_path: Path) -> No
         wait_for_app(page, text="Leads to check")
         assert_no_exception(page)
         _graph_canvas_drawn(page, "network-demo")
+        # choose the top lead: its explanation appears and its paths are highlighted
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Highlight a lead")
+        box.first.locator("input, [role=combobox]").first.click()
+        page.get_by_role("option").nth(1).click()
+        wait_for_app(page, text="not a finding")
+        assert_no_exception(page)
+        _graph_canvas_drawn(page, "network-demo-lead")
         assert not page.blocked_requests, page.blocked_requests
 
 

@@ -131,8 +131,9 @@ def legend_markdown() -> str:
     shapes = " · ".join(f"{legend} ({shape.replace('-', ' ')})"
                         for legend, _, shape in NODE_KINDS.values() if legend != "Other")
     return (f"**Shapes:** {shapes}. **Links:** red harmful, green protective, grey unknown; "
-            "dashed = unverified or graded D/E; dotted = co-presence. Thick border and thick "
-            "links = the selected lead's paths.")
+            "dashed = unverified or graded D/E; thin beige = seen at a place (children seen at "
+            "one place share its triangle). Thick border and thick links = the selected "
+            "lead's paths.")
 
 
 def captions(graph: nx.Graph) -> dict[str, str]:

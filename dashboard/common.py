@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import ParamSpec, TypeVar
 
 import streamlit as st
@@ -17,7 +18,7 @@ import streamlit as st
 from data import settings
 from data.access import Mode, Role, Viewer, may_see_names
 from data.errors import CSMapError
-from data.store import Store
+from data.store import QueryResult, Store
 
 ROLE_KEY = "csmap_role"
 MODE_KEY = "csmap_mode"
@@ -97,3 +98,15 @@ def require_role(viewer: Viewer, *roles: Role) -> None:
         names = ", ".join(r.value for r in roles)
         st.warning(f"This page is for the {names} role(s). Switch role in the sidebar.")
         st.stop()
+
+
+def as_of(store: Store) -> date:
+    """The data's 'today': the demo's fixed date, or the real date for live data."""
+    text = store.meta().get("as_of")
+    return date.fromisoformat(text) if text else date.today()
+
+
+def show_truncation(result: QueryResult) -> None:
+    """Say 'showing N of M' under a table the row cap cut."""
+    if result.truncated:
+        st.caption(result.caption() + " Narrow the filters to see the rest.")

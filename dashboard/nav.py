@@ -37,6 +37,8 @@ PAGES: list[PageEntry] = [
     PageEntry("panel.py", "Panel meeting", ":material/groups:", frozenset({PANEL}), "panel"),
     PageEntry("hotspots.py", "Hotspots", ":material/insights:",
               frozenset({COMMISSIONER, PANEL, ANALYST}), "hotspots"),
+    PageEntry("data_import.py", "Import", ":material/upload_file:",
+              frozenset({ANALYST, ADMIN}), "import"),
     PageEntry("audit.py", "Audit", ":material/policy:", frozenset({ADMIN}), "audit"),
 ]
 

@@ -46,7 +46,9 @@ SETTINGS: dict[str, Setting] = {
             str,
             "Map background: 'none' (offline), 'osm' (OpenStreetMap) or a tile URL template.",
         ),
-        Setting("copresence_hours", "2", float, "Two children at one place within this = co-present."),
+        Setting(
+            "copresence_hours", "2", float, "Two children at one place within this = co-present."
+        ),
         Setting("demo_banner", "1", int, "1 shows the 'synthetic demo data' banner."),
     ]
 }

@@ -123,7 +123,7 @@ class Store:
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path, *, create: bool = False, read_only: bool = False) -> Store:
-        """Open (or with ``create=True`` make) the store at ``path`` and bring its schema up to date.
+        """Open (``create=True``: or make) the store at ``path``; bring its schema up to date.
 
         ``":memory:"`` gives an in-memory store (tests).
         """
@@ -192,7 +192,7 @@ class Store:
             )
 
     def migrate(self) -> list[int]:
-        """Apply pending forward migrations, each in its own transaction. Returns versions applied."""
+        """Apply pending forward migrations, each in its own transaction; return those applied."""
         self._check_version()
         cur = self.cursor
         cur.execute(
@@ -308,7 +308,9 @@ class Store:
             raise ValidationError(f"{name!r} is a read query; use run()")
         if not viewer.may(spec.access):
             self.audit(viewer, "denied", "statement", name)
-            raise AccessDeniedError(f"The {viewer.role.value} role may not {spec.description.lower()}.")
+            raise AccessDeniedError(
+                f"The {viewer.role.value} role may not {spec.description.lower()}."
+            )
         params = dict(params)
         missing = set(spec.params) - set(params)
         if missing:

@@ -1,0 +1,1 @@
+"""Reusable Streamlit widgets. Each owns and initialises its session-state keys."""

@@ -1,0 +1,79 @@
+"""Overview: children with open concerns, incidents by month and kind, places, agencies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from analytics import overview
+from dashboard import common, labels
+from data.access import Access
+
+ctx = common.context()
+store, viewer = ctx.store, ctx.viewer
+today = common.as_of(store)
+
+st.title("Overview")
+st.caption(f"Data up to {today:%d %B %Y}. Pseudonyms are shown unless you switch to names.")
+
+start, end = st.slider(
+    "Period",
+    min_value=today - timedelta(days=730),
+    max_value=today,
+    value=(today - timedelta(days=365), today),
+    format="DD MMM YYYY",
+    key="overview_period",
+)
+window = {"start": start, "end": end + timedelta(days=1)}
+
+head = store.frame("overview.headline", viewer, {"as_of": today}).iloc[0]
+cols = st.columns(5)
+cols[0].metric("Children with open concerns", int(head["children_open_concerns"]))
+cols[1].metric("Incidents recorded", f"{int(head['incidents']):,}")
+cols[2].metric("Places", int(head["places"]))
+cols[3].metric("Online spaces", int(head["online_spaces"]))
+cols[4].metric("Agencies contributing", int(head["agencies_contributing"]))
+
+monthly = store.frame("overview.incidents_by_month_kind", viewer, window)
+by_kind = overview.monthly_series(monthly, by="kind", top=7)
+by_context = overview.monthly_series(monthly, by="harm_context", top=4)
+left, right = st.columns(2)
+with left:
+    st.subheader("Incidents by month and kind")
+    st.bar_chart(by_kind.rename(columns=labels.label), height=320)
+with right:
+    st.subheader("Inside and outside the home")
+    st.caption("Extra- and intra-familial harm side by side: cumulative harm is missed when "
+               "incidents are managed in isolation.")
+    st.area_chart(by_context.rename(columns=labels.label), height=320)
+
+if viewer.may(Access.PERSONAL):
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("Children with open concerns")
+        res = store.run("overview.children_open_concerns", viewer, {"as_of": today})
+        table = res.frame[["label", "age_years", "ward", "categories", "next_review", "agencies"]]
+        st.dataframe(
+            table.assign(categories=table["categories"].map(
+                lambda s: ", ".join(labels.label(c) for c in str(s).split(", ")))),
+            hide_index=True,
+            column_config={"label": "Child", "age_years": "Age", "ward": "Ward",
+                           "categories": "Concerns", "next_review": "Next review",
+                           "agencies": "Agencies"},
+            width="stretch",
+        )
+        common.show_truncation(res)
+    with right:
+        st.subheader("Places linked to most children")
+        top = store.frame("overview.top_places", viewer, {**window, "n": 10})
+        st.dataframe(top.assign(kind=top["kind"].map(labels.label))[
+            ["name", "kind", "ward", "children", "incidents"]],
+            hide_index=True, width="stretch")
+else:
+    st.info("Person-level lists are not available to this role.", icon=":material/lock:")
+
+st.subheader("Agencies contributing")
+agencies = store.frame("overview.agencies", viewer, window)
+st.dataframe(agencies.assign(sector=agencies["sector"].map(labels.label))[
+    ["name", "sector", "incidents"]], hide_index=True, width="stretch")

@@ -31,6 +31,12 @@ _SCOPE = """
     (($scope = 'place' AND pl.place_id = $id) OR ($scope = 'ward' AND pl.ward_code = $id))
 """
 
+# Exact addresses of concern are restricted: a masked ``address`` column plus a safe ``name``.
+_NAME = """CASE WHEN pl.kind = 'address_of_concern'
+                THEN 'Address of concern, ' || coalesce(w.name, 'unknown ward')
+                ELSE pl.name END"""
+_ADDRESS = "CASE WHEN pl.kind = 'address_of_concern' THEN pl.name END"
+
 # -- aggregates (commissioners and everyone) ------------------------------------------------
 register(QuerySpec(
     name="places.agg_cells",
@@ -81,6 +87,7 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Places on the map with incidents and distinct children",
     params=FILTER_PARAMS,
+    restricted=("address",),
     sql="""
         WITH hits AS (
             SELECT i.place_id, count(DISTINCT i.incident_id) AS incidents,
@@ -91,8 +98,8 @@ register(QuerySpec(
             WHERE """ + _FILTER + """
             GROUP BY i.place_id
         )
-        SELECT pl.place_id, pl.kind, pl.name, pl.lon, pl.lat, pl.ward_code, w.name AS ward,
-               pl.guardianship, pl.source_agency, pl.recorded_date,
+        SELECT pl.place_id, pl.kind, """ + _NAME + """ AS name, """ + _ADDRESS + """ AS address,
+               pl.lon, pl.lat, pl.ward_code, w.name AS ward, pl.guardianship, pl.source_agency, pl.recorded_date,
                coalesce(h.incidents, 0) AS incidents, coalesce(h.children, 0) AS children
         FROM place pl
         LEFT JOIN hits h USING (place_id)
@@ -145,7 +152,7 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Places that can be profiled (not homes)",
     sql="""
-        SELECT pl.place_id, pl.name, pl.kind, w.name AS ward
+        SELECT pl.place_id, """ + _NAME + """ AS name, pl.kind, w.name AS ward
         FROM place pl LEFT JOIN ward w ON w.ward_code = pl.ward_code
         WHERE pl.kind <> 'home' ORDER BY pl.name
     """,
@@ -243,9 +250,9 @@ register(QuerySpec(
     description="Guardianship, strengths and assessment notes for a place or ward",
     params=("scope", "id"),
     sql="""
-        SELECT 'guardianship' AS domain, pl.name || ': ' || pl.guardianship AS note,
+        SELECT 'guardianship' AS domain, """ + _NAME + """ || ': ' || pl.guardianship AS note,
                pl.source_agency, pl.recorded_date AS dated
-        FROM place pl
+        FROM place pl LEFT JOIN ward w ON w.ward_code = pl.ward_code
         WHERE """ + _SCOPE + """ AND pl.guardianship IS NOT NULL AND pl.kind <> 'home'
         UNION ALL
         SELECT a.domain, a.body, a.source_agency, a.assessed_on
@@ -264,10 +271,12 @@ register(QuerySpec(
     params=("scope", "id"),
     sql="""
         SELECT ac.action_id, ac.tactic, ac.description, ac.owner_agency, ac.due_date,
-               ac.review_date, ac.status, m.held_on AS agreed_at_meeting, pl.name AS place
+               ac.review_date, ac.status, m.held_on AS agreed_at_meeting,
+               """ + _NAME + """ AS place
         FROM action ac
         JOIN agenda_item ai ON ai.item_id = ac.item_id AND ai.subject_kind = 'place'
         JOIN place pl ON pl.place_id = ai.subject_id
+        LEFT JOIN ward w ON w.ward_code = pl.ward_code
         JOIN meeting m ON m.meeting_id = ac.meeting_id
         WHERE """ + _SCOPE + """
         ORDER BY ac.due_date

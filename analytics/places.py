@@ -425,16 +425,16 @@ def local_statistics(ids: Sequence[Any], values: Sequence[float] | np.ndarray, w
         "id": list(ids),
         "value": y,
         "gi_z": np.asarray(gi.Zs, dtype=float),
-        "gi_p": np.asarray(gi.p_sim, dtype=float),
+        "gi_p": np.asarray(gi.p_sim, dtype=float).round(6),  # esda keeps these as float32
         "hotspot": np.where(gi_sig & (gi.Zs > 0), "hot", np.where(gi_sig & (gi.Zs < 0),
                                                                   "cold", "ns")),
         "lisa_i": np.asarray(lisa.Is, dtype=float),
-        "lisa_p": np.asarray(lisa.p_sim, dtype=float),
+        "lisa_p": np.asarray(lisa.p_sim, dtype=float).round(6),
         "lisa": [LISA_LABELS[int(q)] if s else "ns" for q, s in zip(lisa.q, lisa_sig,
                                                                         strict=True)],
     })
     return HotspotResult(
-        moran_i=float(moran.I), moran_p=float(moran.p_sim), moran_p_norm=float(moran.p_norm),
+        moran_i=float(moran.I), moran_p=round(float(moran.p_sim), 6), moran_p_norm=float(moran.p_norm),
         moran_expected=float(moran.EI), areas=areas, alpha=alpha, permutations=permutations,
         seed=seed, contiguity=contiguity,
     )

@@ -91,6 +91,11 @@ def demo(
     _serve(db, port)
 
 
+from data import cli_hotspots  # noqa: E402
+
+cli_hotspots.register(app)
+
+
 def main() -> None:
     """Entry point."""
     app()

@@ -1,0 +1,106 @@
+"""A place or ward profile: the Contextual Safeguarding location assessment on one screen.
+
+When harm happens there (hour x weekday), what kinds, which children (pseudonyms unless named
+mode), which adults of concern were seen, the monthly trend, who reported it, guardianship and
+strengths, and the disruption actions agreed. Every table carries its source agency and date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analytics import places as place_stats
+from dashboard import common, labels
+from data.access import Viewer
+from data.store import Store
+
+
+def _heat(table: pd.DataFrame) -> alt.Chart:
+    long = table.reset_index().melt(id_vars="day", var_name="hour", value_name="incidents")
+    return alt.Chart(long).mark_rect().encode(
+        x=alt.X("hour:O", title="Hour of day"),
+        y=alt.Y("day:O", sort=list(place_stats.WEEKDAYS), title=None),
+        color=alt.Color("incidents:Q", scale=alt.Scale(scheme="orangered"), title="Incidents"),
+        tooltip=["day", "hour", "incidents"],
+    ).properties(height=220)
+
+
+def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: str,
+           params: dict[str, Any]) -> None:
+    """Draw the profile of a place (``scope='place'``) or ward (``scope='ward'``)."""
+    key = {"scope": scope, "id": subject_id}
+    window = {"start": params["start"], "end": params["end"]}
+    st.subheader(f"Location assessment: {title}")
+    res = store.run("places.profile_incidents", viewer, {**key, **params},
+                    audit_object=f"{scope}:{subject_id}")
+    events = res.frame
+    prof = place_stats.time_profile(events)
+    incidents = events.drop_duplicates("incident_id")
+    c = st.columns(4)
+    c[0].metric("Incidents", prof.incidents)
+    c[1].metric("Children linked", int(events["child_id"].nunique()))
+    c[2].metric("Agencies reporting", int(incidents["agency_id"].nunique()))
+    busiest = "-" if prof.peak_hour is None else f"{prof.peak_day} {prof.peak_hour:02d}:00"
+    c[3].metric("Busiest", busiest)
+    st.caption(prof.describe())
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown("**When: day of week by hour of day**")
+        st.altair_chart(_heat(prof.table), width="stretch")
+        trend = place_stats.monthly_trend(events)
+        st.markdown("**Trend by month**")
+        if not trend.empty:
+            st.line_chart(trend.set_index("month")[["incidents", "children"]], height=200)
+    with right:
+        st.markdown("**Kinds of harm**")
+        kinds = incidents["kind"].map(labels.label).value_counts().rename("incidents")
+        st.dataframe(kinds, width="stretch")
+        st.markdown("**Agencies reporting**")
+        st.dataframe(incidents["agency"].value_counts().rename("incidents"), width="stretch")
+    common.show_truncation(res)
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Children linked here** (victims, never labelled as hubs)")
+        kids = store.frame("places.profile_children", viewer, {**key, **params},
+                           audit_object=f"{scope}:{subject_id}")
+        st.dataframe(kids[["label", "age_years", "incidents", "sightings", "last_seen",
+                           "agencies"]], hide_index=True, width="stretch",
+                     column_config={"label": "Child", "age_years": "Age",
+                                    "last_seen": "Last linked", "agencies": "Source agencies"})
+    with right:
+        st.markdown("**Adults of concern seen here** (leads for the panel to weigh)")
+        adults = store.frame("places.profile_adults", viewer, {**key, **window},
+                             audit_object=f"{scope}:{subject_id}")
+        st.dataframe(adults[["label", "sightings", "how_seen", "first_seen", "last_seen",
+                             "source_agencies", "gradings"]], hide_index=True,
+                     width="stretch", column_config={"label": "Adult", "gradings": "3x5x2"})
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Guardianship and strengths**")
+        notes = store.frame("places.profile_notes", viewer, key)
+        if notes.empty:
+            st.caption("No guardianship or assessment notes recorded yet.")
+        else:
+            st.dataframe(notes.assign(domain=notes["domain"].map(labels.label)),
+                         hide_index=True, width="stretch",
+                         column_config={"source_agency": "Source", "dated": "Dated"})
+    with right:
+        st.markdown("**Disruption actions**")
+        actions = store.frame("places.profile_actions", viewer, key)
+        if actions.empty:
+            st.caption("No disruption actions linked yet.")
+        else:
+            st.dataframe(actions.assign(tactic=actions["tactic"].map(labels.label))[
+                ["tactic", "place", "owner_agency", "due_date", "status"]],
+                hide_index=True, width="stretch")
+
+    with st.expander("Incidents (with source, date and grading)"):
+        st.dataframe(incidents.assign(kind=incidents["kind"].map(labels.label))[
+            ["occurred_at", "kind", "agency", "indicators", "grading", "recorded_date"]],
+            hide_index=True, width="stretch")

@@ -1,0 +1,39 @@
+"""Browser test: the Map page renders offline in Chromium with every non-loopback request
+blocked, and names with script payloads stay text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser_support import assert_no_exception, chromium, screenshot, serve_app, wait_for_app
+from tests.places_town import make_town
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def test_map_renders_offline_with_wards_and_markers(tmp_path: Path) -> None:
+    db = make_town(tmp_path / "town.duckdb")
+    with serve_app(db) as url, chromium() as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(url + "/map")
+        # deep link: the page runs on its own (the role defaults to panel)
+        wait_for_app(page, text="Online spaces", timeout_ms=90_000)
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame.locator(".leaflet-container").wait_for(timeout=60_000)
+        paths = frame.locator("path.leaflet-interactive")
+        paths.first.wait_for(timeout=30_000)
+        n_paths = paths.count()
+        assert n_paths >= 52 + 4, n_paths  # every ward outline plus the place circles
+        assert frame.locator(".marker-cluster").count() >= 1
+        # hover the takeaway whose name is an <img onerror> payload: shown as text
+        page.wait_for_timeout(500)
+        assert_no_exception(page)
+        shot = screenshot(page, "map_offline")
+        assert shot.stat().st_size > 20_000
+        assert not page.blocked_requests, page.blocked_requests
+        assert not dialogs, f"a data string ran as script: {dialogs}"
+        html = frame.locator("body").inner_html()
+        assert "<img src=\"x\"" not in html and "<img src=x" not in html

@@ -434,7 +434,8 @@ def local_statistics(ids: Sequence[Any], values: Sequence[float] | np.ndarray, w
                                                                         strict=True)],
     })
     return HotspotResult(
-        moran_i=float(moran.I), moran_p=round(float(moran.p_sim), 6), moran_p_norm=float(moran.p_norm),
+        moran_i=float(moran.I), moran_p=round(float(moran.p_sim), 6),
+        moran_p_norm=float(moran.p_norm),
         moran_expected=float(moran.EI), areas=areas, alpha=alpha, permutations=permutations,
         seed=seed, contiguity=contiguity,
     )

@@ -250,7 +250,7 @@ def add_points(m: folium.Map, points: pd.DataFrame, *, name: str, tooltip: Seque
     pts = points.dropna(subset=["lon", "lat"])
     if pts.empty:
         return None
-    keep = [c for c in dict.fromkeys([*tooltip, *extra])]
+    keep = list(dict.fromkeys([*tooltip, *extra]))
     frame = gpd.GeoDataFrame(pts[keep].reset_index(drop=True),
                              geometry=gpd.points_from_xy(pts["lon"], pts["lat"]),
                              crs="EPSG:4326")

@@ -37,13 +37,21 @@ _NAME = """CASE WHEN pl.kind = 'address_of_concern'
                 ELSE pl.name END"""
 _ADDRESS = "CASE WHEN pl.kind = 'address_of_concern' THEN pl.name END"
 
+
+
+def _q(sql: str) -> str:
+    """Fill the shared fragments (constants, never user input) into a query."""
+    return (sql.replace("@FILTER", _FILTER).replace("@SCOPE", _SCOPE)
+            .replace("@NAME", _NAME).replace("@ADDRESS", _ADDRESS))
+
+
 # -- aggregates (commissioners and everyone) ------------------------------------------------
 register(QuerySpec(
     name="places.agg_cells",
     access=Access.AGGREGATE,
     description="Incident counts by ward, quarter and place kind",
     params=("start", "end"),
-    sql="""
+    sql=_q("""
         SELECT pl.ward_code,
                strftime(i.occurred_at, '%Y') || '-Q' || quarter(i.occurred_at) AS quarter,
                pl.kind AS place_kind,
@@ -51,7 +59,7 @@ register(QuerySpec(
         FROM incident i JOIN place pl USING (place_id)
         WHERE i.occurred_at >= $start AND i.occurred_at < $end AND pl.ward_code IS NOT NULL
         GROUP BY ALL ORDER BY ALL
-    """,
+    """),
 ))
 
 register(QuerySpec(
@@ -59,7 +67,7 @@ register(QuerySpec(
     access=Access.AGGREGATE,
     description="Distinct children linked to incidents, by ward",
     params=("start", "end"),
-    sql="""
+    sql=_q("""
         SELECT pl.ward_code, count(DISTINCT ip.person_id) AS children
         FROM incident i
         JOIN place pl USING (place_id)
@@ -67,18 +75,18 @@ register(QuerySpec(
         JOIN person p ON p.person_id = ip.person_id AND p.kind = 'child'
         WHERE i.occurred_at >= $start AND i.occurred_at < $end AND pl.ward_code IS NOT NULL
         GROUP BY ALL ORDER BY ALL
-    """,
+    """),
 ))
 
 register(QuerySpec(
     name="places.agg_date_span",
     access=Access.AGGREGATE,
     description="First and last incident dates and the demo's as-of date",
-    sql="""
+    sql=_q("""
         SELECT min(occurred_at)::DATE AS first, max(occurred_at)::DATE AS last,
                (SELECT max(value) FROM dataset_meta WHERE key = 'as_of') AS as_of
         FROM incident
-    """,
+    """),
 ))
 
 # -- the map (panels, analysts) --------------------------------------------------------------
@@ -88,25 +96,26 @@ register(QuerySpec(
     description="Places on the map with incidents and distinct children",
     params=FILTER_PARAMS,
     restricted=("address",),
-    sql="""
+    sql=_q("""
         WITH hits AS (
             SELECT i.place_id, count(DISTINCT i.incident_id) AS incidents,
                    count(DISTINCT CASE WHEN p.kind = 'child' THEN ip.person_id END) AS children
             FROM incident i
             LEFT JOIN incident_person ip USING (incident_id)
             LEFT JOIN person p ON p.person_id = ip.person_id
-            WHERE """ + _FILTER + """
+            WHERE @FILTER
             GROUP BY i.place_id
         )
-        SELECT pl.place_id, pl.kind, """ + _NAME + """ AS name, """ + _ADDRESS + """ AS address,
-               pl.lon, pl.lat, pl.ward_code, w.name AS ward, pl.guardianship, pl.source_agency, pl.recorded_date,
+        SELECT pl.place_id, pl.kind, @NAME AS name, @ADDRESS AS address,
+               pl.lon, pl.lat, pl.ward_code, w.name AS ward, pl.guardianship,
+               pl.source_agency, pl.recorded_date,
                coalesce(h.incidents, 0) AS incidents, coalesce(h.children, 0) AS children
         FROM place pl
         LEFT JOIN hits h USING (place_id)
         LEFT JOIN ward w ON w.ward_code = pl.ward_code
         WHERE pl.kind NOT IN ('home', 'online')
         ORDER BY incidents DESC, pl.name
-    """,
+    """),
 ))
 
 register(QuerySpec(
@@ -115,7 +124,7 @@ register(QuerySpec(
     description="Home addresses involved in intra-familial incidents",
     params=FILTER_PARAMS,
     restricted=("address",),
-    sql="""
+    sql=_q("""
         SELECT pl.place_id, pl.name AS address, pl.lon, pl.lat, pl.ward_code, w.name AS ward,
                count(DISTINCT i.incident_id) AS incidents,
                string_agg(DISTINCT i.kind, ', ' ORDER BY i.kind) AS kinds,
@@ -123,9 +132,9 @@ register(QuerySpec(
         FROM incident i
         JOIN place pl USING (place_id)
         LEFT JOIN ward w ON w.ward_code = pl.ward_code
-        WHERE pl.kind = 'home' AND i.harm_context = 'intra_familial' AND """ + _FILTER + """
+        WHERE pl.kind = 'home' AND i.harm_context = 'intra_familial' AND @FILTER
         GROUP BY ALL ORDER BY incidents DESC, pl.place_id
-    """,
+    """),
 ))
 
 register(QuerySpec(
@@ -133,29 +142,29 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Online spaces with incidents and distinct children",
     params=FILTER_PARAMS,
-    sql="""
+    sql=_q("""
         SELECT pl.place_id, pl.name, pl.platform,
                count(DISTINCT i.incident_id) AS incidents,
                count(DISTINCT CASE WHEN p.kind = 'child' THEN ip.person_id END) AS children,
                max(i.occurred_at)::DATE AS latest
         FROM place pl
-        LEFT JOIN incident i ON i.place_id = pl.place_id AND """ + _FILTER + """
+        LEFT JOIN incident i ON i.place_id = pl.place_id AND @FILTER
         LEFT JOIN incident_person ip ON ip.incident_id = i.incident_id
         LEFT JOIN person p ON p.person_id = ip.person_id
         WHERE pl.kind = 'online'
         GROUP BY ALL ORDER BY incidents DESC, pl.name
-    """,
+    """),
 ))
 
 register(QuerySpec(
     name="places.search",
     access=Access.PERSONAL,
     description="Places that can be profiled (not homes)",
-    sql="""
-        SELECT pl.place_id, """ + _NAME + """ AS name, pl.kind, w.name AS ward
+    sql=_q("""
+        SELECT pl.place_id, @NAME AS name, pl.kind, w.name AS ward
         FROM place pl LEFT JOIN ward w ON w.ward_code = pl.ward_code
         WHERE pl.kind <> 'home' ORDER BY pl.name
-    """,
+    """),
 ))
 
 # -- place / ward profile (location assessment) ---------------------------------------------
@@ -166,7 +175,7 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Incidents at a place or in a ward, one row per incident and child",
     params=_PROFILE,
-    sql="""
+    sql=_q("""
         SELECT i.incident_id, i.occurred_at, i.kind, i.harm_context, i.agency_id,
                a.name AS agency, array_to_string(i.indicators, ', ') AS indicators,
                pl.place_id, pl.kind AS place_kind, pl.ward_code,
@@ -179,9 +188,9 @@ register(QuerySpec(
         JOIN agency a ON a.agency_id = i.agency_id
         LEFT JOIN incident_person ip USING (incident_id)
         LEFT JOIN person p ON p.person_id = ip.person_id
-        WHERE """ + _SCOPE + " AND " + _FILTER + """
+        WHERE @SCOPE AND @FILTER
         ORDER BY i.occurred_at DESC, i.incident_id
-    """,
+    """),
 ))
 
 register(QuerySpec(
@@ -190,17 +199,17 @@ register(QuerySpec(
     description="Distinct children linked to a place or ward",
     params=_PROFILE,
     restricted=("full_name",),
-    sql="""
+    sql=_q("""
         WITH inc AS (
             SELECT ip.person_id, i.incident_id, i.occurred_at AS at, i.agency_id
             FROM incident i JOIN place pl USING (place_id)
             JOIN incident_person ip USING (incident_id)
-            WHERE """ + _SCOPE + " AND " + _FILTER + """
+            WHERE @SCOPE AND @FILTER
         ), pres AS (
             SELECT pr.person_id, NULL AS incident_id, pr.seen_at AS at,
                    pr.source_agency AS agency_id
             FROM presence pr JOIN place pl USING (place_id)
-            WHERE """ + _SCOPE + """ AND pr.seen_at >= $start AND pr.seen_at < $end
+            WHERE @SCOPE AND pr.seen_at >= $start AND pr.seen_at < $end
         ), allp AS (SELECT * FROM inc UNION ALL SELECT * FROM pres)
         SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
                p.age_years, count(DISTINCT allp.incident_id) AS incidents,
@@ -209,7 +218,7 @@ register(QuerySpec(
                string_agg(DISTINCT allp.agency_id, ', ' ORDER BY allp.agency_id) AS agencies
         FROM allp JOIN person p ON p.person_id = allp.person_id AND p.kind = 'child'
         GROUP BY ALL ORDER BY incidents DESC, last_seen DESC, p.pseudonym
-    """,
+    """),
 ))
 
 register(QuerySpec(
@@ -218,19 +227,19 @@ register(QuerySpec(
     description="Adults of concern seen at a place or in a ward",
     params=("scope", "id", "start", "end"),
     restricted=("full_name",),
-    sql="""
+    sql=_q("""
         WITH seen AS (
             SELECT pr.person_id, pr.kind AS how, pr.seen_at AS at, pr.source_agency,
                    concat_ws('', pr.grading_source::VARCHAR, pr.grading_intel,
                              pr.grading_handling) AS grading
             FROM presence pr JOIN place pl USING (place_id)
-            WHERE """ + _SCOPE + """ AND pr.seen_at >= $start AND pr.seen_at < $end
+            WHERE @SCOPE AND pr.seen_at >= $start AND pr.seen_at < $end
             UNION ALL
             SELECT ip.person_id, 'incident: ' || ip.role, i.occurred_at, i.agency_id,
                    concat_ws('', i.grading_source::VARCHAR, i.grading_intel, i.grading_handling)
             FROM incident i JOIN place pl USING (place_id)
             JOIN incident_person ip USING (incident_id)
-            WHERE """ + _SCOPE + """ AND i.occurred_at >= $start AND i.occurred_at < $end
+            WHERE @SCOPE AND i.occurred_at >= $start AND i.occurred_at < $end
         )
         SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
                count(*) AS sightings, min(seen.at)::DATE AS first_seen,
@@ -241,7 +250,7 @@ register(QuerySpec(
                string_agg(DISTINCT nullif(seen.grading, ''), ', ') AS gradings
         FROM seen JOIN person p ON p.person_id = seen.person_id AND p.kind = 'adult_of_concern'
         GROUP BY ALL ORDER BY sightings DESC, p.pseudonym
-    """,
+    """),
 ))
 
 register(QuerySpec(
@@ -249,11 +258,11 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Guardianship, strengths and assessment notes for a place or ward",
     params=("scope", "id"),
-    sql="""
-        SELECT 'guardianship' AS domain, """ + _NAME + """ || ': ' || pl.guardianship AS note,
+    sql=_q("""
+        SELECT 'guardianship' AS domain, @NAME || ': ' || pl.guardianship AS note,
                pl.source_agency, pl.recorded_date AS dated
         FROM place pl LEFT JOIN ward w ON w.ward_code = pl.ward_code
-        WHERE """ + _SCOPE + """ AND pl.guardianship IS NOT NULL AND pl.kind <> 'home'
+        WHERE @SCOPE AND pl.guardianship IS NOT NULL AND pl.kind <> 'home'
         UNION ALL
         SELECT a.domain, a.body, a.source_agency, a.assessed_on
         FROM assessment a
@@ -261,7 +270,7 @@ register(QuerySpec(
            OR ($scope = 'ward' AND a.subject_kind = 'place' AND a.subject_id IN (
                 SELECT place_id FROM place WHERE ward_code = $id AND kind <> 'home'))
         ORDER BY dated DESC
-    """,
+    """),
 ))
 
 register(QuerySpec(
@@ -269,16 +278,16 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Disruption actions linked to a place or the places of a ward",
     params=("scope", "id"),
-    sql="""
+    sql=_q("""
         SELECT ac.action_id, ac.tactic, ac.description, ac.owner_agency, ac.due_date,
                ac.review_date, ac.status, m.held_on AS agreed_at_meeting,
-               """ + _NAME + """ AS place
+               @NAME AS place
         FROM action ac
         JOIN agenda_item ai ON ai.item_id = ac.item_id AND ai.subject_kind = 'place'
         JOIN place pl ON pl.place_id = ai.subject_id
         LEFT JOIN ward w ON w.ward_code = pl.ward_code
         JOIN meeting m ON m.meeting_id = ac.meeting_id
-        WHERE """ + _SCOPE + """
+        WHERE @SCOPE
         ORDER BY ac.due_date
-    """,
+    """),
 ))

@@ -14,7 +14,8 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from anywhere
 from dashboard import common, nav  # noqa: E402
 from dashboard.components import sidebar  # noqa: E402
 
-st.set_page_config(page_title="CSMap", page_icon=":material/map:", layout="wide")
+ICON = ROOT / "dashboard" / "static" / "csmap-icon.png"
+st.set_page_config(page_title="CSMap", page_icon=str(ICON), layout="wide")
 
 viewer = sidebar.render()
 pages = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from data.access import Role
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent / "views"
 
 PANEL, ANALYST, COMMISSIONER, ADMIN = Role.PANEL, Role.ANALYST, Role.COMMISSIONER, Role.ADMIN
 

@@ -144,7 +144,9 @@ class Store:
                     "Stop the other process (e.g. a running dashboard) and try again."
                 ) from exc
             raise
-        con.execute("SET lock_configuration = true")
+        locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
+        if not (locked and locked[0]):  # a second connection in this process shares the lock
+            con.execute("SET lock_configuration = true")
         store = cls(con, p)
         if not read_only:
             store.migrate()

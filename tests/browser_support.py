@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -40,8 +41,15 @@ def free_port() -> int:
 
 @contextmanager
 def serve_app(db_path: Path, port: int | None = None, **env: str) -> Iterator[str]:
-    """Run `csmap serve` on 127.0.0.1 against ``db_path``; yields the base URL."""
+    """Run `csmap serve` on 127.0.0.1 against a private copy of ``db_path``; yields the URL.
+
+    The copy matters: DuckDB lets one process hold a file, and the test process may have the
+    original open (AppTest, fixtures).
+    """
     port = port or free_port()
+    private = Path(tempfile.mkdtemp(prefix="csmap-serve-")) / db_path.name
+    shutil.copyfile(db_path, private)
+    db_path = private
     full_env = dict(os.environ, CSMAP_DB_PATH=str(db_path), **env)
     cmd = [sys.executable, "-m", "data.cli", "serve", "--db", str(db_path), "--port", str(port)]
     log = ARTIFACTS / f"server-{port}.log"

@@ -12,7 +12,7 @@ from data.access import Role
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ROOT / "dashboard" / "pages"
+PAGES = ROOT / "dashboard" / "views"
 
 
 def _run(path: str, role: str = "panel", mode: str = "pseudonymised") -> AppTest:

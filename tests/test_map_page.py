@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.places_town import CHILD_NAMES, make_town
 
-PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "pages" / "map.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "map.py")
 
 
 @pytest.fixture(scope="module")

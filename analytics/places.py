@@ -224,8 +224,9 @@ class KernelDensity:
     ----------
     cells
         GeoDataFrame (EPSG:4326) of square grid cells with ``density`` (weighted incidents per
-        km²) and ``level`` (0-1, density / the maximum); cells below 2% of the maximum are
-        dropped to keep the map light.
+        km²) and ``level`` (0-1, the square root of density / the maximum, so one very busy
+        place does not wash out the rest); cells below 2% of the maximum density are dropped
+        to keep the map light.
     bandwidth_m, cell_m
         Kernel radius and cell side in metres.
     """
@@ -280,7 +281,7 @@ def kernel_density(points: pd.DataFrame, *, weight: str | None = None,
     half = cell / 2
     polys = [box(x - half, y - half, x + half, y + half) for x, y in centres[keep]]
     cells = gpd.GeoDataFrame({"density": dens[keep].round(3),
-                              "level": (dens[keep] / top).round(3) if top > 0 else []},
+                              "level": np.sqrt(dens[keep] / top).round(3) if top > 0 else []},
                              geometry=polys, crs=BRITISH_NATIONAL_GRID).to_crs("EPSG:4326")
     return KernelDensity(cells, bandwidth_m, cell)
 

@@ -37,3 +37,33 @@ def test_map_renders_offline_with_wards_and_markers(tmp_path: Path) -> None:
         assert not dialogs, f"a data string ran as script: {dialogs}"
         html = frame.locator("body").inner_html()
         assert "<img src=\"x\"" not in html and "<img src=x" not in html
+
+
+def test_demo_town_map_profile_and_hotspots_render_offline(demo_db: Path) -> None:
+    with serve_app(demo_db) as url, chromium() as page:
+        page.goto(url + "/map")
+        wait_for_app(page, text="Online spaces", timeout_ms=90_000)
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        assert frame.locator(".marker-cluster").count() >= 1
+        screenshot(page, "map_demo")
+        combo = page.get_by_role("combobox", name="Profile a ward")
+        combo.click()
+        combo.fill("Audlem")
+        page.wait_for_timeout(500)
+        page.keyboard.press("Enter")
+        wait_for_app(page, text="Kinds of harm", timeout_ms=60_000)
+        page.get_by_text("Kinds of harm").first.scroll_into_view_if_needed()
+        assert_no_exception(page)
+        screenshot(page, "map_demo_ward_profile")
+        assert not page.blocked_requests, page.blocked_requests
+
+        page.goto(url + "/hotspots")
+        wait_for_app(page, text="Trend by quarter", timeout_ms=90_000)
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        assert frame.locator("path.leaflet-interactive").count() == 52  # wards, no points
+        assert frame.locator(".marker-cluster").count() == 0
+        assert_no_exception(page)
+        screenshot(page, "hotspots_demo")
+        assert not page.blocked_requests, page.blocked_requests

@@ -178,7 +178,7 @@ def base_map(bounds: Sequence[float], *, height: int = 600) -> folium.Map:
     if url:
         folium.TileLayer(tiles=url, attr=attribution, name="Background map",
                          control=False).add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(4, 4))
     return m
 
 
@@ -222,6 +222,7 @@ def lighten(areas: gpd.GeoDataFrame, *, tolerance: float = 0.0001) -> gpd.GeoDat
 def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, name: str, tooltip: Sequence[str],
               aliases: Sequence[str], fill: Sequence[str | None] | None = None,
               fill_opacity: float = 0.6, weight: float = 1.2,
+              outline: Sequence[str | None] | None = None,
               extra: Sequence[str] = ()) -> folium.GeoJson:
     """Polygons as one GeoJson layer: outline only, or filled with ``fill`` colours.
 
@@ -230,8 +231,11 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, name: str, tooltip: Seq
     """
     areas = lighten(areas)
     fills = list(fill) if fill is not None else [None] * len(areas)
-    styles = [{"color": "#3a3a3a", "weight": weight, "fillColor": f or "#ffffff",
-               "fillOpacity": fill_opacity if f else 0.0} for f in fills]
+    lines = list(outline) if outline is not None else [None] * len(areas)
+    styles = [{"color": o or "#3a3a3a", "weight": weight * 2.5 if o else weight,
+               "fill": True, "fillColor": f or "#ffffff",
+               "fillOpacity": fill_opacity if f else 0.0}
+              for f, o in zip(fills, lines, strict=True)]
     data = _feature_collection(areas, list(dict.fromkeys([*tooltip, *extra])), styles)
     layer = folium.GeoJson(
         data, name=name, zoom_on_click=False,
@@ -255,6 +259,7 @@ def add_points(m: folium.Map, points: pd.DataFrame, *, name: str, tooltip: Seque
                              geometry=gpd.points_from_xy(pts["lon"], pts["lat"]),
                              crs="EPSG:4326")
     styles = [{"radius": float(r), "color": "#222222" if not dashed else c, "weight": 1.5,
+               "fill": True,
                "fillColor": c, "fillOpacity": 0.85, "dashArray": "3 3" if dashed else None}
               for c, r in zip(list(colour), list(radius), strict=True)]
     data = _feature_collection(frame, keep, styles)
@@ -312,8 +317,8 @@ def add_density(m: folium.Map, cells: gpd.GeoDataFrame, *, name: str) -> folium.
     styles = []
     for level in cells["level"].astype(float):
         i = min(len(HEAT) - 1, int(level * len(HEAT)))
-        styles.append({"stroke": False, "fillColor": HEAT[i],
-                       "fillOpacity": round(0.25 + 0.45 * level, 2)})
+        styles.append({"stroke": False, "fill": True, "fillColor": HEAT[i],
+                       "fillOpacity": round(0.3 + 0.4 * level, 2)})
     frame = cells.assign(geometry=cells.geometry.simplify(0))
     data = _feature_collection(frame, ["level"], styles)
     layer = folium.GeoJson(data, name=name, zoom_on_click=False, interactive=False)
@@ -346,10 +351,14 @@ def legend_markdown(items: Sequence[tuple[str, str]], *, shape: str = "circle") 
     return '<div style="font-size:0.85rem;line-height:1.8">' + "".join(parts) + "</div>"
 
 
-def show(m: folium.Map, *, key: str, height: int = 600) -> dict[str, Any]:
-    """Draw the map with streamlit-folium; returns what was clicked (``last_active_drawing``)."""
+def show(m: folium.Map, *, key: str, height: int = 600,
+         clickable: bool = True) -> dict[str, Any]:
+    """Draw the map with streamlit-folium; returns what was clicked (``last_active_drawing``).
+
+    ``clickable=False`` returns nothing to the app (the commissioners' map: no drill-down).
+    """
     from streamlit_folium import st_folium
 
     out = st_folium(m, key=key, height=height, use_container_width=True,
-                    returned_objects=["last_active_drawing"])
+                    returned_objects=["last_active_drawing"] if clickable else [])
     return dict(out or {})

@@ -57,8 +57,8 @@ def build(wards: gpd.GeoDataFrame, places: pd.DataFrame, homes: pd.DataFrame, *,
                               extra=["scope", "id"])
     active = places[places["incidents"] > 0]
     if "Incident heat" in layers and not active.empty:
-        density = place_stats.kernel_density(active, weight="incidents", bandwidth_m=700,
-                                             cell_m=250, max_cells=6000)
+        density = place_stats.kernel_density(active, weight="incidents", bandwidth_m=1200,
+                                             cell_m=300, max_cells=8000)
         offline_map.add_density(m, density.cells, name="Incident heat")
     if "Places" in layers and not places.empty:
         size = 4 + 2 * np.sqrt(places["incidents"].clip(upper=100).to_numpy(dtype=float))

@@ -215,6 +215,34 @@ def time_profile(events: pd.DataFrame) -> TimeProfile:
     return TimeProfile(table, day, hour, int(len(inc)))
 
 
+def time_profile_from_counts(counts: pd.DataFrame) -> TimeProfile:
+    """The same profile from pre-counted rows ``dow`` (0 = Monday), ``hour``, ``incidents``."""
+    _need(counts, ["dow", "hour", "incidents"], "time_profile_from_counts")
+    table = (counts.pivot_table(index="dow", columns="hour", values="incidents", aggfunc="sum")
+             .reindex(index=range(7), columns=range(24)).fillna(0).astype(int))
+    table.index = pd.Index(list(WEEKDAYS), name="day")
+    table.columns = pd.Index(list(range(24)), name="hour")
+    total = int(table.to_numpy().sum())
+    if total == 0:
+        return TimeProfile(table, None, None, 0)
+    day = WEEKDAYS[int(np.argmax(table.sum(axis=1).to_numpy()))]
+    hour = int(np.argmax(table.sum(axis=0).to_numpy()))
+    return TimeProfile(table, day, hour, total)
+
+
+def fill_months(frame: pd.DataFrame) -> pd.DataFrame:
+    """Monthly rows (``month`` + counts) with empty months added as zeros."""
+    if frame.empty:
+        return frame
+    out = frame.assign(month=pd.to_datetime(frame["month"]))
+    full = pd.DataFrame({"month": pd.date_range(out["month"].min(), out["month"].max(),
+                                                freq="MS")})
+    out = full.merge(out, on="month", how="left").fillna(0)
+    cols = [c for c in out.columns if c != "month"]
+    out[cols] = out[cols].astype(int)
+    return out
+
+
 # -- kernel density (display only) ---------------------------------------------------------
 @dataclass(frozen=True)
 class KernelDensity:

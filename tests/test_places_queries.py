@@ -84,7 +84,13 @@ def test_homes_with_intra_familial_harm_hide_the_address(town: Store, panel: Vie
 def test_place_profile_lists_children_adults_and_notes(town: Store, panel: Viewer) -> None:
     scope = {"scope": "place", "id": "p_park"}
     inc = town.frame("places.profile_incidents", panel, {**scope, **WINDOW})
-    assert inc["incident_id"].nunique() == 8 and set(inc["child_id"].dropna()) == {"c1", "c2"}
+    assert inc["incident_id"].nunique() == 8 == len(inc)
+    when = town.frame("places.profile_when", panel, {**scope, **WINDOW})
+    assert when["incidents"].sum() == 8 and when["dow"].between(0, 6).all()
+    months = town.frame("places.profile_months", panel, {**scope, **WINDOW})
+    assert months["incidents"].sum() == 8 and months["children"].max() <= 2
+    kinds = town.frame("places.profile_kinds", panel, {**scope, **WINDOW})
+    assert set(kinds["kind"]) == {"missing_episode", "exchange_gifts_money"}
     kids = town.frame("places.profile_children", panel, {**scope, **WINDOW})
     assert kids["label"].tolist() == ["CH-0001", "CH-0002"] and kids["full_name"].isna().all()
     adults = town.frame("places.profile_adults", panel,

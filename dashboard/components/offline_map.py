@@ -172,9 +172,9 @@ def base_map(bounds: Sequence[float], *, height: int = 600) -> folium.Map:
     """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy in lon/lat)."""
     url, attribution = tile_choice()
     minx, miny, maxx, maxy = (float(b) for b in bounds)
+    zoom_limits: dict[str, Any] = {"maxZoom": 18, "minZoom": 7}  # clusters need a maxZoom
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10,
-                   tiles=None, control_scale=True, height=height,
-                   **{"maxZoom": 18, "minZoom": 7})  # clusters need a maxZoom without tiles
+                   tiles=None, control_scale=True, height=height, **zoom_limits)
     if url:
         folium.TileLayer(tiles=url, attr=attribution, name="Background map",
                          control=False).add_to(m)
@@ -255,14 +255,17 @@ def add_points(m: folium.Map, points: pd.DataFrame, *, name: str, tooltip: Seque
     if pts.empty:
         return None
     keep = list(dict.fromkeys([*tooltip, *extra]))
-    frame = gpd.GeoDataFrame(pts[keep].reset_index(drop=True),
-                             geometry=gpd.points_from_xy(pts["lon"], pts["lat"]),
-                             crs="EPSG:4326")
     styles = [{"radius": float(r), "color": "#222222" if not dashed else c, "weight": 1.5,
                "fill": True,
                "fillColor": c, "fillOpacity": 0.85, "dashArray": "3 3" if dashed else None}
               for c, r in zip(list(colour), list(radius), strict=True)]
-    data = _feature_collection(frame, keep, styles)
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in rec.items()} for rec in pts[keep].to_dict("records")]
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [round(float(x), 5), round(float(y), 5)]},
+         "properties": _clean_properties({**rec, "style": style})}
+        for x, y, rec, style in zip(pts["lon"], pts["lat"], records, styles, strict=True)]}
     layer = folium.GeoJson(
         data, name=name, zoom_on_click=False, marker=folium.CircleMarker(radius=6),
         tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=[safe(a) for a in aliases]),
@@ -273,8 +276,8 @@ def add_points(m: folium.Map, points: pd.DataFrame, *, name: str, tooltip: Seque
 
 _CLUSTER_CALLBACK = """function (row) {
     return L.circleMarker(new L.LatLng(row[0], row[1]),
-        {radius: 5, color: '#7a0177', weight: 1, fillColor: '#c51b8a', fillOpacity: 0.8,
-         incidents: row[2]});
+        {radius: 5, color: 'STROKE', weight: 1, fillColor: 'FILL', fillOpacity: 0.8,
+         dashArray: DASH, incidents: row[2]});
 }"""
 
 _CLUSTER_ICON = """function (cluster) {
@@ -282,25 +285,35 @@ _CLUSTER_ICON = """function (cluster) {
     cluster.getAllChildMarkers().forEach(function (mk) { n += mk.options.incidents || 0; });
     var size = n < 10 ? 'small' : (n < 50 ? 'medium' : 'large');
     return L.divIcon({html: '<div><span>' + n + '</span></div>',
-                      className: 'marker-cluster marker-cluster-' + size,
+                      className: 'marker-cluster CLASS marker-cluster-' + size,
                       iconSize: new L.Point(40, 40)});
 }"""
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def add_incident_clusters(m: folium.Map, points: pd.DataFrame, *, name: str,
-                          weight: str = "incidents") -> folium.plugins.FastMarkerCluster | None:
+                          weight: str = "incidents", stroke: str = "#7a0177",
+                          fill: str = "#c51b8a", dashed: bool = False,
+                          css_class: str = "") -> folium.plugins.FastMarkerCluster | None:
     """Incidents clustered by place: each cluster shows how many incidents it holds.
 
-    Only numbers go into the page (lat, lon, count); no names, so nothing to escape.
+    Only numbers go into the page (lat, lon, count); no names, so nothing to escape. Colours
+    must be ``#rrggbb`` and ``css_class`` a plain word (they are written into the script).
     """
+    if not (_HEX.match(stroke) and _HEX.match(fill) and re.fullmatch(r"[\w-]*", css_class)):
+        raise ValueError("cluster colours must be #rrggbb and the class a plain word")
+    callback = (_CLUSTER_CALLBACK.replace("STROKE", stroke).replace("FILL", fill)
+                .replace("DASH", "'3 3'" if dashed else "null"))
+    icon = _CLUSTER_ICON.replace("CLASS", css_class)
     pts = points.dropna(subset=["lon", "lat"])
     pts = pts[pts[weight] > 0]
     if pts.empty:
         return None
-    rows = [[float(r.lat), float(r.lon), int(getattr(r, weight))]
-            for r in pts.itertuples(index=False)]
+    rows = [[round(float(la), 5), round(float(lo), 5), int(n)] for la, lo, n in zip(
+        pts["lat"].to_numpy(dtype=float), pts["lon"].to_numpy(dtype=float),
+        pts[weight].to_numpy(dtype=int), strict=True)]
     layer = folium.plugins.FastMarkerCluster(
-        rows, callback=_CLUSTER_CALLBACK, icon_create_function=_CLUSTER_ICON, name=name,
+        rows, callback=callback, icon_create_function=icon, name=name,
         show=True, options={"showCoverageOnHover": False, "maxClusterRadius": 50},
     )
     layer.add_to(m)
@@ -326,10 +339,19 @@ def add_density(m: folium.Map, cells: gpd.GeoDataFrame, *, name: str) -> folium.
     return layer
 
 
+_CSS_EXTRA = """<style>
+.csmap-homes div { background-color: rgba(123, 50, 148, 0.75) !important; color: #fff; }
+.csmap-homes { background-color: rgba(194, 165, 207, 0.6) !important; }
+.leaflet-container { background: #eef0f2; }
+</style>"""
+
+
 def finish(m: folium.Map, *, layer_control: bool = True) -> folium.Map:
     """Add the layer switcher and make every asset local. Call last."""
     if layer_control:
         folium.LayerControl(collapsed=True).add_to(m)
+    root: Any = m.get_root()
+    root.header.add_child(folium.Element(_CSS_EXTRA), name="csmap_css")
     return localise(m)
 
 

@@ -72,9 +72,8 @@ def build(wards: gpd.GeoDataFrame, places: pd.DataFrame, homes: pd.DataFrame, *,
     if "Incident clusters" in layers:
         offline_map.add_incident_clusters(m, active, name="Incident clusters")
     if "Homes (intra-familial)" in layers and not homes.empty:
-        offline_map.add_points(
-            m, homes.assign(label="Home address (intra-familial)"),
-            name="Homes (intra-familial)", tooltip=["label", "ward", "incidents", "kinds"],
-            aliases=["", "Ward", "Incidents", "Kinds"], colour=[HOME_COLOUR] * len(homes),
-            radius=[7.0] * len(homes), dashed=True)
+        # clustered, numbers only: no address or name reaches the page
+        offline_map.add_incident_clusters(m, homes, name="Homes (intra-familial)",
+                                          stroke=HOME_COLOUR, fill="#c2a5cf", dashed=True,
+                                          css_class="csmap-homes")
     return offline_map.finish(m)

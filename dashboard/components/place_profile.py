@@ -34,16 +34,17 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
     """Draw the profile of a place (``scope='place'``) or ward (``scope='ward'``)."""
     key = {"scope": scope, "id": subject_id}
     window = {"start": params["start"], "end": params["end"]}
+    audit = f"{scope}:{subject_id}"
     st.subheader(f"Location assessment: {title}")
-    res = store.run("places.profile_incidents", viewer, {**key, **params},
-                    audit_object=f"{scope}:{subject_id}")
-    events = res.frame
-    prof = place_stats.time_profile(events)
-    incidents = events.drop_duplicates("incident_id")
+    prof = place_stats.time_profile_from_counts(
+        store.frame("places.profile_when", viewer, {**key, **params}, audit_object=audit))
+    kinds = store.frame("places.profile_kinds", viewer, {**key, **params}, audit_object=audit)
+    kids = store.frame("places.profile_children", viewer, {**key, **params},
+                       audit_object=audit)
     c = st.columns(4)
     c[0].metric("Incidents", prof.incidents)
-    c[1].metric("Children linked", int(events["child_id"].nunique()))
-    c[2].metric("Agencies reporting", int(incidents["agency_id"].nunique()))
+    c[1].metric("Children linked", len(kids))
+    c[2].metric("Agencies reporting", int(kinds["agency"].nunique()))
     busiest = "-" if prof.peak_hour is None else f"{prof.peak_day} {prof.peak_hour:02d}:00"
     c[3].metric("Busiest", busiest)
     st.caption(prof.describe())
@@ -51,23 +52,22 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
     with left:
         st.markdown("**When: day of week by hour of day**")
         st.altair_chart(_heat(prof.table), width="stretch")
-        trend = place_stats.monthly_trend(events)
+        trend = place_stats.fill_months(
+            store.frame("places.profile_months", viewer, {**key, **params}, audit_object=audit))
         st.markdown("**Trend by month**")
         if not trend.empty:
             st.line_chart(trend.set_index("month")[["incidents", "children"]], height=200)
     with right:
         st.markdown("**Kinds of harm**")
-        kinds = incidents["kind"].map(labels.label).value_counts().rename("incidents")
-        st.dataframe(kinds, width="stretch")
+        by_kind = kinds.groupby("kind")["incidents"].sum().sort_values(ascending=False)
+        st.dataframe(by_kind.rename(index=labels.label), width="stretch")
         st.markdown("**Agencies reporting**")
-        st.dataframe(incidents["agency"].value_counts().rename("incidents"), width="stretch")
-    common.show_truncation(res)
+        st.dataframe(kinds.groupby("agency")["incidents"].sum().sort_values(ascending=False),
+                     width="stretch")
 
     left, right = st.columns(2)
     with left:
         st.markdown("**Children linked here** (victims, never labelled as hubs)")
-        kids = store.frame("places.profile_children", viewer, {**key, **params},
-                           audit_object=f"{scope}:{subject_id}")
         st.dataframe(kids[["label", "age_years", "incidents", "sightings", "last_seen",
                            "agencies"]], hide_index=True, width="stretch",
                      column_config={"label": "Child", "age_years": "Age",
@@ -75,7 +75,7 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
     with right:
         st.markdown("**Adults of concern seen here** (leads for the panel to weigh)")
         adults = store.frame("places.profile_adults", viewer, {**key, **window},
-                             audit_object=f"{scope}:{subject_id}")
+                             audit_object=audit)
         st.dataframe(adults[["label", "sightings", "how_seen", "first_seen", "last_seen",
                              "source_agencies", "gradings"]], hide_index=True,
                      width="stretch", column_config={"label": "Adult", "gradings": "3x5x2"})
@@ -100,7 +100,11 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
                 ["tactic", "place", "owner_agency", "due_date", "status"]],
                 hide_index=True, width="stretch")
 
-    with st.expander("Incidents (with source, date and grading)"):
+    with st.expander("Latest incidents (with source, date and grading)"):
+        res = store.run("places.profile_incidents", viewer, {**key, **params}, limit=200,
+                        audit_object=audit)
+        incidents = res.frame
         st.dataframe(incidents.assign(kind=incidents["kind"].map(labels.label))[
             ["occurred_at", "kind", "agency", "indicators", "grading", "recorded_date"]],
             hide_index=True, width="stretch")
+        common.show_truncation(res)

@@ -36,7 +36,7 @@ with left:
         common.show_error(exc)
         st.stop()
     clicked = offline_map.show(fmap, key="panel_map", height=560)
-    st.markdown(offline_map.legend_markdown(panel_map.legend_items(places["kind"])),
+    st.markdown(offline_map.legend_markdown(panel_map.legend_items(places["kind"].tolist())),
                 unsafe_allow_html=True)
     common.show_truncation(places_res)
 with right:

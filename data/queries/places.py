@@ -173,7 +173,7 @@ _PROFILE = ("scope", "id", *FILTER_PARAMS)
 register(QuerySpec(
     name="places.profile_incidents",
     access=Access.PERSONAL,
-    description="Incidents at a place or in a ward, one row per incident and child",
+    description="Incidents at a place or in a ward, latest first, with provenance",
     params=_PROFILE,
     sql=_q("""
         SELECT i.incident_id, i.occurred_at, i.kind, i.harm_context, i.agency_id,
@@ -181,15 +181,57 @@ register(QuerySpec(
                pl.place_id, pl.kind AS place_kind, pl.ward_code,
                concat_ws('', i.grading_source::VARCHAR, i.grading_intel, i.grading_handling)
                    AS grading,
-               i.recorded_date,
-               CASE WHEN p.kind = 'child' THEN ip.person_id END AS child_id
+               i.recorded_date
         FROM incident i
         JOIN place pl USING (place_id)
         JOIN agency a ON a.agency_id = i.agency_id
+        WHERE @SCOPE AND @FILTER
+        ORDER BY i.occurred_at DESC, i.incident_id
+    """),
+))
+
+register(QuerySpec(
+    name="places.profile_when",
+    access=Access.PERSONAL,
+    description="Incidents at a place or in a ward by weekday and hour",
+    params=_PROFILE,
+    sql=_q("""
+        SELECT isodow(i.occurred_at) - 1 AS dow, hour(i.occurred_at) AS hour,
+               count(*) AS incidents
+        FROM incident i JOIN place pl USING (place_id)
+        WHERE @SCOPE AND @FILTER
+        GROUP BY ALL ORDER BY ALL
+    """),
+))
+
+register(QuerySpec(
+    name="places.profile_months",
+    access=Access.PERSONAL,
+    description="Incidents and distinct children at a place or in a ward by month",
+    params=_PROFILE,
+    sql=_q("""
+        SELECT date_trunc('month', i.occurred_at)::DATE AS month,
+               count(DISTINCT i.incident_id) AS incidents,
+               count(DISTINCT CASE WHEN p.kind = 'child' THEN ip.person_id END) AS children
+        FROM incident i JOIN place pl USING (place_id)
         LEFT JOIN incident_person ip USING (incident_id)
         LEFT JOIN person p ON p.person_id = ip.person_id
         WHERE @SCOPE AND @FILTER
-        ORDER BY i.occurred_at DESC, i.incident_id
+        GROUP BY ALL ORDER BY ALL
+    """),
+))
+
+register(QuerySpec(
+    name="places.profile_kinds",
+    access=Access.PERSONAL,
+    description="Incidents at a place or in a ward by kind and reporting agency",
+    params=_PROFILE,
+    sql=_q("""
+        SELECT i.kind, a.name AS agency, count(*) AS incidents
+        FROM incident i JOIN place pl USING (place_id)
+        JOIN agency a ON a.agency_id = i.agency_id
+        WHERE @SCOPE AND @FILTER
+        GROUP BY ALL ORDER BY incidents DESC
     """),
 ))
 

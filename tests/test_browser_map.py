@@ -56,6 +56,9 @@ def test_demo_town_map_profile_and_hotspots_render_offline(demo_db: Path) -> Non
         page.get_by_text("Kinds of harm").first.scroll_into_view_if_needed()
         assert_no_exception(page)
         screenshot(page, "map_demo_ward_profile")
+        page.get_by_text("Guardianship and strengths").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        screenshot(page, "map_demo_ward_profile_detail")
         assert not page.blocked_requests, page.blocked_requests
 
         page.goto(url + "/hotspots")

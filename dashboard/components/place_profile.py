@@ -71,14 +71,20 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
         st.dataframe(kids[["label", "age_years", "incidents", "sightings", "last_seen",
                            "agencies"]], hide_index=True, width="stretch",
                      column_config={"label": "Child", "age_years": "Age",
-                                    "last_seen": "Last linked", "agencies": "Source agencies"})
+                                    "incidents": "Incidents", "sightings": "Sightings",
+                                    "last_seen": st.column_config.DateColumn("Last linked"),
+                                    "agencies": "Source agencies"})
     with right:
         st.markdown("**Adults of concern seen here** (leads for the panel to weigh)")
         adults = store.frame("places.profile_adults", viewer, {**key, **window},
                              audit_object=audit)
         st.dataframe(adults[["label", "sightings", "how_seen", "first_seen", "last_seen",
                              "source_agencies", "gradings"]], hide_index=True,
-                     width="stretch", column_config={"label": "Adult", "gradings": "3x5x2"})
+                     width="stretch", column_config={
+                         "label": "Adult", "sightings": "Sightings", "how_seen": "How seen",
+                         "first_seen": st.column_config.DateColumn("First seen"),
+                         "last_seen": st.column_config.DateColumn("Last seen"),
+                         "source_agencies": "Source agencies", "gradings": "3x5x2 grading"})
 
     left, right = st.columns(2)
     with left:
@@ -89,7 +95,9 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
         else:
             st.dataframe(notes.assign(domain=notes["domain"].map(labels.label)),
                          hide_index=True, width="stretch",
-                         column_config={"source_agency": "Source", "dated": "Dated"})
+                         column_config={"domain": "Domain", "note": "Note",
+                                        "source_agency": "Source",
+                                        "dated": st.column_config.DateColumn("Dated")})
     with right:
         st.markdown("**Disruption actions**")
         actions = store.frame("places.profile_actions", viewer, key)

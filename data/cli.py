@@ -94,6 +94,38 @@ def demo(
     _serve(db, port)
 
 
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="CSV file from an agency (UTF-8)."),
+    kind: str = typer.Option(None, "--type",
+                             help="person_records, incidents, links or presences "
+                                  "(default: guessed from the file name)."),
+    agency: str = typer.Option(None, help="Agency id for files without an agency column."),
+    db: Path = typer.Option(None, help="DuckDB file (default: the CSMAP_DB_PATH setting)."),
+    dry_run: bool = typer.Option(False, help="Check and report only; write nothing."),
+    actor: str = typer.Option("csmap-cli", help="Who is importing (recorded in the audit)."),
+) -> None:
+    """Check an agency file and import it; rejected rows go to quarantine (docs/import.md)."""
+    from data import importers
+    from data.access import Role, Viewer
+    from data.store import Store
+
+    kind = kind or importers.guess_kind(file.name) or ""
+    if not file.exists():
+        fail(f"no file at {file}")
+    try:
+        with Store.open(db or settings.db_path()) as store:
+            viewer = Viewer(actor, Role.ANALYST, f"import of {file.name}")
+            plan = importers.check_file(store, viewer, kind=kind, file_name=file.name,
+                                        data=file.read_bytes(), agency_id=agency)
+            report = plan.report if dry_run else importers.commit(store, viewer, plan)
+    except CSMapError as exc:
+        fail(str(exc))
+    for p in report.problems:
+        typer.echo(f"row {p.row}, {p.column}: {p.reason}")
+    typer.echo(report.summary() + (" (dry run: nothing written)" if dry_run else ""))
+
+
 from data import cli_hotspots  # noqa: E402
 
 cli_hotspots.register(app)

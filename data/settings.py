@@ -50,6 +50,11 @@ SETTINGS: dict[str, Setting] = {
             "copresence_hours", "2", float, "Two children at one place within this = co-present."
         ),
         Setting("demo_banner", "1", int, "1 shows the 'synthetic demo data' banner."),
+        Setting("import_max_bytes", "52428800", int,
+                "Largest file an import accepts, in bytes (default 50 MB)."),
+        Setting("import_chunk_rows", "20000", int, "Rows an import reads and checks at a time."),
+        Setting("linkage_threshold", "0.5", float,
+                "Match probability from which two person records are shown for review."),
     ]
 }
 

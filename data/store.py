@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,6 +68,8 @@ WRITABLE_TABLES: tuple[str, ...] = (
     "assessment",
     "planted_truth",
     "dataset_meta",
+    "import_batch",
+    "quarantine_row",
 )
 
 RESTRICTED_MASK = None  # what a masked restricted cell holds
@@ -202,10 +204,10 @@ class Store:
             "version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, "
             "applied_at TIMESTAMP NOT NULL)"
         )
-        have = self.schema_version()
+        done = {int(r[0]) for r in cur.execute("SELECT version FROM schema_version").fetchall()}
         applied: list[int] = []
         for version, description, sql in _migrations():
-            if version <= have:
+            if version in done:  # by set, not by maximum: a later-numbered one may land first
                 continue
             with self.transaction() as tx:
                 tx.execute(sql)
@@ -323,24 +325,86 @@ class Store:
 
     def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
         """Append ``frame`` to ``table`` in one transaction (generator, importers). Returns rows."""
-        if table not in WRITABLE_TABLES:
-            raise ValidationError(f"{table!r} is not a table bulk loads may write")
-        if frame.empty:
-            return 0
-        cols = list(frame.columns)
-        for c in cols:
-            if not re.fullmatch(r"[a-z_][a-z0-9_]*", str(c)):
-                raise ValidationError(f"bad column name {c!r}")
-        col_sql = ", ".join(cols)
-        view = f"_csmap_in_{threading.get_ident()}"
-        cur = self.cursor
-        cur.register(view, frame)
+        return self.insert_frames([(table, frame)])[table]
+
+    def insert_frames(self, frames: Sequence[tuple[str, pd.DataFrame]]) -> dict[str, int]:
+        """Append several frames, in order, in ONE transaction: all of them or none.
+
+        Importers use it to write an incident and its people, or accepted rows and the
+        quarantine of rejected ones, so that a failure part-way leaves nothing half-written.
+        Returns rows written per table.
+        """
+        for table, frame in frames:
+            if table not in WRITABLE_TABLES:
+                raise ValidationError(f"{table!r} is not a table bulk loads may write")
+            for c in frame.columns:
+                if not re.fullmatch(r"[a-z_][a-z0-9_]*", str(c)):
+                    raise ValidationError(f"bad column name {c!r}")
+        # A cursor of its own: DuckDB 2 refuses register() on a cursor with an unfinished
+        # result (e.g. after fetchone() of an earlier query on this thread).
+        cur = self._con.cursor()
+        views: list[tuple[str, str, pd.DataFrame]] = []
+        written = {table: 0 for table, _ in frames}
         try:
-            with self.transaction() as tx:
-                tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM {view}")  # noqa: S608
+            for i, (table, frame) in enumerate(frames):
+                if not frame.empty:
+                    view = f"_csmap_in_{i}"
+                    cur.register(view, frame)  # outside the transaction: see _insert_one
+                    views.append((table, view, frame))
+            with self._write_lock:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    for table, view, frame in views:
+                        written[table] += self._insert_one(cur, table, view, frame)
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                cur.execute("COMMIT")
         finally:
-            cur.unregister(view)
+            for _, view, _ in views:
+                cur.unregister(view)
+            cur.close()
+        return written
+
+    def _insert_one(self, tx: duckdb.DuckDBPyConnection, table: str, view: str,
+                    frame: pd.DataFrame) -> int:
+        """INSERT a registered frame inside an open transaction (names already checked).
+
+        Views are registered and unregistered outside the transaction, because after an error
+        DuckDB refuses everything but ROLLBACK, unregistering included.
+        """
+        col_sql = ", ".join(str(c) for c in frame.columns)
+        tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM {view}")  # noqa: S608
         return len(frame)
+
+    def execute_many(
+        self, viewer: Viewer, statements: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> None:
+        """Run several registered write statements in ONE transaction, then audit each.
+
+        All are checked (write spec, role, parameters) before anything runs; on any error
+        the transaction rolls back and nothing is written.
+        """
+        checked: list[tuple[_queries.QuerySpec, dict[str, Any]]] = []
+        for name, params in statements:
+            spec = _queries.get(name)
+            if not spec.write:
+                raise ValidationError(f"{name!r} is a read query; use run()")
+            if not viewer.may(spec.access):
+                self.audit(viewer, "denied", "statement", name)
+                raise AccessDeniedError(
+                    f"The {viewer.role.value} role may not {spec.description.lower()}."
+                )
+            missing = set(spec.params) - set(params)
+            if missing:
+                raise ValidationError(f"{name!r} needs: {', '.join(sorted(missing))}")
+            checked.append((spec, {k: params[k] for k in spec.params}))
+        with self.transaction() as tx:
+            for spec, params in checked:
+                tx.execute(spec.sql, params)
+        for spec, params in checked:
+            self.audit(viewer, spec.audit_action or "update", "statement", spec.name,
+                       detail=_detail(params))
 
     def audit(
         self,

@@ -191,3 +191,15 @@ def test_viewer_needs_purpose() -> None:
         Viewer("me", Role.PANEL, " ")
     with pytest.raises(ValidationError, match="use one of"):
         Viewer("me", "boss", "x")  # type: ignore[arg-type]
+
+
+def test_a_migration_numbered_below_the_newest_is_still_applied(tmp_path: Path) -> None:
+    path = tmp_path / "x.duckdb"
+    with Store.open(path, create=True) as store:
+        store.cursor.execute("DELETE FROM schema_version WHERE version = 1")
+        store.cursor.execute("DROP TABLE dataset_meta")
+        store.cursor.execute("CREATE TABLE dataset_meta (key VARCHAR, value VARCHAR)")
+    # version 1 is missing from the record although later ones are there: it runs again and
+    # fails loudly rather than being skipped silently.
+    with pytest.raises(duckdb.CatalogException):
+        Store.open(path)

@@ -80,3 +80,26 @@ def test_commissioner_is_turned_away(town_env: Path) -> None:
     at = _run("commissioner")
     assert not at.exception
     assert "This page is for the panel, analyst" in at.warning[0].value
+
+
+def test_demo_town_hub_place_profile(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    import duckdb
+
+    copy = demo_db.parent / "map-page-copy.duckdb"
+    if not copy.exists():
+        copy.write_bytes(demo_db.read_bytes())
+    con = duckdb.connect(str(copy), read_only=True)
+    hub = con.execute("SELECT object_id FROM planted_truth WHERE kind = 'hub_place' "
+                      "ORDER BY object_id LIMIT 1").fetchone()
+    con.close()
+    assert hub
+    monkeypatch.setenv("CSMAP_DB_PATH", str(demo_db))
+    at = _run()
+    assert not at.exception, at.exception
+    at.selectbox(key="map_pick_place").set_value(hub[0]).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Children linked"]) >= 5  # a planted hub draws many children
+    kids = next(df.value for df in at.dataframe if "label" in df.value.columns
+                and "sightings" in df.value.columns and "age_years" in df.value.columns)
+    assert kids["label"].str.match(r"^[A-Z]+-\d+$").all()  # pseudonyms only

@@ -172,7 +172,8 @@ def base_map(bounds: Sequence[float], *, height: int = 600) -> folium.Map:
     """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy in lon/lat)."""
     url, attribution = tile_choice()
     minx, miny, maxx, maxy = (float(b) for b in bounds)
-    zoom_limits: dict[str, Any] = {"maxZoom": 18, "minZoom": 7}  # clusters need a maxZoom
+    zoom_limits: dict[str, Any] = {"maxZoom": 18, "minZoom": 7, "zoomSnap": 0.25,
+                                   "zoomDelta": 0.5}  # clusters need a maxZoom
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10,
                    tiles=None, control_scale=True, height=height, **zoom_limits)
     if url:

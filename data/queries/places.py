@@ -156,17 +156,6 @@ register(QuerySpec(
     """),
 ))
 
-register(QuerySpec(
-    name="places.search",
-    access=Access.PERSONAL,
-    description="Places that can be profiled (not homes)",
-    sql=_q("""
-        SELECT pl.place_id, @NAME AS name, pl.kind, w.name AS ward
-        FROM place pl LEFT JOIN ward w ON w.ward_code = pl.ward_code
-        WHERE pl.kind <> 'home' ORDER BY pl.name
-    """),
-))
-
 # -- place / ward profile (location assessment) ---------------------------------------------
 _PROFILE = ("scope", "id", *FILTER_PARAMS)
 

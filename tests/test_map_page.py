@@ -103,3 +103,25 @@ def test_demo_town_hub_place_profile(monkeypatch: pytest.MonkeyPatch, demo_db: P
     kids = next(df.value for df in at.dataframe if "label" in df.value.columns
                 and "sightings" in df.value.columns and "age_years" in df.value.columns)
     assert kids["label"].str.match(r"^[A-Z]+-\d+$").all()  # pseudonyms only
+
+
+def test_session_cache_rebuilds_only_when_the_key_changes() -> None:
+    def app() -> None:
+        import streamlit as st
+
+        from dashboard.components import session_cache
+
+        st.session_state.setdefault("builds", 0)
+
+        def make() -> int:
+            st.session_state["builds"] += 1
+            return int(st.session_state["builds"])
+
+        st.write(session_cache.remember("demo", st.session_state.get("k", 0), make))
+
+    at = AppTest.from_function(app).run()
+    at.run()
+    assert at.session_state["builds"] == 1
+    at.session_state["k"] = 1
+    at.run()
+    assert at.session_state["builds"] == 2

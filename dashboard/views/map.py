@@ -6,7 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import common, labels
-from dashboard.components import offline_map, panel_map, place_filters, place_profile
+from dashboard.components import (
+    offline_map,
+    panel_map,
+    place_filters,
+    place_profile,
+    session_cache,
+)
 from data.access import Role
 
 SUBJECT_KEY = "map_subject"
@@ -20,21 +26,28 @@ st.caption("Where harm happens, on the real ward boundaries. Works with no inter
            "ward or place (or pick one below) for its location assessment.")
 
 params = place_filters.render(store, viewer, today)
-wards = panel_map.wards_frame(store.frame("reference.wards", viewer))
-places_res = store.run("places.map_places", viewer, params)
-places = places_res.frame
-homes = store.frame("places.map_homes", viewer, params)
-online = store.frame("places.map_online", viewer, params)
-
 layers = st.pills("Layers", panel_map.LAYERS, selection_mode="multi",
                   default=list(panel_map.LAYERS), key="map_layers")
+
+
+def _load() -> tuple:  # type: ignore[type-arg]
+    wards = panel_map.wards_frame(store.frame("reference.wards", viewer))
+    places_res = store.run("places.map_places", viewer, params)
+    homes = store.frame("places.map_homes", viewer, params)
+    online = store.frame("places.map_online", viewer, params)
+    fmap = panel_map.build(wards, places_res.frame, homes, layers=layers or [])
+    return wards, places_res, homes, online, fmap
+
+
+try:  # reading a profile below reruns the page: keep the map while filters are unchanged
+    wards, places_res, homes, online, fmap = session_cache.remember(
+        "map", (viewer, repr(sorted(params.items())), tuple(layers or [])), _load)
+except offline_map.OfflineAssetError as exc:  # a programming error, shown readably
+    common.show_error(exc)
+    st.stop()
+places = places_res.frame
 left, right = st.columns([3, 1])
 with left:
-    try:
-        fmap = panel_map.build(wards, places, homes, layers=layers or [])
-    except offline_map.OfflineAssetError as exc:  # a programming error, shown readably
-        common.show_error(exc)
-        st.stop()
     clicked = offline_map.show(fmap, key="panel_map", height=560)
     st.markdown(offline_map.legend_markdown(panel_map.legend_items(places["kind"].tolist())),
                 unsafe_allow_html=True)

@@ -321,7 +321,8 @@ class Store:
             raise ValidationError(f"{name!r} needs: {', '.join(sorted(missing))}")
         with self.transaction() as tx:
             tx.execute(spec.sql, params)
-        self.audit(viewer, spec.audit_action or "update", "statement", name, detail=_detail(params))
+        self.audit(viewer, spec.audit_action or "update", "statement", name,
+                   detail=_detail(params, free_text=False))
 
     def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
         """Append ``frame`` to ``table`` in one transaction (generator, importers). Returns rows."""
@@ -404,7 +405,7 @@ class Store:
                 tx.execute(spec.sql, params)
         for spec, params in checked:
             self.audit(viewer, spec.audit_action or "update", "statement", spec.name,
-                       detail=_detail(params))
+                       detail=_detail(params, free_text=False))
 
     def audit(
         self,
@@ -455,5 +456,18 @@ class Store:
         return {str(k): str(v) for k, v in rows}
 
 
-def _detail(params: Mapping[str, Any]) -> str:
-    return json.dumps({k: str(v) for k, v in sorted(params.items())}, ensure_ascii=True)
+def _detail(params: Mapping[str, Any], *, free_text: bool = True) -> str:
+    """Parameters as JSON for the audit trail.
+
+    With ``free_text=False`` (writes) only ids and short codes are kept: decision, note and
+    assessment text is replaced by its length, so the audit trail does not copy case notes.
+    """
+    out: dict[str, str] = {}
+    for k, v in sorted(params.items()):
+        text = str(v)
+        short_code = len(text) <= 40 and not any(c.isspace() for c in text)
+        if free_text or k.endswith("id") or short_code:
+            out[k] = text
+        else:
+            out[k] = f"<text, {len(text)} chars>"
+    return json.dumps(out, ensure_ascii=True)

@@ -203,3 +203,12 @@ def test_a_migration_numbered_below_the_newest_is_still_applied(tmp_path: Path) 
     # fails loudly rather than being skipped silently.
     with pytest.raises(duckdb.CatalogException):
         Store.open(path)
+
+
+def test_write_audit_keeps_ids_not_case_notes() -> None:
+    from data.store import _detail
+
+    detail = _detail({"item_id": "I1", "decision": "Refer to strategy meeting today",
+                      "status": "open"}, free_text=False)
+    assert '"item_id": "I1"' in detail and '"status": "open"' in detail
+    assert "strategy" not in detail and "<text, 31 chars>" in detail

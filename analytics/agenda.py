@@ -1,0 +1,204 @@
+"""Suggested agenda items for a panel meeting.
+
+A MACE / contextual safeguarding panel discusses children, places and peer groups. Between
+meetings things change; :func:`suggest` lists what changed since the last meeting, each
+item with the reasons in words, for the chair to accept or remove:
+
+- children with a **new concern** opened since the last meeting;
+- children with an **escalation** (a reachable moment from
+  :func:`analytics.chronology.escalation_flags`) since the last meeting;
+- **places with rising incidents** (:func:`rising_places`);
+- **peer groups with a new link to an adult of concern**.
+
+Nothing here ranks children by risk: items are ordered by kind of reason (key escalations,
+other escalations, new concerns, places, groups), then by date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from analytics.chronology import EscalationFlag
+
+SUBJECT_KINDS: tuple[str, ...] = ("child", "place", "group")
+
+# Escalations that put a child on the agenda on their own; other flags need company.
+KEY_ESCALATIONS: frozenset[str] = frozenset({
+    "missing_more_frequent", "new_adult_of_concern", "first_overdose", "first_sexual_assault",
+})
+
+CONCERN_LABELS: dict[str, str] = {
+    "cse": "CSE", "cce": "CCE", "county_lines": "county lines", "peer_abuse": "peer abuse",
+    "online_harm": "online harm", "other": "safeguarding",
+}
+
+
+@dataclass(frozen=True)
+class SuggestedItem:
+    """An agenda item the chair may accept.
+
+    Attributes
+    ----------
+    subject_kind : 'child', 'place' or 'group'.
+    subject_id : the person, place or group id.
+    label : how it is shown (pseudonym, place name, group name).
+    reasons : why it is suggested, one sentence each.
+    """
+
+    subject_kind: str
+    subject_id: str
+    label: str
+    reasons: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        """The reasons as one line (stored with the agenda item)."""
+        return "; ".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class RisingPlace:
+    """A place whose incident count rose: ``recent`` in the last window vs ``previous``."""
+
+    place_id: str
+    label: str
+    recent: int
+    previous: int
+    children: int
+
+    def explain(self, window_days: int) -> str:
+        """Why it is on the list, with the numbers."""
+        who = "1 child" if self.children == 1 else f"{self.children} children"
+        return (f"{self.recent} incidents involving {who} in the last "
+                f"{window_days} days, up from {self.previous} in the {window_days} days before")
+
+
+def rising_places(
+    place_incidents: pd.DataFrame,
+    *,
+    as_of: date,
+    window_days: int = 90,
+    min_recent: int = 5,
+    ratio: float = 1.5,
+) -> list[RisingPlace]:
+    """Places whose incidents in the last ``window_days`` are at least ``min_recent`` and at
+    least ``ratio`` times the window before (so a place going from 0 to 3 counts, 4 to 5 not).
+
+    ``place_incidents`` has one row per (incident, child) at a place: ``place_id``,
+    ``label``, ``incident_id``, ``person_id``, ``occurred_at``.
+    """
+    if window_days <= 0 or ratio <= 0:
+        raise ValueError("window_days and ratio must be positive")
+    if place_incidents.empty:
+        return []
+    mid = as_of - timedelta(days=window_days)
+    start = as_of - timedelta(days=2 * window_days)
+    days = pd.to_datetime(place_incidents["occurred_at"]).dt.date.tolist()
+    recent: dict[tuple[str, str], set[str]] = {}
+    children: dict[tuple[str, str], set[str]] = {}
+    previous: dict[tuple[str, str], set[str]] = {}
+    cols = [place_incidents[c].tolist() for c in ("place_id", "label", "incident_id",
+                                                   "person_id")]
+    for pid, label, iid, person, d in zip(*cols, days, strict=True):
+        key = (str(pid), str(label))
+        if mid < d <= as_of:
+            recent.setdefault(key, set()).add(str(iid))
+            children.setdefault(key, set()).add(str(person))
+        elif start < d <= mid:
+            previous.setdefault(key, set()).add(str(iid))
+    out: list[RisingPlace] = []
+    for key, ids in recent.items():
+        n_rec, n_prev = len(ids), len(previous.get(key, ()))
+        if n_rec >= min_recent and n_rec >= ratio * n_prev:
+            out.append(RisingPlace(key[0], key[1], n_rec, n_prev, len(children[key])))
+    out.sort(key=lambda p: (-(p.recent - p.previous), p.label))
+    return out
+
+
+def _day(value: Any) -> date:
+    return pd.Timestamp(value).date()
+
+
+def suggest(
+    *,
+    since: date,
+    as_of: date,
+    new_concerns: pd.DataFrame,
+    flags_by_child: Mapping[str, list[EscalationFlag]],
+    child_labels: Mapping[str, str],
+    rising: Iterable[RisingPlace] = (),
+    group_adult_links: pd.DataFrame | None = None,
+    exclude: Iterable[tuple[str, str]] = (),
+    window_days: int = 90,
+    key_escalations: Collection[str] = KEY_ESCALATIONS,
+    min_flags: int = 2,
+) -> list[SuggestedItem]:
+    """Suggested items for a meeting covering (``since``, ``as_of``].
+
+    ``new_concerns``: ``person_id``, ``category``, ``opened_on``, ``source_agency``.
+    ``flags_by_child``: escalation flags per child id. ``child_labels``: pseudonym per id.
+    ``group_adult_links``: ``group_id``, ``group_label``, ``adult_label``, ``first_seen``.
+    ``exclude``: (subject_kind, subject_id) already on the agenda.
+
+    A child is suggested for escalations when a flag since the last meeting is one of
+    ``key_escalations``, or when at least ``min_flags`` flags fell in the period; so the
+    agenda lists changes that matter, not every first event.
+    """
+    if since > as_of:
+        raise ValueError(f"'since' ({since}) is after 'as_of' ({as_of})")
+    skip = set(exclude)
+    reasons: dict[tuple[str, str], list[str]] = {}
+    labels: dict[tuple[str, str], str] = {}
+    order: dict[tuple[str, str], tuple[int, date]] = {}
+
+    def add(kind: str, sid: str, label: str, why: str, rank: int, on: date) -> None:
+        key = (kind, sid)
+        if key in skip:
+            return
+        reasons.setdefault(key, [])
+        if why not in reasons[key]:
+            reasons[key].append(why)
+        labels[key] = label
+        order[key] = min(order.get(key, (rank, on)), (rank, on))
+
+    for cid, flags in sorted(flags_by_child.items()):
+        recent = [f for f in flags if since < f.on <= as_of]
+        if not any(f.kind in key_escalations for f in recent) and len(recent) < min_flags:
+            continue
+        rank = 0 if any(f.kind in key_escalations for f in recent) else 1
+        for f in recent:
+            add("child", cid, child_labels.get(cid, cid),
+                f"Escalation on {f.on.isoformat()}: {f.title}", rank, f.on)
+    if not new_concerns.empty:
+        for _, r in new_concerns.sort_values(["opened_on", "person_id"]).iterrows():
+            on = _day(r["opened_on"])
+            if since < on <= as_of:
+                cid = str(r["person_id"])
+                cat = str(r["category"])
+                add("child", cid, child_labels.get(cid, cid),
+                    f"New {CONCERN_LABELS.get(cat, cat)} concern opened "
+                    f"{on.isoformat()} ({r['source_agency']})", 2, on)
+    for p in rising:
+        add("place", p.place_id, p.label, "Rising incidents: " + p.explain(window_days), 3, as_of)
+    if group_adult_links is not None and not group_adult_links.empty:
+        for _, r in group_adult_links.sort_values("first_seen").iterrows():
+            on = _day(r["first_seen"])
+            if since < on <= as_of:
+                add("group", str(r["group_id"]), str(r["group_label"]),
+                    f"New link to adult of concern {r['adult_label']} ({on.isoformat()})", 4, on)
+    keys = sorted(reasons, key=lambda k: (order[k], labels[k]))
+    return [SuggestedItem(k[0], k[1], labels[k], tuple(reasons[k])) for k in keys]
+
+
+def items_frame(items: list[SuggestedItem]) -> pd.DataFrame:
+    """Suggestions as a table: kind, subject, label, reason."""
+    return pd.DataFrame(
+        [{"kind": i.subject_kind, "subject_id": i.subject_id, "label": i.label,
+          "reason": i.reason} for i in items],
+        columns=["kind", "subject_id", "label", "reason"],
+    )

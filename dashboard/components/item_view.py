@@ -1,0 +1,70 @@
+"""The one-screen summary of an agenda item and its decision box. Owns ``item_*`` keys."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import briefing, common, labels
+from dashboard.components import actions_table, language_check, safe
+from data import meetings
+from data.access import Viewer
+from data.errors import CSMapError
+from data.store import Store
+
+
+def _bullets(lines: list[str], empty: str) -> None:
+    if not lines:
+        st.caption(empty)
+    for line in lines:
+        st.markdown(f"- {safe.md(line)}")
+
+
+def summary(s: briefing.ItemSummary, today: date) -> None:
+    """Facts, map and network extracts, chronology highlights, harms and strengths, actions."""
+    st.markdown(" · ".join(safe.md(f) for f in s.facts))
+    st.caption(f"On the agenda because: {safe.md(s.reason)}")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Map extract**")
+        st.image(s.map_svg, width="stretch")
+    with right:
+        st.markdown("**Network extract**")
+        st.image(s.network_svg, width="stretch")
+    harms, strengths = st.columns(2, border=True)
+    with harms:
+        st.markdown("**Harms and vulnerabilities**")
+        _bullets(s.harms, "None recorded.")
+    with strengths:
+        st.markdown("**Strengths and protective factors**")
+        _bullets(s.strengths, "None recorded yet.")
+    st.markdown("**Chronology highlights**")
+    st.dataframe(s.highlights, hide_index=True, width="stretch",
+                 column_config={"date": "Date", "what": "What", "detail": "Detail"})
+    if not s.assessments.empty:
+        st.markdown("**Contextual safeguarding assessment**")
+        st.dataframe(s.assessments.assign(domain=s.assessments["domain"].map(labels.label))[
+            ["domain", "body", "source_name", "assessed_on"]], hide_index=True, width="stretch")
+    st.markdown("**Actions about this item (all meetings)**")
+    actions_table.show(s.actions, today=today)
+
+
+def decision(store: Store, viewer: Viewer, item: pd.Series) -> None:
+    """The decision box, with the language check shown before saving."""
+    key = f"item_decision_{item['item_id']}"
+    if key not in st.session_state and isinstance(item["decision"], str):
+        st.session_state[key] = item["decision"]
+    text, flags = language_check.text_with_check("Decision", key=key,
+                                                 placeholder="What the panel decided, and why")
+    if st.button("Save decision", key=f"item_save_{item['item_id']}", type="primary"):
+        try:
+            meetings.record_decision(store, viewer, item["item_id"], text, flags)
+        except CSMapError as exc:
+            common.show_error(exc)
+        else:
+            st.success("Decision saved" + (f" with {len(flags)} language flag(s) recorded."
+                                           if flags else "."))
+            return
+    language_check.show_recorded(item["language_flags"])

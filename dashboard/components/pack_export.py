@@ -1,0 +1,41 @@
+"""Export the meeting pack as a PDF, pseudonymised by default, with a recorded purpose.
+
+Owns keys starting ``pack_``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import common, pack
+from data.access import Mode, Viewer
+from data.errors import CSMapError
+from data.store import Store
+
+
+def export(store: Store, viewer: Viewer, meeting_id: str, today: date) -> None:
+    """Purpose box, names option (only in multi-agency mode), build and download buttons."""
+    purpose = st.text_input("Purpose of this export (recorded in the audit trail)",
+                            key="pack_purpose", placeholder="e.g. circulate to panel members")
+    named = st.checkbox("Include names (multi-agency)", value=False, key="pack_named",
+                        disabled=not viewer.shows_names,
+                        help="Only in multi-agency display mode, for roles entitled to names. "
+                             "The pack is pseudonymised otherwise.")
+    who = viewer if named and viewer.shows_names else viewer.with_mode(Mode.PSEUDONYMISED)
+    if st.button("Build meeting pack", key="pack_build", type="primary"):
+        try:
+            with st.spinner("Building the PDF..."):
+                pdf = pack.export(store, who, meeting_id, as_of=today, purpose=purpose)
+        except CSMapError as exc:
+            common.show_error(exc)
+        else:
+            st.session_state["pack_pdf"] = (meeting_id, pdf)
+            st.success(f"Pack built ({len(pdf) // 1024} KB, "
+                       f"{'with names' if who.shows_names else 'pseudonymised'}); "
+                       "the export is recorded in the audit trail.")
+    built = st.session_state.get("pack_pdf")
+    if built and built[0] == meeting_id:
+        st.download_button("Download PDF", data=built[1], file_name=f"meeting-pack-{today}.pdf",
+                           mime="application/pdf", key="pack_download")

@@ -1,0 +1,159 @@
+"""Small SVG drawings for item summaries and the meeting pack: a map extract and a network
+extract. Plain strings (WeasyPrint and browsers render them); every label is escaped.
+
+No roles are drawn on children: nodes are coloured by kind of person only, edges by nature
+(harmful, protective, unknown), and unverified links are dashed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+import networkx as nx
+from shapely import wkb
+from shapely.geometry import MultiPolygon, Polygon, box
+from shapely.geometry.base import BaseGeometry
+
+NODE_COLOURS: dict[str, str] = {
+    "child": "#1f77b4",
+    "adult_of_concern": "#d62728",
+    "trusted_adult": "#2ca02c",
+    "professional": "#7f7f7f",
+}
+EDGE_COLOURS: dict[str, str] = {"harmful": "#d62728", "protective": "#2ca02c",
+                                "unknown": "#8c8c8c"}
+PLACE_COLOUR = "#9467bd"
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A place to mark: its label, longitude, latitude, and whether it is the subject."""
+
+    label: str
+    lon: float
+    lat: float
+    focus: bool = False
+
+
+def _empty(width: int, height: int, message: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}"><rect width="100%" height="100%" fill="#f7f7f7"/>'
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="12" '
+            f'font-family="sans-serif" fill="#555">{escape(message)}</text></svg>')
+
+
+def map_extract(wards: Iterable[tuple[str, bytes]], points: Sequence[MapPoint], *,
+                width: int = 420, height: int = 300, margin_deg: float = 0.02,
+                max_ward_labels: int = 12) -> str:
+    """Ward boundaries around ``points`` with the points marked and labelled.
+
+    ``wards`` are (name, WKB polygon in lon/lat). Only wards meeting the points' box
+    (grown by ``margin_deg``) are drawn; their names only when at most ``max_ward_labels``
+    are drawn (otherwise the names hide the places).
+    """
+    if not points:
+        return _empty(width, height, "No mapped places (online or not recorded)")
+    xs, ys = [p.lon for p in points], [p.lat for p in points]
+    frame = box(min(xs) - margin_deg, min(ys) - margin_deg, max(xs) + margin_deg,
+                max(ys) + margin_deg)
+    shapes: list[tuple[str, BaseGeometry]] = []
+    for name, blob in wards:
+        geom = wkb.loads(bytes(blob))
+        if geom.intersects(frame):
+            shapes.append((name, geom))
+    minx, miny, maxx, maxy = frame.bounds
+    for _, g in shapes:
+        b = g.bounds
+        minx, miny, maxx, maxy = min(minx, b[0]), min(miny, b[1]), max(maxx, b[2]), max(maxy, b[3])
+    kx = math.cos(math.radians((miny + maxy) / 2))
+    span_x, span_y = (maxx - minx) * kx, maxy - miny
+    scale = min((width - 20) / max(span_x, 1e-9), (height - 20) / max(span_y, 1e-9))
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return 10 + (lon - minx) * kx * scale, height - 10 - (lat - miny) * scale
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="sans-serif">',
+             '<rect width="100%" height="100%" fill="#fbfbf8"/>']
+    for name, geom in shapes:
+        polys = geom.geoms if isinstance(geom, MultiPolygon) else [geom]
+        for poly in polys:
+            if not isinstance(poly, Polygon):
+                continue
+            pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(*c) for c in poly.exterior.coords))
+            parts.append(f'<polygon points="{pts}" fill="#eef2f6" stroke="#8a9bb0" '
+                         f'stroke-width="0.8"><title>{escape(name)}</title></polygon>')
+        if len(shapes) <= max_ward_labels:
+            c = geom.representative_point()
+            cx, cy = xy(c.x, c.y)
+            parts.append(f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="8" fill="#6b7b8f" '
+                         f'text-anchor="middle">{escape(name)}</text>')
+    for p in sorted(points, key=lambda p: p.focus):
+        x, y = xy(p.lon, p.lat)
+        r = 6 if p.focus else 4
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{PLACE_COLOUR}" '
+                     f'stroke="#fff" stroke-width="1.2"/>')
+        parts.append(f'<text x="{x + 7:.1f}" y="{y + 3:.1f}" font-size="9" fill="#222">'
+                     f'{escape(p.label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def network_extract(graph: nx.Graph, *, focus: Iterable[str] = (), width: int = 420,
+                    height: int = 300, seed: int = 7) -> str:
+    """A drawing of ``graph``: node attrs ``label`` and ``kind``; edge attrs ``nature`` and
+    ``verified``. ``focus`` nodes are drawn larger. The layout is seeded (repeatable)."""
+    if graph.number_of_nodes() == 0:
+        return _empty(width, height, "No recorded links")
+    pos = nx.spring_layout(graph, seed=seed)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    minx, maxx, miny, maxy = min(xs), max(xs), min(ys), max(ys)
+    pad = 40
+
+    def xy(n: str) -> tuple[float, float]:
+        px, py = pos[n]
+        fx = 0.5 if maxx == minx else (px - minx) / (maxx - minx)
+        fy = 0.5 if maxy == miny else (py - miny) / (maxy - miny)
+        return pad + fx * (width - 2 * pad), pad / 2 + fy * (height - 2 * pad)
+
+    focus_set = set(focus)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="sans-serif">',
+             '<rect width="100%" height="100%" fill="#fcfcfc"/>']
+    for u, v, d in graph.edges(data=True):
+        (x1, y1), (x2, y2) = xy(u), xy(v)
+        colour = EDGE_COLOURS.get(str(d.get("nature", "unknown")), "#8c8c8c")
+        dash = "" if d.get("verified") else ' stroke-dasharray="4 3"'
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                     f'stroke="{colour}" stroke-width="1.6"{dash}/>')
+    for n, d in graph.nodes(data=True):
+        x, y = xy(n)
+        colour = NODE_COLOURS.get(str(d.get("kind", "")), "#7f7f7f")
+        r = 9 if n in focus_set else 6
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{colour}" '
+                     f'stroke="#fff" stroke-width="1.5"/>')
+        parts.append(f'<text x="{x:.1f}" y="{y + r + 10:.1f}" font-size="9" '
+                     f'text-anchor="middle" fill="#222">{escape(str(d.get("label", n)))}</text>')
+    parts.append(_legend(height))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _legend(height: int) -> str:
+    items = [("Child", NODE_COLOURS["child"]),
+             ("Adult of concern", NODE_COLOURS["adult_of_concern"]),
+             ("Trusted adult", NODE_COLOURS["trusted_adult"]),
+             ("Professional", NODE_COLOURS["professional"])]
+    out = []
+    x = 8.0
+    for text, colour in items:
+        out.append(f'<circle cx="{x + 4}" cy="{height - 8}" r="4" fill="{colour}"/>'
+                   f'<text x="{x + 11}" y="{height - 5}" font-size="8" fill="#444">{text}</text>')
+        x += 14 + 5.2 * len(text)
+    out.append(f'<text x="8" y="{height - 18}" font-size="8" fill="#444">'
+               "Lines: red harmful, green protective, grey not known; dashed = unverified</text>")
+    return "".join(out)

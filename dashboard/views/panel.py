@@ -1,0 +1,87 @@
+"""Panel meeting: agenda (suggested, accepted, manual), one-screen item summaries, decisions
+and actions, peer-group and location assessments, and the meeting pack PDF.
+
+For the panel role. Everything written is stored with who and when, and audited.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import briefing, common
+from dashboard.components import (
+    actions_editor,
+    agenda_editor,
+    assessment_editor,
+    item_view,
+    meeting_picker,
+    pack_export,
+)
+from data.access import Role
+
+ctx = common.context()
+store, viewer = ctx.store, ctx.viewer
+common.require_role(viewer, Role.PANEL)
+today = common.as_of(store)
+
+st.title("Panel meeting")
+st.caption(f"Data up to {today:%d %B %Y}. Pseudonyms on the shared screen unless you switch "
+           "to names. No risk scores: each item shows harms and strengths for the panel to judge.")
+meeting = meeting_picker.pick_or_create(store, viewer, today)
+if meeting is None:
+    st.stop()
+mid = str(meeting["meeting_id"])
+held_on = pd.Timestamp(meeting["held_on"]).date()
+items = store.frame("panel.items", viewer, {"meeting_id": mid})
+accepted = items[items["status"] == "accepted"]
+next_pos = int(items["position"].max()) + 1 if not items.empty else 0
+
+agenda_tab, item_tab, actions_tab, assess_tab, pack_tab = st.tabs(
+    ["Agenda", "Item summary", "Decisions and actions", "Assessments", "Meeting pack"])
+
+with agenda_tab:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader("Agenda")
+        agenda_editor.agenda(store, viewer, items)
+        st.subheader("Add an item")
+        agenda_editor.manual_add(store, viewer, mid, next_pos)
+    with right:
+        st.subheader("Suggested items")
+        agenda_editor.suggestions(store, viewer, mid, held_on, today, items, next_pos)
+
+with item_tab:
+    if accepted.empty:
+        st.info("Accept an agenda item first.")
+    else:
+        names = {r["item_id"]: f"{n}. {agenda_editor.KIND_LABELS[r['subject_kind']]}: "
+                 f"{r['label']}" for n, r in enumerate(accepted.to_dict("records"), start=1)}
+        item_id = st.selectbox("Item", list(names), format_func=lambda i: names.get(i, i),
+                               key="panel_item")
+        row = accepted[accepted["item_id"] == item_id].iloc[0]
+        st.subheader(names[item_id])
+        summary = common.guarded(briefing.item_summary)(
+            store, viewer, {str(k): v for k, v in row.items()}, as_of=today)
+        if summary is not None:
+            item_view.summary(summary, today)
+        item_view.decision(store, viewer, row)
+
+with actions_tab:
+    st.subheader("New action")
+    actions_editor.form(store, viewer, mid, items, today)
+    st.subheader("Actions from this meeting")
+    actions_editor.log(store, viewer, mid, today)
+
+with assess_tab:
+    st.subheader("Peer-group and location assessments")
+    st.caption("Contextual Safeguarding assessments of the context, not just the child: each "
+               "domain recorded with its source and date.")
+    assessment_editor.editor(store, viewer, today)
+
+with pack_tab:
+    st.subheader("Meeting pack")
+    st.caption("One PDF with the agenda, each item's summary with map and network extracts, "
+               "decisions and actions. Pseudonymised unless names are chosen; every export "
+               "is recorded with its purpose.")
+    pack_export.export(store, viewer, mid, today)

@@ -1,0 +1,218 @@
+"""AppTest for the Child and Panel pages, and the meeting pack PDF, on the tiny town."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import briefing, common, pack
+from data import meetings
+from data.access import Mode, Role, Viewer
+from data.errors import ValidationError
+from data.store import Store
+from tests import panel_town
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "dashboard" / "views"
+ARTIFACTS = ROOT / "artifacts"
+NAMES = ("Amelia", "Stone", "Bella", "Crane", "Darren", "Pike", "Secret Road")
+AS_OF = panel_town.AS_OF
+
+
+@pytest.fixture(scope="module")
+def town_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return panel_town.make(tmp_path_factory.mktemp("town") / "town.duckdb")
+
+
+@pytest.fixture
+def town_db(town_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the tiny town per test (pages write to it); CSMAP_DB_PATH points at it."""
+    path = tmp_path / "town.duckdb"
+    shutil.copy(town_template, path)
+    monkeypatch.setenv("CSMAP_DB_PATH", str(path))
+    return path
+
+
+def _run(page: str, role: str = "panel", mode: str = "pseudonymised") -> AppTest:
+    at = AppTest.from_file(str(PAGES / page), default_timeout=60)
+    at.session_state["csmap_role"] = role
+    at.session_state["csmap_mode"] = mode
+    return at.run()
+
+
+def _all_text(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.info] + \
+        [e.value for e in at.warning] + [e.value for e in at.caption] + \
+        [str(e.value) for e in at.subheader]
+    parts += [df.value.to_string() for df in at.dataframe]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_child_page_shows_story_without_names_or_scores(town_db: Path) -> None:
+    at = _run("child.py")
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == "CH-0001"
+    moments = " ".join(w.value for w in at.warning)
+    assert "Missing episodes more frequent" in moments and "First overdose" in moments
+    assert any("switch to multi-agency mode to read them" in i.value for i in at.info)
+    assert {m.label for m in at.metric} == {"Physical indicators", "Emotional indicators",
+                                            "Material indicators", "Behavioural indicators"}
+    text = _all_text(at)
+    assert "Strengths and protective relationships" in text and "Close to her aunt" in text
+    assert "CH-0002" in text and "Station Hotel" in text
+    for name in NAMES:
+        assert name not in text, name
+    assert "risk score" not in text.lower().replace("there is no risk score", "")
+
+
+def test_child_page_named_mode_shows_the_childs_words(town_db: Path) -> None:
+    at = _run("child.py", "analyst", "named")
+    assert not at.exception, at.exception
+    assert any("I owe him" in i.value for i in at.info)
+    assert at.subheader[0].value == "Amelia Stone"
+
+
+def test_child_page_filters_the_chronology(town_db: Path) -> None:
+    at = _run("child.py")
+    full = len(at.dataframe[0].value)
+    at.multiselect(key="chrono_context").set_value(["Intra-familial"]).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 1 < full
+
+
+@pytest.mark.parametrize(("page", "role"), [("child.py", "commissioner"),
+                                            ("panel.py", "commissioner"),
+                                            ("panel.py", "analyst")])
+def test_pages_refuse_other_roles_readably(town_db: Path, page: str, role: str) -> None:
+    at = _run(page, role)
+    assert not at.exception
+    assert "This page is for the" in at.warning[0].value
+    assert not at.dataframe
+
+
+@pytest.mark.slow
+def test_panel_meeting_flow(town_db: Path) -> None:
+    at = _run("panel.py")
+    assert not at.exception, at.exception
+    assert any("No meetings yet" in i.value for i in at.info)
+    at.button(key="panel_create").click().run()
+    assert not at.exception, at.exception
+    # accept a suggested item, set another aside
+    at.button(key="agenda_accept_child_C1").click().run()
+    at.button(key="agenda_remove_child_C2").click().run()
+    assert not at.exception, at.exception
+    keys = {b.key for b in at.button}
+    assert "agenda_accept_child_C1" not in keys and "agenda_accept_place_H1" in keys
+    assert any(s.value == "1. Child: CH-0001" for s in at.subheader)  # item summary
+    # a decision with victim-blaming wording: flagged inline, still saved, flag recorded
+    item_key = next(t.key for t in at.text_area if t.key.startswith("item_decision_"))
+    at.text_area(key=item_key).input("She keeps going missing with her boyfriend.").run()
+    assert any("Language check" in w.value for w in at.warning)
+    at.button(key=item_key.replace("item_decision_", "item_save_")).click().run()
+    assert any("2 language flag(s) recorded" in s.value for s in at.success)
+    # an action with a tactic, owner, due and review dates
+    at.selectbox(key="action_item").set_value(at.selectbox(key="action_item").options[1])
+    at.selectbox(key="action_tactic").set_value("child_abduction_warning_notice")
+    at.text_area(key="action_text").input("Serve a CAWN on AC-0001.").run()
+    at.button(key="action_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Action saved: Child abduction warning notice" in s.value for s in at.success)
+    # an assessment of the hotel
+    at.radio(key="assess_kind").set_value("place").run()
+    at.selectbox(key="assess_subject").set_value("H1")
+    at.text_area(key="assess_body").input("No night staff on reception; CCTV broken.").run()
+    at.button(key="assess_save").click().run()
+    assert any("Assessment saved." in s.value for s in at.success)
+    # export the pack: a purpose is required
+    at.button(key="pack_build").click().run()
+    assert any("Say why the pack" in e.value for e in at.error)
+    at.text_input(key="pack_purpose").input("Circulate to panel members").run()
+    at.button(key="pack_build").click().run()
+    assert not at.exception, at.exception
+    assert any("pseudonymised" in s.value for s in at.success)
+    store = common._open_store(str(town_db))  # the page's own cached store (one per file)
+    admin = Viewer("a", Role.ADMIN, "audit")
+    audit = store.frame("admin.audit_events", admin,
+                        {"start": date(2000, 1, 1), "end": date(2100, 1, 1)})
+    exports = audit[audit["action"] == "export"]
+    assert list(exports["purpose"]) == ["Circulate to panel members"]
+    assert "mode=pseudonymised" in exports.iloc[0]["detail"]
+    panel = Viewer("p", Role.PANEL, "check")
+    mid = store.frame("panel.meetings", panel).iloc[0]["meeting_id"]
+    items = store.frame("panel.items", panel, {"meeting_id": mid})
+    assert set(zip(items["subject_id"], items["status"], strict=True)) == {
+        ("C1", "accepted"), ("C2", "removed")}
+    flags = list(items.loc[items["subject_id"] == "C1", "language_flags"].iloc[0])
+    assert [f.split(":")[0] for f in flags] == ["keeps_going_missing", "boyfriend"]
+    actions = store.frame("panel.actions", panel, {"meeting_id": mid})
+    assert actions.iloc[0]["tactic"] == "child_abduction_warning_notice"
+    assert actions.iloc[0]["created_by"] == "demo-panel"
+
+
+def test_overdue_actions_stand_out(town_db: Path) -> None:
+    with Store.open(town_db) as store:
+        chair = Viewer("demo-panel", Role.PANEL, "x")
+        mid = meetings.create_meeting(store, chair, held_on=AS_OF, title="June")
+        meetings.add_action(store, chair, meeting_id=mid, item_id=None, tactic="patrols",
+                            description="Evening patrols at the park", owner_agency="pol",
+                            due_date=date(2025, 6, 1), review_date=None)
+    at = _run("panel.py")
+    assert not at.exception, at.exception
+    assert any("1 action(s) overdue" in e.value for e in at.error)
+    table = at.dataframe[0].value
+    assert table["Status"].str.contains("OVERDUE").any()
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def _meeting_with_items(store: Store, chair: Viewer) -> str:
+    mid = meetings.create_meeting(store, chair, held_on=AS_OF, title="June <MACE> & co")
+    _, items = briefing.suggestions(store, chair, meeting_id=mid, held_on=AS_OF, as_of=AS_OF)
+    for k, it in enumerate(items):
+        iid = meetings.add_item(store, chair, meeting_id=mid, subject_kind=it.subject_kind,
+                                subject_id=it.subject_id, reason=it.reason, position=k)
+        meetings.add_action(store, chair, meeting_id=mid, item_id=iid, tactic="referral",
+                            description=f"Action for {it.label}", owner_agency="sc",
+                            due_date=date(2025, 7, 10), review_date=None)
+    return mid
+
+
+@pytest.mark.slow
+def test_pack_has_sections_and_no_names_when_pseudonymised(town_db: Path,
+                                                           tmp_path: Path) -> None:
+    with Store.open(town_db) as store:
+        chair = Viewer("chair", Role.PANEL, "MACE")
+        mid = _meeting_with_items(store, chair)
+        built = pack.build(store, chair, mid, as_of=AS_OF, purpose="circulate")
+        assert "June &lt;MACE&gt; &amp; co" in built.html  # data strings are escaped
+        assert built.html.count("<img") == 2 * len(built.items) and not built.named
+        pdf = pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel")
+        assert pdf.startswith(b"%PDF")
+        text = _pdf_text(pdf, tmp_path)
+        # page images for a person to look at (artifacts/pack-1.png ...)
+        ARTIFACTS.mkdir(exist_ok=True)
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "3",
+                        str(tmp_path / "pack.pdf"), str(ARTIFACTS / "pack")], check=True)
+        assert list(ARTIFACTS.glob("pack-*.png"))
+        for section in ("Agenda", "Decisions and actions", "Child: CH-0001",
+                        "Location: Station Hotel", "Peer group: Park group", "Map extract",
+                        "Network extract", "Chronology highlights", "Harms and vulnerabilities",
+                        "Strengths and protective factors", "PSEUDONYMISED"):
+            assert section in text, section
+        for name in NAMES:
+            assert name not in text, name
+        named = pack.build(store, chair.with_mode(Mode.NAMED), mid, as_of=AS_OF,
+                           purpose="strategy meeting")
+        assert named.named and "Amelia Stone" in named.html
+        with pytest.raises(ValidationError, match="Say why"):
+            pack.export(store, chair, mid, as_of=AS_OF, purpose=" ")

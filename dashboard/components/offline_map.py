@@ -332,7 +332,7 @@ def add_density(m: folium.Map, cells: gpd.GeoDataFrame, *, name: str) -> folium.
     for level in cells["level"].astype(float):
         i = min(len(HEAT) - 1, int(level * len(HEAT)))
         styles.append({"stroke": False, "fill": True, "fillColor": HEAT[i],
-                       "fillOpacity": round(0.3 + 0.4 * level, 2)})
+                       "fillOpacity": round(0.35 + 0.45 * level, 2)})
     frame = cells.assign(geometry=cells.geometry.simplify(0))
     data = _feature_collection(frame, ["level"], styles)
     layer = folium.GeoJson(data, name=name, zoom_on_click=False, interactive=False)

@@ -44,7 +44,8 @@ def legend_items(kinds: Sequence[str]) -> list[tuple[str, str]]:
     """(colour, label) for the place kinds present, plus homes."""
     items = [(KIND_COLOURS.get(k, "#BBBBBB"), labels.label(k)) for k in KIND_COLOURS
              if k in set(kinds)]
-    return [*items, (HOME_COLOUR, "Home (intra-familial incident)")]
+    return [*items, (HOME_COLOUR, "Homes with intra-familial incidents (clusters)"),
+            (offline_map.HEAT[1], "Incident heat: low"), (offline_map.HEAT[-1], "high")]
 
 
 def build(wards: gpd.GeoDataFrame, places: pd.DataFrame, homes: pd.DataFrame, *,

@@ -74,7 +74,8 @@ def ward_table(cells: pd.DataFrame, wards: pd.DataFrame, children: pd.DataFrame,
 
     ``wards`` has ``ward_code``, ``name``, ``child_population``; ``children`` has
     ``ward_code``, ``children`` (distinct children for the period). The last row is the
-    TOTAL; secondary suppression protects any column with one hidden cell.
+    TOTAL (incidents only: a child linked in two wards counts in both, so children have no
+    total); secondary suppression protects any column with one hidden cell.
     """
     chosen = select(cells, Selection(sel.quarters, sel.place_kind, ALL))
     counts = chosen.groupby("ward_code")["incidents"].sum()
@@ -85,6 +86,8 @@ def ward_table(cells: pd.DataFrame, wards: pd.DataFrame, children: pd.DataFrame,
     frame = frame.sort_values("name", ignore_index=True)
     table = protect_table(frame[["name", "child_population", "incidents", "children"]],
                           ["incidents", "children"], policy=policy)
+    # a child linked in two wards counts in both, so a column total would overstate: none
+    table.loc[table.index[-1], "children"] = ""
     table["ward_code"] = [*frame["ward_code"], ""]
     pops = [*frame["child_population"], int(frame["child_population"].sum())]
     table["child_population"] = pops

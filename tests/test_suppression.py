@@ -103,3 +103,30 @@ def test_no_two_filter_choices_reveal_a_suppressed_count(cells: list[int],
         assert hidden in consistent
         assert len(consistent) >= 2, (
             f"{shown[big]} - {shown[small]} reveals a hidden count of {hidden}")
+
+
+def test_commissioner_ward_table_publishes_only_protected_figures() -> None:
+    from analytics import commissioning as comm
+
+    cells = pd.DataFrame({"ward_code": ["A", "A", "B", "C", "C"],
+                          "quarter": ["2025-Q1", "2025-Q2", "2025-Q1", "2025-Q1", "2025-Q2"],
+                          "place_kind": ["park", "park", "hotel", "park", "hotel"],
+                          "incidents": [20, 3, 4, 30, 12]})
+    wards = pd.DataFrame({"ward_code": ["A", "B", "C"], "name": ["Ay", "Bee", "Sea"],
+                          "child_population": [2000, 1000, 0]})
+    children = pd.DataFrame({"ward_code": ["A", "B", "C"], "children": [9, 2, 15]})
+    pol = SuppressionPolicy()
+    table = comm.ward_table(cells, wards, children,
+                            comm.Selection(["2025-Q1", "2025-Q2"]), pol).set_index("name")
+    assert table.loc["Bee", "incidents"] == SUPPRESSED  # 4: primary
+    assert table.loc["Ay", "incidents"] == SUPPRESSED  # 23: secondary (smallest other)
+    assert table.loc["Sea", "incidents"] == 40 and table.loc["TOTAL", "incidents"] == 70
+    assert pd.isna(table.loc["Ay", "rate_per_1000"]) and pd.isna(table.loc["Bee",
+                                                                            "rate_per_1000"])
+    assert pd.isna(table.loc["Sea", "rate_per_1000"])  # no population, no rate
+    assert table.loc["TOTAL", "rate_per_1000"] == round(1000 * 70 / 3000, 1)
+    assert table.loc["TOTAL", "children"] == ""  # distinct children do not add up
+    trend = comm.quarter_trend(cells, comm.Selection(["2025-Q1", "2025-Q2"], "hotel"), pol,
+                               all_quarters=["2025-Q1", "2025-Q2"])
+    assert trend["incidents"].tolist() == [SUPPRESSED, 10]
+    assert trend["plotted"].tolist()[1] == 10 and pd.isna(trend["plotted"].tolist()[0])

@@ -37,6 +37,17 @@ def test_map_renders_offline_with_wards_and_markers(tmp_path: Path) -> None:
         assert not dialogs, f"a data string ran as script: {dialogs}"
         html = frame.locator("body").inner_html()
         assert "<img src=\"x\"" not in html and "<img src=x" not in html
+        # clicking a ward on the map opens its location assessment
+        live = next(f for f in page.frames if "st_folium" in f.url)
+        x, y = live.evaluate("""() => { let out = null; map_div.eachLayer(l => {
+            if (!out && l.feature && l.feature.properties.id === 'E05008627') {
+                const c = map_div.latLngToContainerPoint(l.getCenter()); out = [c.x, c.y]; }
+            }); return out; }""")
+        box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        page.get_by_text("Location assessment:").first.wait_for(timeout=30_000)
+        assert_no_exception(page)
+        assert not dialogs
 
 
 def test_demo_town_map_profile_and_hotspots_render_offline(demo_db: Path) -> None:

@@ -35,13 +35,16 @@ def _load() -> tuple:  # type: ignore[type-arg]
     places_res = store.run("places.map_places", viewer, params)
     homes = store.frame("places.map_homes", viewer, params)
     online = store.frame("places.map_online", viewer, params)
+    return wards, places_res, homes, online
+
+
+# reading a profile below reruns the page: keep the map's data while the filters are the
+# same. The folium map itself is rebuilt each run: streamlit-folium re-creates a reused map
+# object in the browser and loses the click that opened the profile.
+wards, places_res, homes, online = session_cache.remember(
+    "map", (viewer, repr(sorted(params.items()))), _load)
+try:
     fmap = panel_map.build(wards, places_res.frame, homes, layers=layers or [])
-    return wards, places_res, homes, online, fmap
-
-
-try:  # reading a profile below reruns the page: keep the map while filters are unchanged
-    wards, places_res, homes, online, fmap = session_cache.remember(
-        "map", (viewer, repr(sorted(params.items())), tuple(layers or [])), _load)
 except offline_map.OfflineAssetError as exc:  # a programming error, shown readably
     common.show_error(exc)
     st.stop()

@@ -77,6 +77,12 @@ def test_online_spaces_have_no_geometry(demo_store: Store) -> None:
     assert len(online) >= 3
     assert online["lon"].isna().all() and online["lat"].isna().all()
     assert online["ward_code"].isna().all() and online["platform"].notna().all()
+    chats = _q(demo_store, """
+        SELECT pr.kind, p.kind AS person_kind FROM presence pr
+        JOIN place pl USING (place_id) JOIN person p USING (person_id)
+        WHERE pl.kind = 'online'""")
+    assert set(chats["kind"]) == {"frequents"}
+    assert {"child", "adult_of_concern"} <= set(chats["person_kind"])
 
 
 def test_people_are_plausible(demo_store: Store) -> None:
@@ -142,10 +148,19 @@ def test_provenance_grading_and_protective_links(demo_store: Store) -> None:
     assert (harmful["grading_source"] == 3).any()  # some weak intelligence
     assert harmful["evidence"].map(len).sum() > 0
     assert _q(demo_store, "SELECT count(*) AS n FROM strength")["n"].iat[0] > 0
+    # evidence is incidents in which both people of the link took part, within its dates
     ev = _q(demo_store, """
-        SELECT count(*) AS n FROM (SELECT unnest(evidence) AS iid FROM link) e
-        WHERE iid NOT IN (SELECT incident_id FROM incident)""")
-    assert ev["n"].iat[0] == 0
+        WITH e AS (SELECT link_id, source_person_id AS a, target_person_id AS c, first_seen,
+                          last_seen, unnest(evidence) AS iid FROM link)
+        SELECT count(*) AS n, count(*) FILTER (WHERE
+            NOT EXISTS (SELECT 1 FROM incident_person ip WHERE ip.incident_id = e.iid
+                        AND ip.person_id = e.a)
+            OR NOT EXISTS (SELECT 1 FROM incident_person ip WHERE ip.incident_id = e.iid
+                           AND ip.person_id = e.c)
+            OR (SELECT i.occurred_at::DATE FROM incident i WHERE i.incident_id = e.iid)
+               NOT BETWEEN e.first_seen AND e.last_seen + 3) AS bad
+        FROM e""")
+    assert ev["n"].iat[0] > 0 and ev["bad"].iat[0] == 0
 
 
 def test_hub_places_are_busy_with_many_groups_in_the_evening(demo_store: Store) -> None:
@@ -168,6 +183,28 @@ def test_hub_places_are_busy_with_many_groups_in_the_evening(demo_store: Store) 
     evening = hours["h"] >= 16
     weekend = hours["d"].isin([0, 5, 6])
     assert evening.mean() > 0.8 and weekend.mean() > 0.5
+
+
+def test_groups_meet_at_hubs_within_hours(demo_store: Store) -> None:
+    """Co-presence: children of different groups seen at a hub within 2 hours of each other;
+    at ordinary places only children of one group are seen together."""
+    pairs = _q(demo_store, """
+        WITH s AS (
+            SELECT pr.person_id, pr.place_id, pr.seen_at, t.detail AS grp
+            FROM presence pr JOIN person p USING (person_id)
+            LEFT JOIN planted_truth t
+                   ON t.kind = 'peer_group_member' AND t.object_id = pr.person_id
+            WHERE p.kind = 'child' AND pr.kind = 'seen_at')
+        SELECT a.place_id,
+               a.place_id IN (SELECT object_id FROM planted_truth WHERE kind = 'hub_place')
+                   AS hub,
+               count(DISTINCT (a.person_id, b.person_id)) AS cross_pairs
+        FROM s a JOIN s b ON a.place_id = b.place_id AND a.person_id < b.person_id
+             AND a.grp <> b.grp AND abs(epoch(a.seen_at) - epoch(b.seen_at)) <= 7200
+        GROUP BY ALL""")
+    hubs = pairs[pairs["hub"]]
+    assert len(hubs) == 4 and (hubs["cross_pairs"] >= 20).all()
+    assert pairs.loc[~pairs["hub"], "cross_pairs"].sum() < hubs["cross_pairs"].min()
 
 
 def _network(store: Store) -> tuple[nx.Graph, dict[str, str], set[str]]:
@@ -200,9 +237,10 @@ def test_facilitators_bridge_otherwise_separate_groups(demo_store: Store) -> Non
     by_degree = sorted(adults, key=lambda a: -g.degree(a))[: len(hub_adults)]
     assert set(by_degree) == hub_adults
     bc = nx.betweenness_centrality(g)
-    by_bc = sorted(adults, key=lambda a: -bc[a])[: len(fac)]
-    assert len(set(by_bc) & fac) >= len(fac) - 1
-    assert not (set(by_bc) & hub_adults)
+    assert max(adults, key=lambda a: bc[a]) in fac
+    assert min(bc[f] for f in fac) > max(bc[h] for h in hub_adults)
+    others = sorted(bc[a] for a in adults - fac - hub_adults)
+    assert sum(bc[f] for f in fac) / len(fac) > others[int(len(others) * 0.9)]
 
 
 def test_facilitators_introduce_children_to_other_adults_later(demo_store: Store) -> None:
@@ -235,7 +273,7 @@ def test_escalation_cases_show_the_pattern(demo_store: Store) -> None:
     for child in esc["object_id"]:
         inc = _q(demo_store, f"""
             SELECT i.kind, i.occurred_at FROM incident i JOIN incident_person ip USING (incident_id)
-            WHERE ip.person_id = '{child}'""")  # noqa: S608  (test-only, ids from the db)
+            WHERE ip.person_id = '{child}' AND ip.role <> 'witness'""")  # noqa: S608
         miss = inc.loc[inc["kind"] == "missing_episode", "occurred_at"]
         late = (miss >= as_of - pd.Timedelta(days=90)).sum()
         assert late >= 4 and late > (miss < as_of - pd.Timedelta(days=90)).sum()
@@ -285,6 +323,14 @@ def test_unknown_size_and_existing_file_are_refused(tmp_path: Path) -> None:
     assert existing.stat().st_size > 1000
 
 
+def test_folder_and_bad_seed_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="is a folder"):
+        generate.generate(tmp_path, force=True)
+    with pytest.raises(ValidationError, match="whole number"):
+        generate.generate(tmp_path / "x.duckdb", seed=-1)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_failure_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kw: object) -> None:
         raise RuntimeError("disk on fire")
@@ -306,3 +352,26 @@ def test_cli_generate(tmp_path: Path) -> None:
     assert "synthetic demo town" in result.output and out.exists()
     again = CliRunner().invoke(app, ["generate", "--out", str(out)])
     assert again.exit_code != 0 and "--force" in again.output
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 10, 11, 12, 171, 5850])
+def test_group_sizes_add_up(n: int) -> None:
+    import numpy as np
+
+    for seed in range(30):
+        sizes = generate._group_sizes(np.random.default_rng(seed), n)
+        assert sizes.sum() == n
+        if n >= 4:
+            assert sizes.min() >= 3 and sizes.max() <= 11
+
+
+@pytest.mark.slow
+def test_county_size_in_range_and_within_target(tmp_path: Path) -> None:
+    report = generate.generate(tmp_path / "county.duckdb", size="county")
+    c = report.counts
+    assert c["children"] == 10_000 and c["adults"] == 5_000
+    assert 1_800 <= c["place"] - c["homes"] <= 2_200
+    assert 180_000 <= c["incident"] <= 220_000
+    assert 90_000 <= c["link"] <= 110_000
+    assert report.seconds < 60
+    assert report.planted["hub_place"] == 24 and report.planted["facilitator"] == 40

@@ -62,6 +62,9 @@ def _serve(db: Path, port: int) -> None:
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), f"--server.port={port}",
            *STREAMLIT_FLAGS]
     typer.echo(f"CSMap on http://127.0.0.1:{port} (database {db}); Ctrl+C stops it.")
+    if os.name == "posix":  # become the server, so stopping this process stops Streamlit
+        sys.stdout.flush()
+        os.execve(sys.executable, cmd, env)
     try:
         raise typer.Exit(subprocess.call(cmd, env=env))
     except KeyboardInterrupt:
@@ -126,6 +129,10 @@ def import_(
 from data import cli_roles  # noqa: E402
 
 cli_roles.register(app)
+
+from data import cli_hotspots  # noqa: E402
+
+cli_hotspots.register(app)
 
 
 def main() -> None:

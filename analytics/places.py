@@ -1,0 +1,499 @@
+"""Places and spaces: where harm happens, how often, to how many children, and when.
+
+Pure functions over DataFrames / GeoDataFrames; nothing here reads the store or draws.
+
+*Events* are the frames most functions take: one row per incident (or per incident and child
+when a child is linked), with columns ``incident_id``, ``occurred_at`` and whichever key is
+being counted (``place_id``, ``ward_code``...), and optionally ``child_id`` (NA when no child
+is linked). Counting distinct ``incident_id`` and distinct ``child_id`` keeps one incident with
+three children as one incident and three children.
+
+Significance uses esda/libpysal: contiguity weights (queen by default) between areas,
+row-standardised; global Moran's I, local Moran (LISA) and Getis-Ord Gi* with a seeded
+permutation test (conditional randomisation). Kernel density is for *looking* only: it has no
+significance and is never used to rank places.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import esda
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from libpysal.weights import Queen, Rook, W
+from scipy.spatial import cKDTree
+from shapely.geometry import box
+
+from data.errors import ValidationError
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+LISA_LABELS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant codes
+Contiguity = Literal["queen", "rook"]
+BRITISH_NATIONAL_GRID = "EPSG:27700"
+
+
+# -- counting ------------------------------------------------------------------------------
+def _need(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValidationError(f"{what} needs column(s) {', '.join(missing)}")
+
+
+def activity_by(events: pd.DataFrame, *, key: str) -> pd.DataFrame:
+    """Incidents and distinct children per ``key`` (a place, a ward, a place kind...).
+
+    Returns columns ``key``, ``incidents``, ``children``, ``first`` and ``last`` (dates of the
+    first and latest incident), sorted by children then incidents, most first.
+    """
+    _need(events, ["incident_id", "occurred_at", key], "activity_by")
+    if events.empty:
+        return pd.DataFrame(columns=[key, "incidents", "children", "first", "last"])
+    child = events["child_id"] if "child_id" in events.columns else pd.Series(pd.NA,
+                                                                             index=events.index)
+    frame = events.assign(_child=child)
+    out = frame.groupby(key, dropna=True).agg(
+        incidents=("incident_id", "nunique"),
+        children=("_child", "nunique"),
+        first=("occurred_at", "min"),
+        last=("occurred_at", "max"),
+    ).reset_index()
+    return out.sort_values(["children", "incidents", key], ascending=[False, False, True],
+                           ignore_index=True)
+
+
+def ward_rates(events: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
+    """Incidents and distinct children per ward with rates per 1,000 resident children.
+
+    ``wards`` has ``ward_code``, ``name`` and ``child_population`` (ONS mid-year estimates for
+    real use; a shipped synthetic table in the demo). Every ward appears, with zeros where
+    nothing was recorded. ``incident_rate`` = incidents per 1,000 children; ``child_rate`` =
+    children linked to an incident per 1,000 children. A ward with no recorded child
+    population gets no rate (NaN), never a division by zero.
+    """
+    _need(wards, ["ward_code", "name", "child_population"], "ward_rates (wards)")
+    counts = activity_by(events, key="ward_code")[["ward_code", "incidents", "children"]]
+    out = wards[["ward_code", "name", "child_population"]].merge(counts, on="ward_code",
+                                                                  how="left")
+    out[["incidents", "children"]] = out[["incidents", "children"]].fillna(0).astype(int)
+    pop = out["child_population"].astype(float).where(out["child_population"] > 0)
+    out["incident_rate"] = (1000.0 * out["incidents"] / pop).round(2)
+    out["child_rate"] = (1000.0 * out["children"] / pop).round(2)
+    return out.sort_values(["incident_rate", "name"], ascending=[False, True],
+                           ignore_index=True)
+
+
+def repeat_locations(events: pd.DataFrame, *, key: str = "place_id", min_incidents: int = 2,
+                     within_days: int = 365) -> pd.DataFrame:
+    """Places with ``min_incidents`` or more incidents inside any ``within_days`` window.
+
+    The police "repeat location" idea: harm that recurs at the same place is a reason to act
+    on the place. Returns ``key``, ``incidents`` (most in one window), ``window_start``,
+    ``children`` (distinct, whole period), sorted most first.
+    """
+    _need(events, ["incident_id", "occurred_at", key], "repeat_locations")
+    if min_incidents < 2:
+        raise ValidationError("a repeat location needs min_incidents of 2 or more")
+    inc = events.drop_duplicates("incident_id")[["incident_id", "occurred_at", key]].dropna()
+    rows: list[dict[str, Any]] = []
+    span = np.timedelta64(within_days, "D")
+    for k, grp in inc.groupby(key):
+        times = np.sort(pd.to_datetime(grp["occurred_at"]).to_numpy())
+        ends = np.searchsorted(times, times + span, side="right")
+        sizes = ends - np.arange(len(times))
+        best = int(np.argmax(sizes))
+        if sizes[best] >= min_incidents:
+            rows.append({key: k, "incidents": int(sizes[best]),
+                         "window_start": pd.Timestamp(times[best])})
+    out = pd.DataFrame(rows, columns=[key, "incidents", "window_start"])
+    children = activity_by(events, key=key)[[key, "children"]]
+    out = out.merge(children, on=key, how="left")
+    return out.sort_values(["incidents", "children", key], ascending=[False, False, True],
+                           ignore_index=True)
+
+
+def _quarter(ts: pd.Series) -> pd.Series:
+    return pd.to_datetime(ts).dt.to_period("Q").astype(str).str.replace("Q", "-Q", regex=False)
+
+
+def quarterly_trend(events: pd.DataFrame, *, by: str | None = None,
+                    start: Any = None, end: Any = None) -> pd.DataFrame:
+    """Incidents per calendar quarter (``2025-Q1``), optionally split by column ``by``.
+
+    Quarters between ``start`` and ``end`` (default: the events' span) with nothing recorded
+    appear with 0, so a trend line does not skip empty quarters.
+    """
+    _need(events, ["incident_id", "occurred_at"] + ([by] if by else []), "quarterly_trend")
+    inc = events.drop_duplicates("incident_id").copy()
+    inc["quarter"] = _quarter(inc["occurred_at"])
+    keys = ["quarter"] + ([by] if by else [])
+    counts = inc.groupby(keys).size().rename("incidents").reset_index()
+    lo = pd.Timestamp(start) if start is not None else (
+        pd.to_datetime(inc["occurred_at"]).min() if len(inc) else None)
+    hi = pd.Timestamp(end) if end is not None else (
+        pd.to_datetime(inc["occurred_at"]).max() if len(inc) else None)
+    if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
+        return pd.DataFrame(columns=[*keys, "incidents"])
+    quarters = [str(p).replace("Q", "-Q") for p in pd.period_range(lo, hi, freq="Q")]
+    if by:
+        levels = sorted(counts[by].dropna().unique().tolist())
+        grid = pd.MultiIndex.from_product([quarters, levels], names=keys).to_frame(index=False)
+    else:
+        grid = pd.DataFrame({"quarter": quarters})
+    out = grid.merge(counts, on=keys, how="left")
+    out["incidents"] = out["incidents"].fillna(0).astype(int)
+    return out
+
+
+def monthly_trend(events: pd.DataFrame) -> pd.DataFrame:
+    """Incidents and distinct children per calendar month (``month`` is the 1st of the month)."""
+    _need(events, ["incident_id", "occurred_at"], "monthly_trend")
+    if events.empty:
+        return pd.DataFrame(columns=["month", "incidents", "children"])
+    frame = events.assign(month=pd.to_datetime(events["occurred_at"]).dt.to_period("M")
+                          .dt.to_timestamp())
+    if "child_id" not in frame.columns:
+        frame["child_id"] = pd.NA
+    out = frame.groupby("month").agg(incidents=("incident_id", "nunique"),
+                                     children=("child_id", "nunique")).reset_index()
+    full = pd.DataFrame({"month": pd.date_range(out["month"].min(), out["month"].max(),
+                                                freq="MS")})
+    out = full.merge(out, on="month", how="left").fillna(0)
+    out[["incidents", "children"]] = out[["incidents", "children"]].astype(int)
+    return out
+
+
+@dataclass(frozen=True)
+class TimeProfile:
+    """When incidents happen at a place: a day-of-week by hour-of-day table.
+
+    Attributes
+    ----------
+    table
+        7 rows (Mon..Sun) x 24 columns (hour 0..23) of incident counts.
+    peak_day, peak_hour
+        The busiest weekday name and hour (None when there are no incidents).
+    incidents
+        Incidents counted.
+    """
+
+    table: pd.DataFrame
+    peak_day: str | None
+    peak_hour: int | None
+    incidents: int
+
+    def describe(self) -> str:
+        """One sentence for a location assessment."""
+        if not self.incidents:
+            return "No incidents recorded in this period."
+        evening = int(self.table.loc[:, 18:23].to_numpy().sum()) + int(
+            self.table.loc[:, 0:1].to_numpy().sum())
+        share = 100.0 * evening / self.incidents
+        return (f"{self.incidents} incidents; busiest on {self.peak_day}s around "
+                f"{self.peak_hour:02d}:00; {share:.0f}% between 18:00 and 02:00.")
+
+
+def time_profile(events: pd.DataFrame) -> TimeProfile:
+    """Count distinct incidents by weekday and hour (the location assessment's time profile)."""
+    _need(events, ["incident_id", "occurred_at"], "time_profile")
+    inc = events.drop_duplicates("incident_id")
+    ts = pd.to_datetime(inc["occurred_at"])
+    counts = pd.crosstab(ts.dt.dayofweek, ts.dt.hour)
+    table = counts.reindex(index=range(7), columns=range(24), fill_value=0).astype(int)
+    table.index = pd.Index(list(WEEKDAYS), name="day")
+    table.columns = pd.Index(list(range(24)), name="hour")
+    if len(inc) == 0:
+        return TimeProfile(table, None, None, 0)
+    day = str(table.sum(axis=1).idxmax())
+    hour = int(np.argmax(table.sum(axis=0).to_numpy()))
+    return TimeProfile(table, day, hour, int(len(inc)))
+
+
+def time_profile_from_counts(counts: pd.DataFrame) -> TimeProfile:
+    """The same profile from pre-counted rows ``dow`` (0 = Monday), ``hour``, ``incidents``."""
+    _need(counts, ["dow", "hour", "incidents"], "time_profile_from_counts")
+    table = (counts.pivot_table(index="dow", columns="hour", values="incidents", aggfunc="sum")
+             .reindex(index=range(7), columns=range(24)).fillna(0).astype(int))
+    table.index = pd.Index(list(WEEKDAYS), name="day")
+    table.columns = pd.Index(list(range(24)), name="hour")
+    total = int(table.to_numpy().sum())
+    if total == 0:
+        return TimeProfile(table, None, None, 0)
+    day = WEEKDAYS[int(np.argmax(table.sum(axis=1).to_numpy()))]
+    hour = int(np.argmax(table.sum(axis=0).to_numpy()))
+    return TimeProfile(table, day, hour, total)
+
+
+def fill_months(frame: pd.DataFrame) -> pd.DataFrame:
+    """Monthly rows (``month`` + counts) with empty months added as zeros."""
+    if frame.empty:
+        return frame
+    out = frame.assign(month=pd.to_datetime(frame["month"]))
+    full = pd.DataFrame({"month": pd.date_range(out["month"].min(), out["month"].max(),
+                                                freq="MS")})
+    out = full.merge(out, on="month", how="left").fillna(0)
+    cols = [c for c in out.columns if c != "month"]
+    out[cols] = out[cols].astype(int)
+    return out
+
+
+# -- kernel density (display only) ---------------------------------------------------------
+@dataclass(frozen=True)
+class KernelDensity:
+    """A quartic-kernel density surface for drawing a heat layer.
+
+    Attributes
+    ----------
+    cells
+        GeoDataFrame (EPSG:4326) of square grid cells with ``density`` (weighted incidents per
+        km²) and ``level`` (0-1, the square root of density / the maximum, so one very busy
+        place does not wash out the rest); cells below 2% of the maximum density are dropped
+        to keep the map light.
+    bandwidth_m, cell_m
+        Kernel radius and cell side in metres.
+    """
+
+    cells: gpd.GeoDataFrame
+    bandwidth_m: float
+    cell_m: float
+
+
+def kernel_density(points: pd.DataFrame, *, weight: str | None = None,
+                   bandwidth_m: float = 600.0, cell_m: float = 200.0,
+                   max_cells: int = 20_000) -> KernelDensity:
+    """Quartic (biweight) kernel density of ``lon``/``lat`` points, for looking only.
+
+    The kernel K(d) = 3/(pi h^2) (1 - d^2/h^2)^2 for d < h integrates to 1, so the surface is
+    in (weighted) incidents per unit area. Computed in British National Grid metres. When
+    the grid would exceed ``max_cells`` the cells are enlarged.
+    """
+    _need(points, ["lon", "lat"], "kernel_density")
+    if bandwidth_m <= 0 or cell_m <= 0:
+        raise ValidationError("bandwidth and cell size must be positive (metres)")
+    pts = points.dropna(subset=["lon", "lat"])
+    empty = gpd.GeoDataFrame({"density": [], "level": []}, geometry=[], crs="EPSG:4326")
+    if pts.empty:
+        return KernelDensity(empty, bandwidth_m, cell_m)
+    wts = (pts[weight].astype(float).to_numpy() if weight else np.ones(len(pts)))
+    geo = gpd.GeoSeries(gpd.points_from_xy(pts["lon"], pts["lat"]), crs="EPSG:4326")
+    bng = geo.to_crs(BRITISH_NATIONAL_GRID)
+    xy = np.column_stack([bng.x.to_numpy(), bng.y.to_numpy()])
+    x0, y0 = xy.min(axis=0) - bandwidth_m
+    x1, y1 = xy.max(axis=0) + bandwidth_m
+    cell = float(cell_m)
+    while math.ceil((x1 - x0) / cell) * math.ceil((y1 - y0) / cell) > max_cells:
+        cell *= 1.5
+    nx, ny = math.ceil((x1 - x0) / cell), math.ceil((y1 - y0) / cell)
+    cx = x0 + (np.arange(nx) + 0.5) * cell
+    cy = y0 + (np.arange(ny) + 0.5) * cell
+    gx, gy = np.meshgrid(cx, cy)
+    centres = np.column_stack([gx.ravel(), gy.ravel()])
+    tree = cKDTree(centres)
+    dens = np.zeros(len(centres))
+    h2 = bandwidth_m**2
+    for px, py, wt, idx in zip(xy[:, 0], xy[:, 1], wts,
+                                 tree.query_ball_point(xy, bandwidth_m), strict=True):
+        if not idx:
+            continue
+        d2 = (centres[idx, 0] - px) ** 2 + (centres[idx, 1] - py) ** 2
+        dens[idx] += wt * 3.0 / (math.pi * h2) * (1.0 - d2 / h2) ** 2
+    dens *= 1e6  # per km²
+    top = dens.max()
+    keep = dens >= 0.02 * top if top > 0 else np.zeros(len(dens), dtype=bool)
+    half = cell / 2
+    polys = [box(x - half, y - half, x + half, y + half) for x, y in centres[keep]]
+    cells = gpd.GeoDataFrame({"density": dens[keep].round(3),
+                              "level": np.sqrt(dens[keep] / top).round(3) if top > 0 else []},
+                             geometry=polys, crs=BRITISH_NATIONAL_GRID).to_crs("EPSG:4326")
+    return KernelDensity(cells, bandwidth_m, cell)
+
+
+# -- spatial statistics --------------------------------------------------------------------
+def contiguity_weights(areas: gpd.GeoDataFrame, *, contiguity: Contiguity = "queen") -> W:
+    """Binary contiguity weights between polygons (queen: a shared corner is enough).
+
+    Raises a ValidationError naming the areas when there are no polygons or when some area
+    has no neighbour (an island), because local statistics are undefined for it.
+    """
+    if not isinstance(areas, gpd.GeoDataFrame) or areas.geometry is None or areas.empty:
+        raise ValidationError("no areas: the file has no features")
+    kinds = set(areas.geometry.geom_type.dropna())
+    if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
+        raise ValidationError(
+            "hotspot statistics need polygons (areas such as wards); found "
+            + (", ".join(sorted(kinds)) or "no geometry"))
+    if len(areas) < 3:
+        raise ValidationError(f"need at least 3 areas for spatial statistics, got {len(areas)}")
+    builder = {"queen": Queen, "rook": Rook}.get(contiguity)
+    if builder is None:
+        raise ValidationError(f"unknown contiguity {contiguity!r}: use queen or rook")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = builder.from_dataframe(areas.reset_index(drop=True), use_index=False)
+    if w.islands:
+        raise ValidationError(
+            f"{len(w.islands)} area(s) touch no other area ({contiguity} contiguity), so they "
+            f"have no neighbours: rows {', '.join(map(str, w.islands[:10]))}. Remove them or "
+            "merge them with a neighbour.")
+    w.transform = "B"
+    return w
+
+
+@dataclass(frozen=True)
+class HotspotResult:
+    """Global and local spatial autocorrelation of one value over areas.
+
+    Attributes
+    ----------
+    moran_i
+        Global Moran's I (row-standardised weights): above its expectation -1/(n-1), similar
+        values cluster; below, neighbours differ.
+    moran_p
+        Pseudo p-value of I from the seeded permutation test ((extreme + 1) / (perms + 1)).
+    moran_p_norm
+        Two-sided p-value of I under the normality assumption (for comparison with texts).
+    moran_expected
+        E[I] = -1/(n-1).
+    areas
+        One row per area: ``id``, ``value``, ``gi_z`` (Getis-Ord Gi* z-score; positive = high
+        values around here), ``gi_p`` (its permutation pseudo p-value), ``hotspot``
+        (``hot``/``cold``/``ns``), ``lisa_i`` (local Moran), ``lisa_p`` and ``lisa``
+        (``HH``/``LL`` clusters, ``HL``/``LH`` outliers, ``ns`` not significant).
+    alpha, permutations, seed, contiguity
+        The settings used; the same seed gives the same p-values.
+    """
+
+    moran_i: float
+    moran_p: float
+    moran_p_norm: float
+    moran_expected: float
+    areas: pd.DataFrame
+    alpha: float
+    permutations: int
+    seed: int
+    contiguity: str = "queen"
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON shape: moran_i, moran_p and areas with id, value, gi_z, gi_p, lisa."""
+        return {
+            "moran_i": float(self.moran_i),
+            "moran_p": float(self.moran_p),
+            "areas": [
+                {"id": _plain(r["id"]), "value": float(r["value"]), "gi_z": float(r["gi_z"]),
+                 "gi_p": float(r["gi_p"]), "lisa": str(r["lisa"])}
+                for r in self.areas.to_dict("records")
+            ],
+        }
+
+    def significant(self) -> pd.DataFrame:
+        """Areas that are a significant hot or cold spot (Gi*) or LISA cluster/outlier."""
+        return self.areas[(self.areas["hotspot"] != "ns") | (self.areas["lisa"] != "ns")]
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+@contextmanager
+def _seeded(seed: int) -> Iterator[None]:
+    """esda's global Moran draws from numpy's global generator: seed it, then restore it."""
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
+def local_statistics(ids: Sequence[Any], values: Sequence[float] | np.ndarray, w: W, *,
+                     permutations: int = 999, seed: int = 0, alpha: float = 0.05,
+                     contiguity: str = "given") -> HotspotResult:
+    """Moran's I, local Moran and Gi* for ``values`` over binary weights ``w``.
+
+    ``w`` is used row-standardised for Moran and LISA; Gi* includes each area in its own
+    neighbourhood (self-weight 1) and is then row-standardised. Permutation tests are
+    seeded by ``seed``.
+    """
+    y = np.asarray(values, dtype=float)
+    if len(ids) != len(y) or w.n != len(y):
+        raise ValidationError("ids, values and weights must describe the same areas")
+    if not np.isfinite(y).all():
+        bad = [str(ids[i]) for i in np.flatnonzero(~np.isfinite(y))[:10]]
+        raise ValidationError(f"values must be numbers; missing or not a number for: "
+                              f"{', '.join(bad)}")
+    if np.allclose(y, y[0]):
+        raise ValidationError("every area has the same value, so there is no pattern to test")
+    if not 99 <= permutations <= 99_999:
+        raise ValidationError(f"permutations must be between 99 and 99999, got {permutations}")
+    if not 0 < alpha < 1:
+        raise ValidationError(f"alpha must be between 0 and 1, got {alpha}")
+    wb = W(dict(w.neighbors), id_order=list(w.id_order), silence_warnings=True)
+    wb.transform = "B"
+    wr = W(dict(w.neighbors), id_order=list(w.id_order), silence_warnings=True)
+    wr.transform = "R"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with _seeded(seed):
+            moran = esda.Moran(y, wr, transformation="r", permutations=permutations)
+        lisa = esda.Moran_Local(y, wr, transformation="r", permutations=permutations,
+                                seed=seed)
+        gi = esda.G_Local(y, wb, transform="R", star=True, permutations=permutations,
+                          seed=seed)
+    lisa_sig = lisa.p_sim < alpha
+    gi_sig = gi.p_sim < alpha
+    areas = pd.DataFrame({
+        "id": list(ids),
+        "value": y,
+        "gi_z": np.asarray(gi.Zs, dtype=float),
+        "gi_p": np.asarray(gi.p_sim, dtype=float).round(6),  # esda keeps these as float32
+        "hotspot": np.where(gi_sig & (gi.Zs > 0), "hot", np.where(gi_sig & (gi.Zs < 0),
+                                                                  "cold", "ns")),
+        "lisa_i": np.asarray(lisa.Is, dtype=float),
+        "lisa_p": np.asarray(lisa.p_sim, dtype=float).round(6),
+        "lisa": [LISA_LABELS[int(q)] if s else "ns" for q, s in zip(lisa.q, lisa_sig,
+                                                                        strict=True)],
+    })
+    return HotspotResult(
+        moran_i=float(moran.I), moran_p=round(float(moran.p_sim), 6),
+        moran_p_norm=float(moran.p_norm),
+        moran_expected=float(moran.EI), areas=areas, alpha=alpha, permutations=permutations,
+        seed=seed, contiguity=contiguity,
+    )
+
+
+def hotspot_statistics(areas: gpd.GeoDataFrame, value: str, *, id_column: str | None = None,
+                       permutations: int = 999, seed: int = 0, alpha: float = 0.05,
+                       contiguity: Contiguity = "queen") -> HotspotResult:
+    """Hot and cold spots of column ``value`` over polygon ``areas``.
+
+    Queen (or rook) contiguity, row-standardised; see :func:`local_statistics`. ``id_column``
+    names the areas in the result (default: the row position).
+    """
+    if value not in areas.columns:
+        raise ValidationError(f"no column {value!r}; the columns are: "
+                              f"{', '.join(c for c in areas.columns if c != 'geometry')}")
+    if id_column is not None and id_column not in areas.columns:
+        raise ValidationError(f"no id column {id_column!r}; the columns are: "
+                              f"{', '.join(c for c in areas.columns if c != 'geometry')}")
+    raw = areas[value]
+    numeric = pd.to_numeric(raw, errors="coerce")
+    if numeric.isna().any():
+        bad = raw[numeric.isna()].head(3).tolist()
+        raise ValidationError(f"column {value!r} must be numeric; {int(numeric.isna().sum())} "
+                              f"value(s) are missing or not numbers, e.g. {bad}")
+    if id_column is not None and areas[id_column].duplicated().any():
+        dup = areas.loc[areas[id_column].duplicated(), id_column].head(3).tolist()
+        raise ValidationError(f"id column {id_column!r} has duplicates, e.g. {dup}")
+    w = contiguity_weights(areas, contiguity=contiguity)
+    ids = (areas[id_column].tolist() if id_column is not None else list(range(len(areas))))
+    return local_statistics(ids, numeric.to_numpy(dtype=float), w, permutations=permutations,
+                            seed=seed, alpha=alpha, contiguity=contiguity)

@@ -1,0 +1,52 @@
+"""The incident filters shared by the Map page and the place profile.
+
+Owns the session-state keys ``places_period``, ``places_kinds``, ``places_agencies``,
+``places_indicators`` and ``places_contexts``. Returns the bound parameters the
+``places.*`` queries take (:data:`data.queries.places.FILTER_PARAMS`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import streamlit as st
+
+from dashboard import labels
+from data.access import Viewer
+from data.store import Store
+
+INCIDENT_KINDS = (
+    "missing_episode", "rhi_disclosure", "sexual_assault", "physical_assault",
+    "domestic_abuse_at_home", "parental_substance_misuse", "self_harm", "overdose",
+    "exchange_gifts_money", "seen_in_car_with_unknown_adult", "arrest", "intelligence_report",
+    "exclusion", "was_not_brought", "online_contact")
+INDICATORS = ("physical", "emotional", "material", "behavioural")
+CONTEXTS = ("extra_familial", "intra_familial", "self", "unknown")
+KEYS = ("places_period", "places_kinds", "places_agencies", "places_indicators",
+        "places_contexts")
+
+
+def render(store: Store, viewer: Viewer, today: date) -> dict[str, Any]:
+    """Draw the filters (in an expander) and return the query parameters."""
+    agencies = store.frame("reference.agencies", viewer)
+    names = dict(zip(agencies["agency_id"], agencies["name"], strict=True))
+    with st.expander("Filters: period, incident kind, agency, harm", expanded=False):
+        start, end = st.slider(
+            "Period", min_value=today - timedelta(days=730), max_value=today,
+            value=(today - timedelta(days=365), today), format="DD MMM YYYY",
+            key="places_period")
+        cols = st.columns(4)
+        kinds = cols[0].multiselect("Incident kind", INCIDENT_KINDS, format_func=labels.label,
+                                    key="places_kinds", placeholder="All kinds")
+        chosen = cols[1].multiselect("Agency", list(names), format_func=lambda a: names[a],
+                                     key="places_agencies", placeholder="All agencies")
+        indicators = cols[2].multiselect("Harm indicators", INDICATORS,
+                                         format_func=labels.label, key="places_indicators",
+                                         placeholder="Any indicator")
+        contexts = cols[3].multiselect("Harm context", CONTEXTS, format_func=labels.label,
+                                       key="places_contexts", placeholder="Inside and outside "
+                                       "the home")
+    return {"start": start, "end": end + timedelta(days=1), "kinds": list(kinds),
+            "agencies": list(chosen), "indicators": list(indicators),
+            "contexts": list(contexts)}

@@ -1,0 +1,118 @@
+"""A place or ward profile: the Contextual Safeguarding location assessment on one screen.
+
+When harm happens there (hour x weekday), what kinds, which children (pseudonyms unless named
+mode), which adults of concern were seen, the monthly trend, who reported it, guardianship and
+strengths, and the disruption actions agreed. Every table carries its source agency and date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analytics import places as place_stats
+from dashboard import common, labels
+from data.access import Viewer
+from data.store import Store
+
+
+def _heat(table: pd.DataFrame) -> alt.Chart:
+    long = table.reset_index().melt(id_vars="day", var_name="hour", value_name="incidents")
+    return alt.Chart(long).mark_rect().encode(
+        x=alt.X("hour:O", title="Hour of day"),
+        y=alt.Y("day:O", sort=list(place_stats.WEEKDAYS), title=None),
+        color=alt.Color("incidents:Q", scale=alt.Scale(scheme="orangered"), title="Incidents"),
+        tooltip=["day", "hour", "incidents"],
+    ).properties(height=220)
+
+
+def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: str,
+           params: dict[str, Any]) -> None:
+    """Draw the profile of a place (``scope='place'``) or ward (``scope='ward'``)."""
+    key = {"scope": scope, "id": subject_id}
+    window = {"start": params["start"], "end": params["end"]}
+    audit = f"{scope}:{subject_id}"
+    st.subheader(f"Location assessment: {title}")
+    prof = place_stats.time_profile_from_counts(
+        store.frame("places.profile_when", viewer, {**key, **params}, audit_object=audit))
+    kinds = store.frame("places.profile_kinds", viewer, {**key, **params}, audit_object=audit)
+    kids = store.frame("places.profile_children", viewer, {**key, **params},
+                       audit_object=audit)
+    c = st.columns(4)
+    c[0].metric("Incidents", prof.incidents)
+    c[1].metric("Children linked", len(kids))
+    c[2].metric("Agencies reporting", int(kinds["agency"].nunique()))
+    busiest = "-" if prof.peak_hour is None else f"{prof.peak_day} {prof.peak_hour:02d}:00"
+    c[3].metric("Busiest", busiest)
+    st.caption(prof.describe())
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown("**When: day of week by hour of day**")
+        st.altair_chart(_heat(prof.table), width="stretch")
+        trend = place_stats.fill_months(
+            store.frame("places.profile_months", viewer, {**key, **params}, audit_object=audit))
+        st.markdown("**Trend by month**")
+        if not trend.empty:
+            st.line_chart(trend.set_index("month")[["incidents", "children"]], height=200)
+    with right:
+        st.markdown("**Kinds of harm**")
+        by_kind = kinds.groupby("kind")["incidents"].sum().sort_values(ascending=False)
+        st.dataframe(by_kind.rename(index=labels.label), width="stretch")
+        st.markdown("**Agencies reporting**")
+        st.dataframe(kinds.groupby("agency")["incidents"].sum().sort_values(ascending=False),
+                     width="stretch")
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Children linked here** (victims, never labelled as hubs)")
+        st.dataframe(kids[["label", "age_years", "incidents", "sightings", "last_seen",
+                           "agencies"]], hide_index=True, width="stretch",
+                     column_config={"label": "Child", "age_years": "Age",
+                                    "incidents": "Incidents", "sightings": "Sightings",
+                                    "last_seen": st.column_config.DateColumn("Last linked"),
+                                    "agencies": "Source agencies"})
+    with right:
+        st.markdown("**Adults of concern seen here** (leads for the panel to weigh)")
+        adults = store.frame("places.profile_adults", viewer, {**key, **window},
+                             audit_object=audit)
+        st.dataframe(adults[["label", "sightings", "how_seen", "first_seen", "last_seen",
+                             "source_agencies", "gradings"]], hide_index=True,
+                     width="stretch", column_config={
+                         "label": "Adult", "sightings": "Sightings", "how_seen": "How seen",
+                         "first_seen": st.column_config.DateColumn("First seen"),
+                         "last_seen": st.column_config.DateColumn("Last seen"),
+                         "source_agencies": "Source agencies", "gradings": "3x5x2 grading"})
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Guardianship and strengths**")
+        notes = store.frame("places.profile_notes", viewer, key)
+        if notes.empty:
+            st.caption("No guardianship or assessment notes recorded yet.")
+        else:
+            st.dataframe(notes.assign(domain=notes["domain"].map(labels.label)),
+                         hide_index=True, width="stretch",
+                         column_config={"domain": "Domain", "note": "Note",
+                                        "source_agency": "Source",
+                                        "dated": st.column_config.DateColumn("Dated")})
+    with right:
+        st.markdown("**Disruption actions**")
+        actions = store.frame("places.profile_actions", viewer, key)
+        if actions.empty:
+            st.caption("No disruption actions linked yet.")
+        else:
+            st.dataframe(actions.assign(tactic=actions["tactic"].map(labels.label))[
+                ["tactic", "place", "owner_agency", "due_date", "status"]],
+                hide_index=True, width="stretch")
+
+    with st.expander("Latest incidents (with source, date and grading)"):
+        res = store.run("places.profile_incidents", viewer, {**key, **params}, limit=200,
+                        audit_object=audit)
+        incidents = res.frame
+        st.dataframe(incidents.assign(kind=incidents["kind"].map(labels.label))[
+            ["occurred_at", "kind", "agency", "indicators", "grading", "recorded_date"]],
+            hide_index=True, width="stretch")
+        common.show_truncation(res)

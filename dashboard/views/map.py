@@ -1,0 +1,100 @@
+"""Map: wards, places by kind, incident heat and clusters, homes with intra-familial harm,
+online spaces beside the map; pick a place or ward for its location assessment."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import common, labels
+from dashboard.components import (
+    offline_map,
+    panel_map,
+    place_filters,
+    place_profile,
+    session_cache,
+)
+from data.access import Role
+
+SUBJECT_KEY = "map_subject"
+
+ctx = common.context()
+store, viewer = ctx.store, ctx.viewer
+common.require_role(viewer, Role.PANEL, Role.ANALYST)
+today = common.as_of(store)
+st.title("Map: places and spaces")
+st.caption("Where harm happens, on the real ward boundaries. Works with no internet. Click a "
+           "ward or place (or pick one below) for its location assessment.")
+
+params = place_filters.render(store, viewer, today)
+layers = st.pills("Layers", panel_map.LAYERS, selection_mode="multi",
+                  default=list(panel_map.LAYERS), key="map_layers")
+
+
+def _load() -> tuple:  # type: ignore[type-arg]
+    wards = panel_map.wards_frame(store.frame("reference.wards", viewer))
+    places_res = store.run("places.map_places", viewer, params)
+    homes = store.frame("places.map_homes", viewer, params)
+    online = store.frame("places.map_online", viewer, params)
+    return wards, places_res, homes, online
+
+
+# reading a profile below reruns the page: keep the map's data while the filters are the
+# same. The folium map itself is rebuilt each run: streamlit-folium re-creates a reused map
+# object in the browser and loses the click that opened the profile.
+wards, places_res, homes, online = session_cache.remember(
+    "map", (viewer, repr(sorted(params.items()))), _load)
+try:
+    fmap = panel_map.build(wards, places_res.frame, homes, layers=layers or [])
+except offline_map.OfflineAssetError as exc:  # a programming error, shown readably
+    common.show_error(exc)
+    st.stop()
+places = places_res.frame
+left, right = st.columns([3, 1])
+with left:
+    clicked = offline_map.show(fmap, key="panel_map", height=560)
+    st.markdown(offline_map.legend_markdown(panel_map.legend_items(places["kind"].tolist())),
+                unsafe_allow_html=True)
+    common.show_truncation(places_res)
+with right:
+    st.markdown("**Online spaces** (no location)")
+    st.dataframe(online[["name", "platform", "incidents", "children", "latest"]],
+                 hide_index=True, width="stretch",
+                 column_config={"name": "Space", "children": "Children"})
+    st.markdown("**Busiest places**")
+    busiest = places[places["incidents"] > 0].head(8)
+    st.dataframe(busiest.assign(kind=busiest["kind"].map(labels.label))[
+        ["name", "kind", "incidents", "children"]], hide_index=True, width="stretch")
+    st.metric("Homes with intra-familial incidents", len(homes))
+
+feature = (clicked.get("last_active_drawing") or {}).get("properties") or {}
+click = (feature.get("scope"), str(feature.get("id")))
+if click[0] in ("place", "ward") and click != st.session_state.get("map_last_click"):
+    st.session_state["map_last_click"] = click  # a new click on the map
+    st.session_state[SUBJECT_KEY] = click
+
+
+def _pick(scope: str, key: str) -> None:
+    if st.session_state.get(key):
+        st.session_state[SUBJECT_KEY] = (scope, st.session_state[key])
+
+
+ward_names = dict(zip(wards["ward_code"], wards["name"], strict=True))
+place_names = dict(zip(places["place_id"], places["name"], strict=True)) | dict(
+    zip(online["place_id"], online["name"], strict=True))
+pick_place, pick_ward = st.columns(2)
+pick_place.selectbox(
+    "Profile a place", [None, *place_names], format_func=lambda p: "Choose a place" if p is None
+    else place_names[p], key="map_pick_place", on_change=_pick, args=("place", "map_pick_place"))
+pick_ward.selectbox(
+    "Profile a ward", [None, *sorted(ward_names, key=ward_names.__getitem__)],
+    format_func=lambda w: "Choose a ward" if w is None else ward_names[w], key="map_pick_ward",
+    on_change=_pick, args=("ward", "map_pick_ward"))
+
+scope, subject = st.session_state.get(SUBJECT_KEY, (None, None))
+names = place_names if scope == "place" else ward_names
+if subject in names:
+    title = names[subject] if scope == "place" else f"{names[subject]} ward"
+    common.guarded(place_profile.render)(store, viewer, scope=scope, subject_id=subject,
+                                         title=title, params=params)
+else:
+    st.info("Pick a place or a ward to see its location assessment.", icon=":material/place:")

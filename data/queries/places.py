@@ -1,0 +1,324 @@
+"""Queries behind the Map page (panels, personal) and the Hotspots page (commissioners).
+
+Aggregate queries (``places.agg_*``) return counts by ward, quarter and place kind only: never
+a person id, pseudonym, name, place id or point. The commissioners' page publishes them only
+through :mod:`analytics.suppression`. Personal queries (``places.map_*``, ``places.profile_*``)
+are for panels and analysts; the gateway audits them and masks exact home addresses and names.
+
+Every incident filter takes ``start``/``end`` (half-open) and four lists, each empty for "all":
+``kinds`` (incident kinds), ``agencies`` (agency ids), ``indicators`` (physical, emotional,
+material, behavioural: an incident matches if it has any) and ``contexts`` (harm context:
+extra_familial, intra_familial, self, unknown).
+"""
+
+from __future__ import annotations
+
+from data.access import Access
+from data.queries import QuerySpec, register
+
+FILTER_PARAMS = ("start", "end", "kinds", "agencies", "indicators", "contexts")
+
+_FILTER = """
+    i.occurred_at >= $start AND i.occurred_at < $end
+    AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], i.kind))
+    AND (len($agencies::VARCHAR[]) = 0 OR list_contains($agencies::VARCHAR[], i.agency_id))
+    AND (len($indicators::VARCHAR[]) = 0 OR list_has_any(i.indicators, $indicators::VARCHAR[]))
+    AND (len($contexts::VARCHAR[]) = 0 OR list_contains($contexts::VARCHAR[], i.harm_context))
+"""
+
+# scope: 'place' (id is a place_id) or 'ward' (id is a ward_code)
+_SCOPE = """
+    (($scope = 'place' AND pl.place_id = $id) OR ($scope = 'ward' AND pl.ward_code = $id))
+"""
+
+# Exact addresses of concern are restricted: a masked ``address`` column plus a safe ``name``.
+_NAME = """CASE WHEN pl.kind = 'address_of_concern'
+                THEN 'Address of concern, ' || coalesce(w.name, 'unknown ward')
+                ELSE pl.name END"""
+_ADDRESS = "CASE WHEN pl.kind = 'address_of_concern' THEN pl.name END"
+
+
+
+def _q(sql: str) -> str:
+    """Fill the shared fragments (constants, never user input) into a query."""
+    return (sql.replace("@FILTER", _FILTER).replace("@SCOPE", _SCOPE)
+            .replace("@NAME", _NAME).replace("@ADDRESS", _ADDRESS))
+
+
+# -- aggregates (commissioners and everyone) ------------------------------------------------
+register(QuerySpec(
+    name="places.agg_cells",
+    access=Access.AGGREGATE,
+    description="Incident counts by ward, quarter and place kind",
+    params=("start", "end"),
+    sql=_q("""
+        SELECT pl.ward_code,
+               strftime(i.occurred_at, '%Y') || '-Q' || quarter(i.occurred_at) AS quarter,
+               pl.kind AS place_kind,
+               count(DISTINCT i.incident_id) AS incidents
+        FROM incident i JOIN place pl USING (place_id)
+        WHERE i.occurred_at >= $start AND i.occurred_at < $end AND pl.ward_code IS NOT NULL
+        GROUP BY ALL ORDER BY ALL
+    """),
+))
+
+register(QuerySpec(
+    name="places.agg_ward_children",
+    access=Access.AGGREGATE,
+    description="Distinct children linked to incidents, by ward",
+    params=("start", "end"),
+    sql=_q("""
+        SELECT pl.ward_code, count(DISTINCT ip.person_id) AS children
+        FROM incident i
+        JOIN place pl USING (place_id)
+        JOIN incident_person ip USING (incident_id)
+        JOIN person p ON p.person_id = ip.person_id AND p.kind = 'child'
+        WHERE i.occurred_at >= $start AND i.occurred_at < $end AND pl.ward_code IS NOT NULL
+        GROUP BY ALL ORDER BY ALL
+    """),
+))
+
+register(QuerySpec(
+    name="places.agg_date_span",
+    access=Access.AGGREGATE,
+    description="First and last incident dates and the demo's as-of date",
+    sql=_q("""
+        SELECT min(occurred_at)::DATE AS first, max(occurred_at)::DATE AS last,
+               (SELECT max(value) FROM dataset_meta WHERE key = 'as_of') AS as_of
+        FROM incident
+    """),
+))
+
+# -- the map (panels, analysts) --------------------------------------------------------------
+register(QuerySpec(
+    name="places.map_places",
+    access=Access.PERSONAL,
+    description="Places on the map with incidents and distinct children",
+    params=FILTER_PARAMS,
+    restricted=("address",),
+    sql=_q("""
+        WITH hits AS (
+            SELECT i.place_id, count(DISTINCT i.incident_id) AS incidents,
+                   count(DISTINCT CASE WHEN p.kind = 'child' THEN ip.person_id END) AS children
+            FROM incident i
+            LEFT JOIN incident_person ip USING (incident_id)
+            LEFT JOIN person p ON p.person_id = ip.person_id
+            WHERE @FILTER
+            GROUP BY i.place_id
+        )
+        SELECT pl.place_id, pl.kind, @NAME AS name, @ADDRESS AS address,
+               pl.lon, pl.lat, pl.ward_code, w.name AS ward, pl.guardianship,
+               pl.source_agency, pl.recorded_date,
+               coalesce(h.incidents, 0) AS incidents, coalesce(h.children, 0) AS children
+        FROM place pl
+        LEFT JOIN hits h USING (place_id)
+        LEFT JOIN ward w ON w.ward_code = pl.ward_code
+        WHERE pl.kind NOT IN ('home', 'online')
+        ORDER BY incidents DESC, pl.name
+    """),
+))
+
+register(QuerySpec(
+    name="places.map_homes",
+    access=Access.PERSONAL,
+    description="Home addresses involved in intra-familial incidents",
+    params=FILTER_PARAMS,
+    restricted=("address",),
+    sql=_q("""
+        SELECT pl.place_id, pl.name AS address, pl.lon, pl.lat, pl.ward_code, w.name AS ward,
+               count(DISTINCT i.incident_id) AS incidents,
+               string_agg(DISTINCT i.kind, ', ' ORDER BY i.kind) AS kinds,
+               max(i.occurred_at) AS latest
+        FROM incident i
+        JOIN place pl USING (place_id)
+        LEFT JOIN ward w ON w.ward_code = pl.ward_code
+        WHERE pl.kind = 'home' AND i.harm_context = 'intra_familial' AND @FILTER
+        GROUP BY ALL ORDER BY incidents DESC, pl.place_id
+    """),
+))
+
+register(QuerySpec(
+    name="places.map_online",
+    access=Access.PERSONAL,
+    description="Online spaces with incidents and distinct children",
+    params=FILTER_PARAMS,
+    sql=_q("""
+        SELECT pl.place_id, pl.name, pl.platform,
+               count(DISTINCT i.incident_id) AS incidents,
+               count(DISTINCT CASE WHEN p.kind = 'child' THEN ip.person_id END) AS children,
+               max(i.occurred_at)::DATE AS latest
+        FROM place pl
+        LEFT JOIN incident i ON i.place_id = pl.place_id AND @FILTER
+        LEFT JOIN incident_person ip ON ip.incident_id = i.incident_id
+        LEFT JOIN person p ON p.person_id = ip.person_id
+        WHERE pl.kind = 'online'
+        GROUP BY ALL ORDER BY incidents DESC, pl.name
+    """),
+))
+
+# -- place / ward profile (location assessment) ---------------------------------------------
+_PROFILE = ("scope", "id", *FILTER_PARAMS)
+
+register(QuerySpec(
+    name="places.profile_incidents",
+    access=Access.PERSONAL,
+    description="Incidents at a place or in a ward, latest first, with provenance",
+    params=_PROFILE,
+    sql=_q("""
+        SELECT i.incident_id, i.occurred_at, i.kind, i.harm_context, i.agency_id,
+               a.name AS agency, array_to_string(i.indicators, ', ') AS indicators,
+               pl.place_id, pl.kind AS place_kind, pl.ward_code,
+               concat_ws('', i.grading_source::VARCHAR, i.grading_intel, i.grading_handling)
+                   AS grading,
+               i.recorded_date
+        FROM incident i
+        JOIN place pl USING (place_id)
+        JOIN agency a ON a.agency_id = i.agency_id
+        WHERE @SCOPE AND @FILTER
+        ORDER BY i.occurred_at DESC, i.incident_id
+    """),
+))
+
+register(QuerySpec(
+    name="places.profile_when",
+    access=Access.PERSONAL,
+    description="Incidents at a place or in a ward by weekday and hour",
+    params=_PROFILE,
+    sql=_q("""
+        SELECT isodow(i.occurred_at) - 1 AS dow, hour(i.occurred_at) AS hour,
+               count(*) AS incidents
+        FROM incident i JOIN place pl USING (place_id)
+        WHERE @SCOPE AND @FILTER
+        GROUP BY ALL ORDER BY ALL
+    """),
+))
+
+register(QuerySpec(
+    name="places.profile_months",
+    access=Access.PERSONAL,
+    description="Incidents and distinct children at a place or in a ward by month",
+    params=_PROFILE,
+    sql=_q("""
+        SELECT date_trunc('month', i.occurred_at)::DATE AS month,
+               count(DISTINCT i.incident_id) AS incidents,
+               count(DISTINCT CASE WHEN p.kind = 'child' THEN ip.person_id END) AS children
+        FROM incident i JOIN place pl USING (place_id)
+        LEFT JOIN incident_person ip USING (incident_id)
+        LEFT JOIN person p ON p.person_id = ip.person_id
+        WHERE @SCOPE AND @FILTER
+        GROUP BY ALL ORDER BY ALL
+    """),
+))
+
+register(QuerySpec(
+    name="places.profile_kinds",
+    access=Access.PERSONAL,
+    description="Incidents at a place or in a ward by kind and reporting agency",
+    params=_PROFILE,
+    sql=_q("""
+        SELECT i.kind, a.name AS agency, count(*) AS incidents
+        FROM incident i JOIN place pl USING (place_id)
+        JOIN agency a ON a.agency_id = i.agency_id
+        WHERE @SCOPE AND @FILTER
+        GROUP BY ALL ORDER BY incidents DESC
+    """),
+))
+
+register(QuerySpec(
+    name="places.profile_children",
+    access=Access.PERSONAL,
+    description="Distinct children linked to a place or ward",
+    params=_PROFILE,
+    restricted=("full_name",),
+    sql=_q("""
+        WITH inc AS (
+            SELECT ip.person_id, i.incident_id, i.occurred_at AS at, i.agency_id
+            FROM incident i JOIN place pl USING (place_id)
+            JOIN incident_person ip USING (incident_id)
+            WHERE @SCOPE AND @FILTER
+        ), pres AS (
+            SELECT pr.person_id, NULL AS incident_id, pr.seen_at AS at,
+                   pr.source_agency AS agency_id
+            FROM presence pr JOIN place pl USING (place_id)
+            WHERE @SCOPE AND pr.seen_at >= $start AND pr.seen_at < $end
+        ), allp AS (SELECT * FROM inc UNION ALL SELECT * FROM pres)
+        SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
+               p.age_years, count(DISTINCT allp.incident_id) AS incidents,
+               count(*) FILTER (WHERE allp.incident_id IS NULL) AS sightings,
+               max(allp.at)::DATE AS last_seen,
+               string_agg(DISTINCT allp.agency_id, ', ' ORDER BY allp.agency_id) AS agencies
+        FROM allp JOIN person p ON p.person_id = allp.person_id AND p.kind = 'child'
+        GROUP BY ALL ORDER BY incidents DESC, last_seen DESC, p.pseudonym
+    """),
+))
+
+register(QuerySpec(
+    name="places.profile_adults",
+    access=Access.PERSONAL,
+    description="Adults of concern seen at a place or in a ward",
+    params=("scope", "id", "start", "end"),
+    restricted=("full_name",),
+    sql=_q("""
+        WITH seen AS (
+            SELECT pr.person_id, pr.kind AS how, pr.seen_at AS at, pr.source_agency,
+                   concat_ws('', pr.grading_source::VARCHAR, pr.grading_intel,
+                             pr.grading_handling) AS grading
+            FROM presence pr JOIN place pl USING (place_id)
+            WHERE @SCOPE AND pr.seen_at >= $start AND pr.seen_at < $end
+            UNION ALL
+            SELECT ip.person_id, 'incident: ' || ip.role, i.occurred_at, i.agency_id,
+                   concat_ws('', i.grading_source::VARCHAR, i.grading_intel, i.grading_handling)
+            FROM incident i JOIN place pl USING (place_id)
+            JOIN incident_person ip USING (incident_id)
+            WHERE @SCOPE AND i.occurred_at >= $start AND i.occurred_at < $end
+        )
+        SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
+               count(*) AS sightings, min(seen.at)::DATE AS first_seen,
+               max(seen.at)::DATE AS last_seen,
+               string_agg(DISTINCT seen.how, ', ' ORDER BY seen.how) AS how_seen,
+               string_agg(DISTINCT seen.source_agency, ', ' ORDER BY seen.source_agency)
+                   AS source_agencies,
+               string_agg(DISTINCT nullif(seen.grading, ''), ', ') AS gradings
+        FROM seen JOIN person p ON p.person_id = seen.person_id AND p.kind = 'adult_of_concern'
+        GROUP BY ALL ORDER BY sightings DESC, p.pseudonym
+    """),
+))
+
+register(QuerySpec(
+    name="places.profile_notes",
+    access=Access.PERSONAL,
+    description="Guardianship, strengths and assessment notes for a place or ward",
+    params=("scope", "id"),
+    sql=_q("""
+        SELECT 'guardianship' AS domain, @NAME || ': ' || pl.guardianship AS note,
+               pl.source_agency, pl.recorded_date AS dated
+        FROM place pl LEFT JOIN ward w ON w.ward_code = pl.ward_code
+        WHERE @SCOPE AND pl.guardianship IS NOT NULL AND pl.kind <> 'home'
+        UNION ALL
+        SELECT a.domain, a.body, a.source_agency, a.assessed_on
+        FROM assessment a
+        WHERE (a.subject_kind = $scope AND a.subject_id = $id)
+           OR ($scope = 'ward' AND a.subject_kind = 'place' AND a.subject_id IN (
+                SELECT place_id FROM place WHERE ward_code = $id AND kind <> 'home'))
+        ORDER BY dated DESC
+    """),
+))
+
+register(QuerySpec(
+    name="places.profile_actions",
+    access=Access.PERSONAL,
+    description="Disruption actions linked to a place or the places of a ward",
+    params=("scope", "id"),
+    sql=_q("""
+        SELECT ac.action_id, ac.tactic, ac.description, ac.owner_agency, ac.due_date,
+               ac.review_date, ac.status, m.held_on AS agreed_at_meeting,
+               @NAME AS place
+        FROM action ac
+        JOIN agenda_item ai ON ai.item_id = ac.item_id AND ai.subject_kind = 'place'
+        JOIN place pl ON pl.place_id = ai.subject_id
+        LEFT JOIN ward w ON w.ward_code = pl.ward_code
+        JOIN meeting m ON m.meeting_id = ac.meeting_id
+        WHERE @SCOPE
+        ORDER BY ac.due_date
+    """),
+))

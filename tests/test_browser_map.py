@@ -1,0 +1,83 @@
+"""Browser test: the Map page renders offline in Chromium with every non-loopback request
+blocked, and names with script payloads stay text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser_support import assert_no_exception, chromium, screenshot, serve_app, wait_for_app
+from tests.places_town import make_town
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def test_map_renders_offline_with_wards_and_markers(tmp_path: Path) -> None:
+    db = make_town(tmp_path / "town.duckdb")
+    with serve_app(db) as url, chromium() as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(url + "/map")
+        # deep link: the page runs on its own (the role defaults to panel)
+        wait_for_app(page, text="Online spaces", timeout_ms=90_000)
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame.locator(".leaflet-container").wait_for(timeout=60_000)
+        paths = frame.locator("path.leaflet-interactive")
+        paths.first.wait_for(timeout=30_000)
+        n_paths = paths.count()
+        assert n_paths >= 52 + 4, n_paths  # every ward outline plus the place circles
+        assert frame.locator(".marker-cluster").count() >= 1
+        # hover the takeaway whose name is an <img onerror> payload: shown as text
+        page.wait_for_timeout(500)
+        assert_no_exception(page)
+        shot = screenshot(page, "map_offline")
+        assert shot.stat().st_size > 20_000
+        assert not page.blocked_requests, page.blocked_requests
+        assert not dialogs, f"a data string ran as script: {dialogs}"
+        html = frame.locator("body").inner_html()
+        assert "<img src=\"x\"" not in html and "<img src=x" not in html
+        # clicking a ward on the map opens its location assessment
+        live = next(f for f in page.frames if "st_folium" in f.url)
+        x, y = live.evaluate("""() => { let out = null; map_div.eachLayer(l => {
+            if (!out && l.feature && l.feature.properties.id === 'E05008627') {
+                const c = map_div.latLngToContainerPoint(l.getCenter()); out = [c.x, c.y]; }
+            }); return out; }""")
+        box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        page.get_by_text("Location assessment:").first.wait_for(timeout=30_000)
+        assert_no_exception(page)
+        assert not dialogs
+
+
+def test_demo_town_map_profile_and_hotspots_render_offline(demo_db: Path) -> None:
+    with serve_app(demo_db) as url, chromium() as page:
+        page.goto(url + "/map")
+        wait_for_app(page, text="Online spaces", timeout_ms=90_000)
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        assert frame.locator(".marker-cluster").count() >= 1
+        screenshot(page, "map_demo")
+        combo = page.get_by_role("combobox", name="Profile a ward")
+        combo.click()
+        combo.fill("Audlem")
+        page.wait_for_timeout(500)
+        page.keyboard.press("Enter")
+        wait_for_app(page, text="Kinds of harm", timeout_ms=60_000)
+        page.get_by_text("Kinds of harm").first.scroll_into_view_if_needed()
+        assert_no_exception(page)
+        screenshot(page, "map_demo_ward_profile")
+        page.get_by_text("Guardianship and strengths").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        screenshot(page, "map_demo_ward_profile_detail")
+        assert not page.blocked_requests, page.blocked_requests
+
+        page.goto(url + "/hotspots")
+        wait_for_app(page, text="Trend by quarter", timeout_ms=90_000)
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        assert frame.locator("path.leaflet-interactive").count() == 52  # wards, no points
+        assert frame.locator(".marker-cluster").count() == 0
+        assert_no_exception(page)
+        screenshot(page, "hotspots_demo")
+        assert not page.blocked_requests, page.blocked_requests

@@ -1,0 +1,84 @@
+"""AppTest for the commissioners' Hotspots page: aggregates only, nothing about a person."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics.suppression import SUPPRESSED
+
+PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "hotspots.py")
+
+
+@pytest.fixture
+def demo_env(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> Path:
+    monkeypatch.setenv("CSMAP_DB_PATH", str(demo_db))
+    return demo_db
+
+
+def _run(role: str = "commissioner") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    at.session_state["csmap_role"] = role
+    return at.run()
+
+
+def _everything(at: AppTest) -> str:
+    parts = [str(e.value) for e in [*at.title, *at.markdown, *at.caption, *at.info,
+                                    *at.metric, *at.warning, *at.error]]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [str(o) for sb in at.selectbox for o in sb.options]
+    return "\n".join(parts)
+
+
+def _people(db: Path) -> tuple[set[str], set[str]]:
+    tmp = db.parent / "people-copy.duckdb"
+    if not tmp.exists():
+        tmp.write_bytes(db.read_bytes())
+    con = duckdb.connect(str(tmp), read_only=True)
+    try:
+        rows = con.execute("SELECT pseudonym, given_name, family_name FROM person").fetchall()
+        wards = {r[0] for r in con.execute("SELECT name FROM ward").fetchall()}
+    finally:
+        con.close()
+    pseudonyms = {r[0] for r in rows}
+    ward_words = {w for name in wards for w in re.findall(r"[A-Za-z]+", name)}
+    names = {n for r in rows for n in r[1:] if n and n not in ward_words and len(n) > 2}
+    return pseudonyms, names
+
+
+def test_commissioner_page_shows_aggregates_and_no_person(demo_env: Path) -> None:
+    at = _run()
+    assert not at.exception, at.exception
+    text = _everything(at)
+    assert "Hotspots" in at.title[0].value
+    pseudonyms, names = _people(demo_env)
+    leaked_p = [p for p in pseudonyms if p in text]
+    assert not leaked_p, leaked_p[:5]
+    leaked_n = [n for n in names if re.search(rf"\b{re.escape(n)}\b", text)]
+    assert not leaked_n, leaked_n[:5]
+    wards = at.dataframe[-1].value
+    assert wards["name"].iloc[-1] == "TOTAL" and len(wards) == 53
+    shown = set(wards["incidents"])
+    for value in shown:  # every published count is 0, * or a multiple of 5 (not below 8)
+        assert value in ("0", SUPPRESSED) or (int(value) % 5 == 0 and int(value) >= 10)
+    assert not {"person_id", "pseudonym", "lon", "lat", "place_id"} & set(wards.columns)
+
+
+def test_choosing_a_place_kind_and_quarters_keeps_suppression(demo_env: Path) -> None:
+    at = _run()
+    at.selectbox(key="hotspots_kind").set_value("hotel").run()
+    assert not at.exception, at.exception
+    wards = at.dataframe[-1].value
+    assert SUPPRESSED in set(wards["incidents"]) or set(wards["incidents"]) <= {"0"}
+
+
+def test_unsafe_settings_are_a_readable_error(demo_env: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSMAP_ROUNDING_BASE", "1")
+    at = _run()
+    assert not at.exception
+    assert "subtracting two published figures" in at.error[0].value

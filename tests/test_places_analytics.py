@@ -1,0 +1,201 @@
+"""analytics.places: counts, rates, profiles, density, and spatial statistics.
+
+Published values replicated (data shipped offline with libpysal 4.14):
+
+* St Louis homicide rates 1988-93 (``stl_hom.shp``, ``HR8893``), rook contiguity from the
+  polygons: Moran's I = 0.244, E[I] = -1/77, p_norm = 0.000271 (esda ``Moran`` docstring,
+  which uses the shipped rook file ``stl.gal``). Tolerance 5e-4 on I, 1e-6 relative on p.
+* North Carolina SIDS rates 1974 (``sids2.shp``, ``SIDR74``), rook: I = 0.248,
+  p_norm = 0.0001158 (esda docstring "SIDS example replicating OpenGeoda").
+* de Smith et al. 10-area example (``desmith.gal``/``desmith.txt``): local Moran quadrants
+  [4, 4, 4, 2, 3, 3, 1, 4, 3, 3] (esda ``Moran_Local`` docstring) and the
+  first local I = -0.11409 (esda test suite).
+* Six points with a 15-unit distance band (esda ``G_Local`` tests): row-standardised Gi*
+  z-score of the first point = -0.62488094 (1e-6).
+* Analytic: a rook checkerboard has Moran's I = -1 exactly; the sum of esda's local Moran
+  values is (n-1) times global I (Anselin 1995, LISA property) to 1e-9.
+* Columbus crime (Anselin 1988): queen contiguity derived from the polygons equals the
+  shipped queen file ``columbus.gal``, and I = 0.5002 for CRIME either way.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import libpysal
+import numpy as np
+import pandas as pd
+import pytest
+from libpysal.weights.distance import DistanceBand
+from shapely.geometry import Point, box
+
+from analytics import places as P
+from data.errors import ValidationError
+
+EX = libpysal.examples
+
+
+def _gal(name: str) -> libpysal.weights.W:
+    f = libpysal.io.open(EX.get_path(name))
+    try:
+        return f.read()
+    finally:
+        f.close()
+
+
+def test_stl_homicide_moran_matches_esda_documentation() -> None:
+    stl = gpd.read_file(EX.get_path("stl_hom.shp"))
+    res = P.hotspot_statistics(stl, "HR8893", contiguity="rook", permutations=99, seed=1)
+    assert res.moran_i == pytest.approx(0.244, abs=5e-4)
+    assert res.moran_expected == pytest.approx(-0.012987012987012988)
+    assert res.moran_p_norm == pytest.approx(0.00027147862770937614, rel=1e-6)
+
+
+def test_sids_moran_matches_opengeoda_value_in_esda_docs() -> None:
+    sids = gpd.read_file(EX.get_path("sids2.shp"))
+    res = P.hotspot_statistics(sids, "SIDR74", contiguity="rook", permutations=99)
+    assert round(res.moran_i, 3) == 0.248
+    assert res.moran_p_norm == pytest.approx(0.0001158330781489969, rel=1e-6)
+
+
+def test_columbus_queen_weights_equal_the_shipped_queen_file() -> None:
+    col = gpd.read_file(EX.get_path("columbus.shp"))
+    w = P.contiguity_weights(col, contiguity="queen")
+    gal = _gal("columbus.gal")
+    for i, gid in enumerate(gal.id_order):
+        assert set(w.neighbors[i]) == {int(n) - 1 for n in gal.neighbors[gid]}
+    res = P.hotspot_statistics(col, "CRIME", id_column="POLYID", permutations=99)
+    assert res.moran_i == pytest.approx(0.5002, abs=1e-4)
+
+
+def test_local_moran_quadrants_match_desmith_example() -> None:
+    w = _gal("desmith.gal")
+    f = libpysal.io.open(EX.get_path("desmith.txt"))
+    y = np.array(f.by_col["z"])
+    f.close()
+    res = P.local_statistics(w.id_order, y, w, permutations=99, seed=10, alpha=1.0 - 1e-9)
+    expected = [P.LISA_LABELS[q] for q in [4, 4, 4, 2, 3, 3, 1, 4, 3, 3]]
+    assert res.areas["lisa"].tolist() == expected  # alpha ~1: every area labelled
+    assert res.areas["lisa_i"].iloc[0] == pytest.approx(-0.11409277, abs=1e-7)
+    n = len(y)
+    assert res.areas["lisa_i"].sum() == pytest.approx((n - 1) * res.moran_i, abs=1e-9)
+
+
+def test_gi_star_row_standardised_matches_esda_test_value() -> None:
+    points = np.array([(10, 10), (20, 10), (40, 10), (15, 20), (30, 20), (30, 30)])
+    w = DistanceBand(points, threshold=15, silence_warnings=True)
+    res = P.local_statistics(list(range(6)), [2, 3, 3.2, 5, 8, 7], w, permutations=99, seed=10)
+    assert res.areas["gi_z"].iloc[0] == pytest.approx(-0.62488094, rel=1e-6)
+
+
+def _grid(n: int, values: list[float]) -> gpd.GeoDataFrame:
+    cells = [box(c, r, c + 1, r + 1) for r in range(n) for c in range(n)]
+    return gpd.GeoDataFrame({"v": values, "code": [f"c{i}" for i in range(n * n)]},
+                            geometry=cells, crs="EPSG:27700")
+
+
+def test_checkerboard_has_moran_minus_one_and_is_seed_stable() -> None:
+    n = 6
+    vals = [float((r + c) % 2) for r in range(n) for c in range(n)]
+    grid = _grid(n, vals)
+    a = P.hotspot_statistics(grid, "v", id_column="code", contiguity="rook", seed=3)
+    b = P.hotspot_statistics(grid, "v", id_column="code", contiguity="rook", seed=3)
+    assert a.moran_i == pytest.approx(-1.0, abs=1e-12)
+    assert a.moran_p == b.moran_p
+    pd.testing.assert_frame_equal(a.areas, b.areas)
+
+
+def test_a_high_corner_is_a_hot_spot_and_json_has_the_cli_shape() -> None:
+    n = 7
+    vals = [10.0 if r < 3 and c < 3 else 1.0 for r in range(n) for c in range(n)]
+    res = P.hotspot_statistics(_grid(n, vals), "v", id_column="code", seed=0)
+    assert res.moran_i > 0.3 and res.moran_p < 0.05
+    assert res.areas.set_index("id").loc["c8", "hotspot"] == "hot"  # cell (1,1)
+    assert res.areas.set_index("id").loc["c8", "lisa"] == "HH"
+    out = res.to_dict()
+    assert set(out) == {"moran_i", "moran_p", "areas"}
+    assert set(out["areas"][0]) == {"id", "value", "gi_z", "gi_p", "lisa"}
+    assert {a["lisa"] for a in out["areas"]} <= {"HH", "LL", "HL", "LH", "ns"}
+
+
+@pytest.mark.parametrize(
+    ("frame_kind", "message"),
+    [("points", "need polygons"), ("island", "no neighbours"), ("text", "must be numeric"),
+     ("flat", "same value"), ("missing", "no column")],
+)
+def test_bad_input_gets_a_clear_message(frame_kind: str, message: str) -> None:
+    grid = _grid(3, [float(i) for i in range(9)])
+    value = "v"
+    if frame_kind == "points":
+        grid = gpd.GeoDataFrame({"v": [1.0, 2.0, 3.0]},
+                                geometry=[Point(0, 0), Point(1, 1), Point(2, 2)])
+    elif frame_kind == "island":
+        extra = gpd.GeoDataFrame({"v": [5.0], "code": ["far"]}, geometry=[box(50, 50, 51, 51)],
+                                 crs=grid.crs)
+        grid = pd.concat([grid, extra], ignore_index=True)
+    elif frame_kind == "text":
+        grid["v"] = grid["v"].astype(object)
+        grid.loc[2, "v"] = "lots"
+    elif frame_kind == "flat":
+        grid["v"] = 4.0
+    elif frame_kind == "missing":
+        value = "rate"
+    with pytest.raises(ValidationError, match=message):
+        P.hotspot_statistics(grid, value)
+
+
+EVENTS = pd.DataFrame({
+    "incident_id": ["i1", "i1", "i2", "i3", "i4", "i5"],
+    "occurred_at": pd.to_datetime(["2025-01-03 22:10", "2025-01-03 22:10", "2025-01-10 21:00",
+                                   "2025-04-02 15:00", "2025-06-30 23:30", "2026-03-01 10:00"]),
+    "place_id": ["p1", "p1", "p1", "p2", "p1", "p2"],
+    "ward_code": ["W1", "W1", "W1", "W2", "W1", "W2"],
+    "child_id": ["c1", "c2", "c1", None, "c3", "c4"],
+})
+
+
+def test_counts_keep_incidents_and_children_distinct() -> None:
+    out = P.activity_by(EVENTS, key="place_id").set_index("place_id")
+    assert out.loc["p1", "incidents"] == 3 and out.loc["p1", "children"] == 3
+    assert out.loc["p2", "incidents"] == 2 and out.loc["p2", "children"] == 1
+
+
+def test_ward_rates_per_thousand_children_include_empty_wards() -> None:
+    wards = pd.DataFrame({"ward_code": ["W1", "W2", "W3"], "name": ["A", "B", "C"],
+                          "child_population": [1500, 500, 0]})
+    out = P.ward_rates(EVENTS, wards).set_index("ward_code")
+    assert out.loc["W1", "incident_rate"] == 2.0 and out.loc["W1", "child_rate"] == 2.0
+    assert out.loc["W2", "incident_rate"] == 4.0
+    assert out.loc["W3", "incidents"] == 0 and np.isnan(out.loc["W3", "incident_rate"])
+
+
+def test_repeat_locations_and_quarterly_trend() -> None:
+    rep = P.repeat_locations(EVENTS, min_incidents=3, within_days=365)
+    assert rep["place_id"].tolist() == ["p1"] and rep["incidents"].iloc[0] == 3
+    assert P.repeat_locations(EVENTS, min_incidents=2, within_days=30)["place_id"].tolist() \
+        == ["p1"]
+    q = P.quarterly_trend(EVENTS)
+    assert q["quarter"].tolist()[:3] == ["2025-Q1", "2025-Q2", "2025-Q3"]
+    assert q.set_index("quarter").loc["2025-Q3", "incidents"] == 0  # empty quarter kept
+    assert q["incidents"].sum() == 5
+    by = P.quarterly_trend(EVENTS, by="ward_code")
+    assert by["incidents"].sum() == 5 and set(by["ward_code"]) == {"W1", "W2"}
+
+
+def test_time_profile_is_weekday_by_hour() -> None:
+    prof = P.time_profile(EVENTS)
+    assert prof.table.shape == (7, 24) and prof.table.to_numpy().sum() == 5
+    # 3 and 10 Jan 2025 are Fridays (22:10 and 21:00)
+    assert prof.table.loc["Fri", 22] == 1 and prof.table.loc["Fri", 21] == 1
+    assert prof.peak_day == "Fri"
+    assert "incidents" in prof.describe()
+    assert P.time_profile(EVENTS.iloc[0:0]).describe().startswith("No incidents")
+
+
+def test_kernel_density_integrates_to_the_weight() -> None:
+    pts = pd.DataFrame({"lon": [-2.44, -2.43], "lat": [53.10, 53.10], "n": [3.0, 1.0]})
+    kd = P.kernel_density(pts, weight="n", bandwidth_m=500, cell_m=50)
+    cells_km2 = (kd.cell_m / 1000) ** 2
+    total = kd.cells["density"].sum() * cells_km2
+    assert total == pytest.approx(4.0, rel=0.05)  # small loss from the 2% display cut
+    assert kd.cells["level"].max() == 1.0
+    assert P.kernel_density(pts.iloc[0:0]).cells.empty

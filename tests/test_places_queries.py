@@ -1,0 +1,108 @@
+"""data/queries/places.py on the tiny hand-made town: access, masking, filters, no identifiers
+in aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from data import queries
+from data.access import Access, Viewer
+from data.errors import AccessDeniedError
+from data.queries.places import FILTER_PARAMS
+from data.store import Store
+from tests.places_town import seed_town
+
+WINDOW = {"start": date(2024, 4, 1), "end": date(2026, 4, 1), "kinds": [], "agencies": [],
+          "indicators": [], "contexts": []}
+IDENTIFYING = {"person_id", "pseudonym", "full_name", "label", "given_name", "family_name",
+               "place_id", "name", "address", "lon", "lat", "child_id"}
+
+
+@pytest.fixture
+def town() -> Iterator[Store]:
+    store = Store.open(":memory:")
+    seed_town(store)
+    yield store
+    store.close()
+
+
+def test_aggregate_queries_return_no_identifiers_or_points(town: Store,
+                                                           commissioner: Viewer) -> None:
+    specs = [s for s in queries.all_specs() if s.name.startswith("places.agg_")]
+    assert len(specs) >= 3
+    for spec in specs:
+        assert spec.access is Access.AGGREGATE
+        params = {p: WINDOW[p] for p in spec.params}
+        frame = town.frame(spec.name, commissioner, params)
+        assert not IDENTIFYING & set(frame.columns), spec.name
+    cells = town.frame("places.agg_cells", commissioner,
+                       {"start": WINDOW["start"], "end": WINDOW["end"]})
+    assert cells["incidents"].sum() == 20  # 24 incidents minus 4 in the online space
+    assert set(cells["quarter"]).issuperset({"2025-Q1", "2025-Q2"})
+
+
+def test_commissioner_cannot_read_the_map_or_profiles(town: Store, commissioner: Viewer) -> None:
+    for name in ["places.map_places", "places.map_homes", "places.profile_children"]:
+        spec = queries.get(name)
+        params = {p: WINDOW.get(p, "place" if p == "scope" else "p_park") for p in spec.params}
+        with pytest.raises(AccessDeniedError):
+            town.run(name, commissioner, params)
+
+
+def test_map_places_counts_and_masks_addresses(town: Store, panel: Viewer,
+                                               analyst_named: Viewer) -> None:
+    frame = town.frame("places.map_places", panel, WINDOW).set_index("place_id")
+    assert "p_home" not in frame.index and "p_chat" not in frame.index
+    assert frame.loc["p_park", "incidents"] == 8 and frame.loc["p_park", "children"] == 2
+    assert frame.loc["p_aoc", "address"] is None
+    assert frame.loc["p_aoc", "name"].startswith("Address of concern, ")
+    named = town.frame("places.map_places", analyst_named, WINDOW).set_index("place_id")
+    assert named.loc["p_aoc", "address"] == "14 Example Row"
+
+
+def test_filters_narrow_the_incidents(town: Store, panel: Viewer) -> None:
+    only = dict(WINDOW, kinds=["missing_episode"])
+    frame = town.frame("places.map_places", panel, only).set_index("place_id")
+    assert frame.loc["p_park", "incidents"] == 4 and frame.loc["p_hotel", "incidents"] == 0
+    police = town.frame("places.map_places", panel, dict(WINDOW, agencies=["pol"]))
+    assert police["incidents"].sum() == 8  # every third incident: park and hotel
+    behav = town.frame("places.map_places", panel, dict(WINDOW, indicators=["behavioural"]))
+    assert behav["incidents"].sum() == 8  # odd incidents at the park and hotel
+
+
+def test_homes_with_intra_familial_harm_hide_the_address(town: Store, panel: Viewer) -> None:
+    homes = town.frame("places.map_homes", panel, WINDOW)
+    assert homes["place_id"].tolist() == ["p_home"] and homes["address"].isna().all()
+    assert homes["incidents"].iloc[0] == 4
+    online = town.frame("places.map_online", panel, WINDOW)
+    assert online["platform"].tolist() == ["Snapchat"] and online["incidents"].iloc[0] == 4
+
+
+def test_place_profile_lists_children_adults_and_notes(town: Store, panel: Viewer) -> None:
+    scope = {"scope": "place", "id": "p_park"}
+    inc = town.frame("places.profile_incidents", panel, {**scope, **WINDOW})
+    assert inc["incident_id"].nunique() == 8 == len(inc)
+    when = town.frame("places.profile_when", panel, {**scope, **WINDOW})
+    assert when["incidents"].sum() == 8 and when["dow"].between(0, 6).all()
+    months = town.frame("places.profile_months", panel, {**scope, **WINDOW})
+    assert months["incidents"].sum() == 8 and months["children"].max() <= 2
+    kinds = town.frame("places.profile_kinds", panel, {**scope, **WINDOW})
+    assert set(kinds["kind"]) == {"missing_episode", "exchange_gifts_money"}
+    kids = town.frame("places.profile_children", panel, {**scope, **WINDOW})
+    assert kids["label"].tolist() == ["CH-0001", "CH-0002"] and kids["full_name"].isna().all()
+    adults = town.frame("places.profile_adults", panel,
+                        {**scope, "start": WINDOW["start"], "end": WINDOW["end"]})
+    assert adults["label"].tolist() == ["AOC-001"]
+    notes = town.frame("places.profile_notes", panel, scope)
+    assert {"guardianship"} == set(notes["domain"]) and len(notes) == 2
+    ward = town.frame("places.profile_incidents", panel,
+                      {"scope": "ward", "id": inc["ward_code"].iloc[0], **WINDOW})
+    assert ward["incident_id"].nunique() == 12  # park and takeaway share the ward
+
+
+def test_filter_param_names_are_shared() -> None:
+    for name in ["places.map_places", "places.map_homes", "places.map_online"]:
+        assert queries.get(name).params == FILTER_PARAMS

@@ -1,0 +1,132 @@
+"""Small-number suppression: primary, rounding, secondary, and no recovery by differencing."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analytics.suppression import (
+    SUPPRESSED,
+    SuppressionPolicy,
+    _safe,
+    protect_table,
+    rate_per_1000,
+    shown_series,
+)
+from data.errors import ValidationError
+
+SAFE = [(t, b) for t in range(4, 13) for b in range(2, 11) if _safe(t, b)]
+
+
+def test_default_policy_hides_one_to_seven_and_rounds_to_five() -> None:
+    pol = SuppressionPolicy()
+    assert [pol.shown(n) for n in [0, 1, 7, 8, 12, 13, 17, 18, 102]] == \
+        [0, SUPPRESSED, SUPPRESSED, 10, 10, 15, 15, 20, 100]
+    assert list(pol.possible(10)) == [8, 9, 10, 11, 12]
+    assert list(pol.possible(SUPPRESSED)) == list(range(1, 8))
+
+
+def test_policy_comes_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSMAP_SUPPRESSION_THRESHOLD", "10")
+    monkeypatch.setenv("CSMAP_ROUNDING_BASE", "10")
+    assert shown_series([9, 10, 14, 15]) == [SUPPRESSED, 10, 10, 20]
+
+
+@pytest.mark.parametrize(("threshold", "base"), [(8, 1), (5, 5), (8, 3)])
+def test_settings_that_allow_differencing_are_refused(threshold: int, base: int) -> None:
+    with pytest.raises(ValidationError, match="subtracting two published figures"):
+        SuppressionPolicy(threshold, base)
+
+
+def test_secondary_suppression_protects_a_lone_hidden_cell() -> None:
+    table = pd.DataFrame({"ward": ["A", "B", "C", "D"], "incidents": [3, 40, 9, 0]})
+    out = protect_table(table, ["incidents"], policy=SuppressionPolicy())
+    assert out["incidents"].tolist() == [SUPPRESSED, 40, SUPPRESSED, 0, 50]
+    assert out["ward"].iloc[-1] == "TOTAL"
+    two = protect_table(pd.DataFrame({"w": ["A", "B", "C"], "n": [3, 2, 30]}), ["n"],
+                        policy=SuppressionPolicy())
+    assert two["n"].tolist() == [SUPPRESSED, SUPPRESSED, 30, 35]  # already two hidden
+
+
+def test_rates_come_from_published_counts_only() -> None:
+    assert rate_per_1000(SUPPRESSED, 2000) is None
+    assert rate_per_1000(10, 2000) == 5.0
+    assert rate_per_1000(10, 0) is None
+
+
+# -- property: no two filter choices reveal a suppressed count by subtraction ---------------
+WARDS, KINDS, QUARTERS = 3, 2, 3
+CELL = st.sampled_from([0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 20, 37])
+
+
+def _choices() -> list[frozenset[tuple[int, int, int]]]:
+    """Every selection the Hotspots page's filters allow: ward (or all), kind (or all), a
+    contiguous range of quarters."""
+    out = []
+    for w in [None, *range(WARDS)]:
+        for k in [None, *range(KINDS)]:
+            for a, b in itertools.combinations_with_replacement(range(QUARTERS), 2):
+                out.append(frozenset(
+                    (wi, ki, qi)
+                    for wi in (range(WARDS) if w is None else [w])
+                    for ki in (range(KINDS) if k is None else [k])
+                    for qi in range(a, b + 1)))
+    return list(dict.fromkeys(out))
+
+
+CHOICES = _choices()
+NESTED = [(small, big) for small in CHOICES for big in CHOICES if small < big]
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=st.lists(CELL, min_size=WARDS * KINDS * QUARTERS,
+                      max_size=WARDS * KINDS * QUARTERS),
+       policy=st.sampled_from(SAFE))
+def test_no_two_filter_choices_reveal_a_suppressed_count(cells: list[int],
+                                                         policy: tuple[int, int]) -> None:
+    pol = SuppressionPolicy(*policy)
+    keys = [(w, k, q) for w in range(WARDS) for k in range(KINDS) for q in range(QUARTERS)]
+    true = dict(zip(keys, cells, strict=True))
+    total = {c: sum(true[x] for x in c) for c in CHOICES}
+    shown = {c: pol.shown(total[c]) for c in CHOICES}
+    for small, big in NESTED:
+        hidden = total[big] - total[small]
+        if not 0 < hidden < pol.threshold:
+            continue
+        # what an onlooker who sees both published figures can say about the difference
+        consistent = {o - i for o in pol.possible(shown[big]) for i in pol.possible(shown[small])
+                      if 0 < o - i < pol.threshold}
+        assert hidden in consistent
+        assert len(consistent) >= 2, (
+            f"{shown[big]} - {shown[small]} reveals a hidden count of {hidden}")
+
+
+def test_commissioner_ward_table_publishes_only_protected_figures() -> None:
+    from analytics import commissioning as comm
+
+    cells = pd.DataFrame({"ward_code": ["A", "A", "B", "C", "C"],
+                          "quarter": ["2025-Q1", "2025-Q2", "2025-Q1", "2025-Q1", "2025-Q2"],
+                          "place_kind": ["park", "park", "hotel", "park", "hotel"],
+                          "incidents": [20, 3, 4, 30, 12]})
+    wards = pd.DataFrame({"ward_code": ["A", "B", "C"], "name": ["Ay", "Bee", "Sea"],
+                          "child_population": [2000, 1000, 0]})
+    children = pd.DataFrame({"ward_code": ["A", "B", "C"], "children": [9, 2, 15]})
+    pol = SuppressionPolicy()
+    table = comm.ward_table(cells, wards, children,
+                            comm.Selection(["2025-Q1", "2025-Q2"]), pol).set_index("name")
+    assert table.loc["Bee", "incidents"] == SUPPRESSED  # 4: primary
+    assert table.loc["Ay", "incidents"] == SUPPRESSED  # 23: secondary (smallest other)
+    assert table.loc["Sea", "incidents"] == 40 and table.loc["TOTAL", "incidents"] == 70
+    assert pd.isna(table.loc["Ay", "rate_per_1000"]) and pd.isna(table.loc["Bee",
+                                                                            "rate_per_1000"])
+    assert pd.isna(table.loc["Sea", "rate_per_1000"])  # no population, no rate
+    assert table.loc["TOTAL", "rate_per_1000"] == round(1000 * 70 / 3000, 1)
+    assert table.loc["TOTAL", "children"] == ""  # distinct children do not add up
+    trend = comm.quarter_trend(cells, comm.Selection(["2025-Q1", "2025-Q2"], "hotel"), pol,
+                               all_quarters=["2025-Q1", "2025-Q2"])
+    assert trend["incidents"].tolist() == [SUPPRESSED, 10]
+    assert trend["plotted"].tolist()[1] == 10 and pd.isna(trend["plotted"].tolist()[0])

@@ -22,6 +22,12 @@ def banner() -> None:
         )
 
 
+def _purpose_not_blank() -> None:
+    """A blank purpose goes back to the default: every access needs one."""
+    if not str(st.session_state.get(common.PURPOSE_KEY, "")).strip():
+        st.session_state[common.PURPOSE_KEY] = common.DEFAULT_PURPOSE
+
+
 def render() -> Viewer:
     """Draw the sidebar and return the viewer it describes."""
     common.init_state()
@@ -54,8 +60,7 @@ def render() -> Viewer:
             "Purpose of access (recorded in the audit trail)",
             key=common.PURPOSE_KEY,
             max_chars=200,
+            on_change=_purpose_not_blank,
         )
-        if not st.session_state[common.PURPOSE_KEY].strip():
-            st.session_state[common.PURPOSE_KEY] = common.DEFAULT_PURPOSE
     banner()
     return common.current_viewer()

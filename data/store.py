@@ -307,22 +307,7 @@ class Store:
     # -- writes ----------------------------------------------------------------------------
     def execute(self, name: str, viewer: Viewer, params: Mapping[str, Any]) -> None:
         """Run a registered write statement (meeting, action, assessment...) and audit it."""
-        spec = _queries.get(name)
-        if not spec.write:
-            raise ValidationError(f"{name!r} is a read query; use run()")
-        if not viewer.may(spec.access):
-            self.audit(viewer, "denied", "statement", name)
-            raise AccessDeniedError(
-                f"The {viewer.role.value} role may not {spec.description.lower()}."
-            )
-        params = dict(params)
-        missing = set(spec.params) - set(params)
-        if missing:
-            raise ValidationError(f"{name!r} needs: {', '.join(sorted(missing))}")
-        with self.transaction() as tx:
-            tx.execute(spec.sql, params)
-        self.audit(viewer, spec.audit_action or "update", "statement", name,
-                   detail=_detail(params, free_text=False))
+        self.execute_many(viewer, [(name, params)])
 
     def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
         """Append ``frame`` to ``table`` in one transaction (generator, importers). Returns rows."""

@@ -12,6 +12,7 @@ SPECIAL: dict[str, str] = {
     "extra_familial": "Extra-familial",
     "intra_familial": "Intra-familial",
     "self": "Self-harm context",
+    "unknown": "Context not recorded",
     "cse": "Child sexual exploitation (victim)",
     "cce": "Child criminal exploitation (victim)",
     "transport_hub": "Transport hub",

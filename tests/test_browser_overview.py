@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 def test_overview_renders_in_chromium(demo_db: Path) -> None:
     with serve_app(demo_db) as url, chromium() as page:
-        page.goto(url + "/overview")
+        page.goto(url + "/")  # the first page is served at the root
         wait_for_app(page, text="Children with open concerns")
         assert page.get_by_text("Synthetic demo data").count() >= 1
         assert_no_exception(page)

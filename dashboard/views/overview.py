@@ -8,6 +8,7 @@ import streamlit as st
 
 from analytics import overview
 from dashboard import common, labels
+from dashboard.components import charts
 from data.access import Access
 
 ctx = common.context()
@@ -25,7 +26,8 @@ start, end = st.slider(
     format="DD MMM YYYY",
     key="overview_period",
 )
-window = {"start": start, "end": end + timedelta(days=1)}
+# whole months only, so the first bar is not a sliver of a month
+window = {"start": start.replace(day=1), "end": end + timedelta(days=1)}
 
 head = store.frame("overview.headline", viewer, {"as_of": today}).iloc[0]
 cols = st.columns(5)
@@ -41,12 +43,12 @@ by_context = overview.monthly_series(monthly, by="harm_context", top=4)
 left, right = st.columns(2)
 with left:
     st.subheader("Incidents by month and kind")
-    st.bar_chart(by_kind.rename(columns=labels.label), height=320)
+    charts.monthly(by_kind.rename(columns=labels.label), label="Kind")
 with right:
     st.subheader("Inside and outside the home")
     st.caption("Extra- and intra-familial harm side by side: cumulative harm is missed when "
                "incidents are managed in isolation.")
-    st.area_chart(by_context.rename(columns=labels.label), height=320)
+    charts.monthly(by_context.rename(columns=labels.label), label="Context", mark="line")
 
 if viewer.may(Access.PERSONAL):
     left, right = st.columns([3, 2])

@@ -32,7 +32,7 @@ def _places() -> pd.DataFrame:
 
 def test_safe_escapes_html_and_template_string_syntax() -> None:
     assert offline_map.safe(XSS_IMG) == "&lt;img src=x onerror=alert(1)&gt;"
-    assert offline_map.safe(XSS_TPL) == "&#36;{alert(1)}"
+    assert offline_map.safe(XSS_TPL) == "&#36;&#123;alert(1)&#125;"
     assert offline_map.safe("a`b\\c") == "a&#96;b&#92;c"
     assert offline_map.safe(None) == "" and offline_map.safe(float("nan")) == ""
 
@@ -45,7 +45,7 @@ def test_panel_map_uses_no_cdn_and_escapes_every_name() -> None:
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
     assert "data:text/javascript;base64," in html
     assert "<img src=x" not in html and "${alert" not in html and "`tick`" not in html
-    assert "\\u0026#36;{alert(1)}" in html  # the escaped text, inside JSON
+    assert "\\u0026#36;\\u0026#123;alert(1)" in html  # the escaped text, inside JSON
     assert "L.markerClusterGroup" in html and "circleMarker" in html
     assert "Alderley Edge" in html  # ward names reach the tooltips
 
@@ -74,3 +74,18 @@ def test_tiles_come_from_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_legend_is_escaped_html() -> None:
     text = offline_map.legend_markdown([("#000000", XSS_IMG)])
     assert "<img src=x" not in text and "&lt;img" in text
+
+
+def test_data_is_never_evaluated_as_a_template() -> None:
+    """branca compiled rendered output as Jinja: ``{{ 7*7 }}`` in data became 49 (and worse)."""
+    import folium
+
+    from dashboard.components import offline_map
+
+    m = folium.Map()
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0, 0]},
+               "properties": {"name": "{{ 7*7 }}", "other": "{% if true %}x{% endif %}"}}
+    folium.GeoJson({"type": "FeatureCollection", "features": [feature]}).add_to(m)
+    html = offline_map.render_html(m)
+    assert "{{ 7*7 }}" in html and "{% if true %}" in html
+    assert offline_map.safe("{{ 7*7 }}") == "&#123;&#123; 7*7 &#125;&#125;"

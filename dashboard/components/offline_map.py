@@ -29,6 +29,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+import branca.element
 import folium
 import folium.plugins
 import geopandas as gpd
@@ -48,13 +49,49 @@ class OfflineAssetError(RuntimeError):
 def safe(value: Any) -> str:
     """Text safe inside map HTML *and* inside a JavaScript template string.
 
-    HTML-escapes ``& < > " '`` and then writes ``$``, backtick and backslash as HTML
-    entities, so ``${alert(1)}`` and ``<img src=x onerror=alert(1)>`` show as text.
+    HTML-escapes ``& < > " '`` and then writes ``$``, backtick, backslash and braces as HTML
+    entities, so ``${alert(1)}``, ``<img src=x onerror=alert(1)>`` and ``{{ 7*7 }}`` show as
+    text.
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     text = html.escape(str(value), quote=True)
-    return text.replace("\\", "&#92;").replace("$", "&#36;").replace("`", "&#96;")
+    return (text.replace("\\", "&#92;").replace("$", "&#36;").replace("`", "&#96;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
+
+
+# -- rendering without re-compiling output -------------------------------------------------
+class _Rendered(branca.element.Element):
+    """Already-rendered HTML or JavaScript, returned as it is: never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+def _render_macro(self: branca.element.MacroElement, **kwargs: Any) -> None:
+    """branca's ``MacroElement.render``, except that rendered output is kept as text.
+
+    branca wraps each rendered header/html/script in ``Element(text)``, which compiles the
+    text as a Jinja template: slow for a GeoJSON layer with thousands of features (the whole
+    JSON is lexed again), and unsafe, because ``{{ ... }}`` inside data would be evaluated.
+    """
+    figure = self.get_root()
+    if not isinstance(figure, branca.element.Figure):
+        raise ValueError("You cannot render this Element if it is not in a Figure.")
+    module = self._template.module.__dict__
+    for part in ("header", "html", "script"):
+        macro = module.get(part)
+        if macro is not None:
+            getattr(figure, part).add_child(_Rendered(macro(self, kwargs)), name=self.get_name())
+    for child in self._children.values():
+        child.render(**kwargs)
+
+
+branca.element.MacroElement.render = _render_macro  # type: ignore[method-assign]
 
 
 # -- local assets --------------------------------------------------------------------------

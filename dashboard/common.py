@@ -24,6 +24,17 @@ ROLE_KEY = "csmap_role"
 MODE_KEY = "csmap_mode"
 PURPOSE_KEY = "csmap_purpose"
 DEFAULT_PURPOSE = "MACE panel preparation (demo)"
+DEFAULT_PURPOSES: dict[str, str] = {
+    Role.PANEL.value: DEFAULT_PURPOSE,
+    Role.ANALYST.value: "Intelligence analysis for exploitation disruption (demo)",
+    Role.COMMISSIONER.value: "Quarterly commissioning review (demo)",
+    Role.ADMIN.value: "Audit and data management (demo)",
+}
+
+
+def default_purpose(role: str) -> str:
+    """The suggested purpose of access for a role (the user may type their own)."""
+    return DEFAULT_PURPOSES.get(role, DEFAULT_PURPOSE)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -46,7 +57,7 @@ def init_state() -> None:
     """Give this component's session-state keys their defaults."""
     st.session_state.setdefault(ROLE_KEY, Role.PANEL.value)
     st.session_state.setdefault(MODE_KEY, Mode.PSEUDONYMISED.value)
-    st.session_state.setdefault(PURPOSE_KEY, DEFAULT_PURPOSE)
+    st.session_state.setdefault(PURPOSE_KEY, default_purpose(st.session_state[ROLE_KEY]))
 
 
 def current_viewer() -> Viewer:

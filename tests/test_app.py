@@ -95,3 +95,13 @@ def test_audit_page_lists_views_for_admin_and_refuses_others(demo_env: Path) -> 
     refused = _run(str(PAGES / "audit.py"), "panel")
     assert not refused.exception
     assert "for the admin role" in refused.warning[0].value
+
+
+def test_suggested_purpose_follows_the_role_but_a_typed_one_stays(demo_env: Path) -> None:
+    at = _run(APP, "panel")
+    assert at.sidebar.text_input[0].value.startswith("MACE panel")
+    at.sidebar.selectbox[0].select("commissioner").run()
+    assert at.sidebar.text_input[0].value.startswith("Quarterly commissioning")
+    at.sidebar.text_input[0].input("Section 47 enquiry").run()
+    at.sidebar.selectbox[0].select("analyst").run()
+    assert at.sidebar.text_input[0].value == "Section 47 enquiry"

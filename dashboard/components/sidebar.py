@@ -25,7 +25,15 @@ def banner() -> None:
 def _purpose_not_blank() -> None:
     """A blank purpose goes back to the default: every access needs one."""
     if not str(st.session_state.get(common.PURPOSE_KEY, "")).strip():
-        st.session_state[common.PURPOSE_KEY] = common.DEFAULT_PURPOSE
+        st.session_state[common.PURPOSE_KEY] = common.default_purpose(
+            st.session_state[common.ROLE_KEY])
+
+
+def _role_changed() -> None:
+    """A suggested purpose follows the role; a purpose the user typed is kept."""
+    if st.session_state.get(common.PURPOSE_KEY) in common.DEFAULT_PURPOSES.values():
+        st.session_state[common.PURPOSE_KEY] = common.default_purpose(
+            st.session_state[common.ROLE_KEY])
 
 
 def render() -> Viewer:
@@ -39,6 +47,7 @@ def render() -> Viewer:
             options=[r.value for r in Role],
             format_func=lambda v: ROLE_LABELS[Role(v)],
             key=common.ROLE_KEY,
+            on_change=_role_changed,
         )
         role = Role(st.session_state[common.ROLE_KEY])
         named_allowed = may_see_names(role)

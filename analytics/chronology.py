@@ -115,7 +115,8 @@ def _provenance(row: Any, agency: str, recorded: Any) -> str:
     return ", ".join(bits)
 
 
-def _text(value: Any) -> str:
+def text_or_blank(value: Any) -> str:
+    """A cell as text: ``""`` for None and for pandas' missing values (NaN, NaT, NA)."""
     if value is None:
         return ""
     try:
@@ -127,7 +128,7 @@ def _text(value: Any) -> str:
 
 
 def _link_label(kind: Any) -> str:
-    text = _text(kind)
+    text = text_or_blank(kind)
     return LINK_LABELS.get(text, text.replace("_", " ").capitalize())
 
 
@@ -152,33 +153,34 @@ def timeline(incidents: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.D
     """
     rows: list[dict[str, Any]] = []
     for _, r in incidents.iterrows():
-        agency = _text(r.get("agency_name")) or _text(r.get("agency_id"))
-        place = _text(r.get("place_name"))
-        if place and _text(r.get("place_kind")) not in ("", "home"):
-            place = f"{place} ({_text(r.get('place_kind')).replace('_', ' ')})"
+        agency = text_or_blank(r.get("agency_name")) or text_or_blank(r.get("agency_id"))
+        place = text_or_blank(r.get("place_name"))
+        if place and text_or_blank(r.get("place_kind")) not in ("", "home"):
+            place = f"{place} ({text_or_blank(r.get('place_kind')).replace('_', ' ')})"
         kind = str(r["kind"])
         rows.append({
             "date": pd.Timestamp(r["occurred_at"]),
             "event": KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
             "kind": kind,
             "category": CATEGORY.get(kind, "other"),
-            "context": CONTEXT_LABELS.get(_text(r.get("harm_context")), "Not known"),
+            "context": CONTEXT_LABELS.get(text_or_blank(r.get("harm_context")), "Not known"),
             "agency": agency,
             "place": place,
             "indicators": _indicators(r.get("indicators")),
-            "child_words": _text(r.get("child_words")),
-            "narrative": _text(r.get("narrative")),
+            "child_words": text_or_blank(r.get("child_words")),
+            "narrative": text_or_blank(r.get("narrative")),
             "provenance": _provenance(r, agency, r.get("recorded_date")),
             "ref": str(r["incident_id"]),
         })
     if links is not None and not links.empty:
         adults = links[links["other_kind"] == "adult_of_concern"]
         for _, r in adults.iterrows():
-            agency = _text(r.get("source_agency_name")) or _text(r.get("source_agency"))
+            agency = (text_or_blank(r.get("source_agency_name"))
+                      or text_or_blank(r.get("source_agency")))
             verified = "verified" if bool(r.get("verified", False)) else "unverified"
             rows.append({
                 "date": pd.Timestamp(r["first_seen"]),
-                "event": f"Adult of concern linked: {_text(r.get('other_label'))} "
+                "event": f"Adult of concern linked: {text_or_blank(r.get('other_label'))} "
                          f"({_link_label(r.get('kind'))}, {verified})",
                 "kind": "adult_linked",
                 "category": "harm",
@@ -376,7 +378,7 @@ def _flags(inc: list[dict[str, Any]], links: list[dict[str, Any]], *, as_of: dat
             flags.append(EscalationFlag(
                 flag_kind, first["day"], title,
                 f"{KIND_LABELS[kind]} recorded by "
-                f"{_text(first.get('agency_name')) or first['agency_id']} "
+                f"{text_or_blank(first.get('agency_name')) or first['agency_id']} "
                 f"on {first['day'].isoformat()}; none before.",
                 (str(first["incident_id"]),),
             ))
@@ -390,13 +392,13 @@ def _flags(inc: list[dict[str, Any]], links: list[dict[str, Any]], *, as_of: dat
             continue
         seen.add(str(r["other_id"]))
         verified = "verified" if bool(r.get("verified", False)) else "not yet verified"
-        agency = _text(r.get("source_agency_name")) or _text(r.get("source_agency"))
+        agency = text_or_blank(r.get("source_agency_name")) or text_or_blank(r.get("source_agency"))
         grade = _grading(r)
         flags.append(EscalationFlag(
             "new_adult_of_concern", r["day"],
-            f"New adult of concern linked ({_text(r.get('other_label'))})",
+            f"New adult of concern linked ({text_or_blank(r.get('other_label'))})",
             f"{_link_label(r.get('kind'))} link to adult of concern "
-            f"{_text(r.get('other_label'))} first seen {r['day'].isoformat()} "
+            f"{text_or_blank(r.get('other_label'))} first seen {r['day'].isoformat()} "
             f"(source {agency}{', graded ' + grade if grade else ''}, {verified}); "
             f"{len(seen)} adult(s) of concern linked so far.",
             (str(r["link_id"]),),

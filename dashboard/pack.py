@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from analytics import chronology
 from dashboard import briefing, labels
 from data.access import Viewer
 from data.errors import NotFoundError, ValidationError
@@ -62,18 +63,10 @@ class Pack:
 
 
 def _e(value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp | datetime):
+    """A cell as escaped HTML text; dates as '01 Oct 2026', missing values blank."""
+    if isinstance(value, pd.Timestamp | datetime | date) and not pd.isna(value):
         return escape(value.strftime("%d %b %Y"))
-    if isinstance(value, date):
-        return escape(value.strftime("%d %b %Y"))
-    return escape(str(value))
+    return escape(chronology.text_or_blank(value))
 
 
 def _img(svg_text: str, alt: str) -> str:

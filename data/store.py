@@ -423,6 +423,7 @@ class Store:
         """Rows per main table (no personal data)."""
         out: dict[str, int] = {}
         for table in ("person", "place", "incident", "link", "presence", "ward", "agency"):
+            assert table in WRITABLE_TABLES  # a fixed allow-list: never user input
             row = self.cursor.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
             out[table] = int(row[0]) if row else 0
         return out

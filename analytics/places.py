@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 from libpysal.weights import Queen, Rook, W
 from scipy.spatial import cKDTree
-from shapely.geometry import box
 
 from data.errors import ValidationError
 
@@ -244,24 +243,45 @@ def fill_months(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- kernel density (display only) ---------------------------------------------------------
+WEB_MERCATOR = "EPSG:3857"
+
+
 @dataclass(frozen=True)
 class KernelDensity:
-    """A quartic-kernel density surface for drawing a heat layer.
+    """A quartic-kernel density surface on a regular grid, for drawing a heat layer.
+
+    The grid is square in Web Mercator, the projection web maps are drawn in, so it lies on
+    the map as one image without warping.
 
     Attributes
     ----------
-    cells
-        GeoDataFrame (EPSG:4326) of square grid cells with ``density`` (weighted incidents per
-        km²) and ``level`` (0-1, the square root of density / the maximum, so one very busy
-        place does not wash out the rest); cells below 2% of the maximum density are dropped
-        to keep the map light.
+    grid
+        Weighted incidents per km² of ground, shape (rows, columns), the northern row first.
+    bounds
+        (south, west, north, east) in degrees: the outer edges of the grid.
     bandwidth_m, cell_m
-        Kernel radius and cell side in metres.
+        Kernel radius and cell side in metres on the ground (at the grid's mean latitude).
     """
 
-    cells: gpd.GeoDataFrame
+    grid: np.ndarray
+    bounds: tuple[float, float, float, float]
     bandwidth_m: float
     cell_m: float
+
+    @property
+    def empty(self) -> bool:
+        """True when there was nothing to map."""
+        return self.grid.size == 0 or not np.any(self.grid > 0)
+
+    def levels(self, *, cut: float = 0.02) -> np.ndarray:
+        """0-1 per cell: the square root of density / peak (one very busy place does not wash
+        out the rest); NaN below ``cut`` x peak, so faint cells are left clear."""
+        top = float(self.grid.max()) if self.grid.size else 0.0
+        if top <= 0:
+            return np.full(self.grid.shape, np.nan)
+        out = np.sqrt(self.grid / top)
+        out[self.grid < cut * top] = np.nan
+        return out
 
 
 def kernel_density(points: pd.DataFrame, *, weight: str | None = None,
@@ -270,48 +290,43 @@ def kernel_density(points: pd.DataFrame, *, weight: str | None = None,
     """Quartic (biweight) kernel density of ``lon``/``lat`` points, for looking only.
 
     The kernel K(d) = 3/(pi h^2) (1 - d^2/h^2)^2 for d < h integrates to 1, so the surface is
-    in (weighted) incidents per unit area. Computed in British National Grid metres. When
-    the grid would exceed ``max_cells`` the cells are enlarged.
+    in (weighted) incidents per unit area. Distances are Web Mercator metres scaled by the
+    cosine of the mean latitude (within 0.5% of ground metres across a county). When the
+    grid would exceed ``max_cells`` the cells are enlarged.
     """
     _need(points, ["lon", "lat"], "kernel_density")
     if bandwidth_m <= 0 or cell_m <= 0:
         raise ValidationError("bandwidth and cell size must be positive (metres)")
     pts = points.dropna(subset=["lon", "lat"])
-    empty = gpd.GeoDataFrame({"density": [], "level": []}, geometry=[], crs="EPSG:4326")
     if pts.empty:
-        return KernelDensity(empty, bandwidth_m, cell_m)
+        return KernelDensity(np.zeros((0, 0)), (0.0, 0.0, 0.0, 0.0), bandwidth_m, cell_m)
     wts = (pts[weight].astype(float).to_numpy() if weight else np.ones(len(pts)))
     geo = gpd.GeoSeries(gpd.points_from_xy(pts["lon"], pts["lat"]), crs="EPSG:4326")
-    bng = geo.to_crs(BRITISH_NATIONAL_GRID)
-    xy = np.column_stack([bng.x.to_numpy(), bng.y.to_numpy()])
-    x0, y0 = xy.min(axis=0) - bandwidth_m
-    x1, y1 = xy.max(axis=0) + bandwidth_m
-    cell = float(cell_m)
+    merc = geo.to_crs(WEB_MERCATOR)
+    xy = np.column_stack([merc.x.to_numpy(), merc.y.to_numpy()])
+    scale = 1.0 / math.cos(math.radians(float(pts["lat"].mean())))  # Mercator stretch
+    h = bandwidth_m * scale
+    x0, y0 = xy.min(axis=0) - h
+    x1, y1 = xy.max(axis=0) + h
+    cell = float(cell_m) * scale
     while math.ceil((x1 - x0) / cell) * math.ceil((y1 - y0) / cell) > max_cells:
         cell *= 1.5
     nx, ny = math.ceil((x1 - x0) / cell), math.ceil((y1 - y0) / cell)
     cx = x0 + (np.arange(nx) + 0.5) * cell
-    cy = y0 + (np.arange(ny) + 0.5) * cell
+    cy = y1 - (np.arange(ny) + 0.5) * cell  # northern row first, as an image is drawn
     gx, gy = np.meshgrid(cx, cy)
     centres = np.column_stack([gx.ravel(), gy.ravel()])
-    tree = cKDTree(centres)
-    dens = np.zeros(len(centres))
-    h2 = bandwidth_m**2
-    for px, py, wt, idx in zip(xy[:, 0], xy[:, 1], wts,
-                                 tree.query_ball_point(xy, bandwidth_m), strict=True):
-        if not idx:
-            continue
-        d2 = (centres[idx, 0] - px) ** 2 + (centres[idx, 1] - py) ** 2
-        dens[idx] += wt * 3.0 / (math.pi * h2) * (1.0 - d2 / h2) ** 2
-    dens *= 1e6  # per km²
-    top = dens.max()
-    keep = dens >= 0.02 * top if top > 0 else np.zeros(len(dens), dtype=bool)
-    half = cell / 2
-    polys = [box(x - half, y - half, x + half, y + half) for x, y in centres[keep]]
-    cells = gpd.GeoDataFrame({"density": dens[keep].round(3),
-                              "level": np.sqrt(dens[keep] / top).round(3) if top > 0 else []},
-                             geometry=polys, crs=BRITISH_NATIONAL_GRID).to_crs("EPSG:4326")
-    return KernelDensity(cells, bandwidth_m, cell)
+    h2 = h**2
+    # every (point, cell centre) pair closer than the bandwidth, zero distances included
+    pairs = cKDTree(xy).sparse_distance_matrix(cKDTree(centres), h, output_type="ndarray")
+    kernel = wts[pairs["i"]] * 3.0 / (math.pi * h2) * (1.0 - pairs["v"] ** 2 / h2) ** 2
+    dens = np.bincount(pairs["j"], weights=kernel, minlength=len(centres)).astype(float)
+    dens = dens * (scale**2 * 1e6)  # per Mercator m² -> per ground km²
+    corners = gpd.GeoSeries(gpd.points_from_xy([x0, x0 + nx * cell], [y1 - ny * cell, y1]),
+                            crs=WEB_MERCATOR).to_crs("EPSG:4326")
+    bounds = (float(corners.y.iloc[0]), float(corners.x.iloc[0]), float(corners.y.iloc[1]),
+              float(corners.x.iloc[1]))
+    return KernelDensity(dens.reshape(ny, nx), bounds, bandwidth_m, cell / scale)
 
 
 # -- spatial statistics --------------------------------------------------------------------

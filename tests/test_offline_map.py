@@ -89,3 +89,47 @@ def test_data_is_never_evaluated_as_a_template() -> None:
     html = offline_map.render_html(m)
     assert "{{ 7*7 }}" in html and "{% if true %}" in html
     assert offline_map.safe("{{ 7*7 }}") == "&#123;&#123; 7*7 &#125;&#125;"
+
+
+def _defined_and_used(script: str) -> tuple[set[str], set[str]]:
+    defined = set(re.findall(r"(?:var|function) (\w+)\s*[=(]", script))
+    used = set(re.findall(r"\b((?:geo_json|fast_marker_cluster|image_overlay|custom_pane)_\w+?)"
+                          r"(?:\.|\)|,|;|\s)", script))
+    return defined, used
+
+
+def test_kept_map_data_draws_the_same_map_every_rerun() -> None:
+    """The Map page keeps MapData between reruns and draws a new map from it each time: the
+    drawing must not change the data, and streamlit-folium must see the same map (same
+    component key, so the click that opened a profile is kept) with no dangling variable."""
+    import copy
+
+    from streamlit_folium import generate_js_hash, generate_leaflet_string
+
+    homes = pd.DataFrame({"lon": [-2.4], "lat": [53.1], "incidents": [2]})
+    data = panel_map.prepare(_wards(), _places(), homes)
+    before = copy.deepcopy((data.wards, data.places, data.incidents, data.homes))
+    scripts = []
+    for _ in range(2):
+        m = panel_map.draw(data)
+        m.get_root().render()
+        scripts.append(generate_leaflet_string(m))
+    assert generate_js_hash(scripts[0], "k") == generate_js_hash(scripts[1], "k")
+    assert (data.wards, data.places, data.incidents, data.homes) == before
+    defined, used = _defined_and_used(scripts[1])
+    assert used and used <= defined, used - defined
+    assert "L.imageOverlay" in scripts[1] and "data:image/png;base64," in scripts[1]
+
+
+def test_heat_image_is_clear_where_there_is_no_density() -> None:
+    from analytics import places as place_stats
+
+    kd = place_stats.kernel_density(_places(), weight="incidents", bandwidth_m=1500,
+                                    cell_m=200)
+    image = offline_map.density_image(kd)
+    assert image is not None and image.rgba.shape[:2] == kd.grid.shape
+    alpha = image.rgba[..., 3]
+    assert alpha.max() == round(255 * 0.8) and (alpha == 0).mean() > 0.5
+    assert image.bounds == kd.bounds
+    empty = place_stats.kernel_density(_places().iloc[0:0])
+    assert offline_map.density_image(empty) is None

@@ -195,7 +195,18 @@ def test_kernel_density_integrates_to_the_weight() -> None:
     pts = pd.DataFrame({"lon": [-2.44, -2.43], "lat": [53.10, 53.10], "n": [3.0, 1.0]})
     kd = P.kernel_density(pts, weight="n", bandwidth_m=500, cell_m=50)
     cells_km2 = (kd.cell_m / 1000) ** 2
-    total = kd.cells["density"].sum() * cells_km2
-    assert total == pytest.approx(4.0, rel=0.05)  # small loss from the 2% display cut
-    assert kd.cells["level"].max() == 1.0
-    assert P.kernel_density(pts.iloc[0:0]).cells.empty
+    assert kd.grid.sum() * cells_km2 == pytest.approx(4.0, rel=0.01)
+    levels = kd.levels()
+    assert np.nanmax(levels) == 1.0
+    assert np.isnan(levels).any()  # the faint edge is left clear
+    south, west, north, east = kd.bounds
+    assert south < 53.10 < north and west < -2.44 < -2.43 < east
+    # the busier point is where the peak is: its row and column in the grid
+    row, col = np.unravel_index(np.argmax(kd.grid), kd.grid.shape)
+    assert west + (col + 0.5) * (east - west) / kd.grid.shape[1] == pytest.approx(-2.44,
+                                                                              abs=0.001)
+    assert north - (row + 0.5) * (north - south) / kd.grid.shape[0] == pytest.approx(53.10,
+                                                                                abs=0.001)
+    assert P.kernel_density(pts.iloc[0:0]).empty
+
+

@@ -11,7 +11,8 @@ def _long(table: pd.DataFrame, label: str) -> pd.DataFrame:
     return table.reset_index().melt(id_vars="month", var_name=label, value_name="incidents")
 
 
-def monthly(table: pd.DataFrame, *, label: str, mark: str = "bar", height: int = 340) -> None:
+def monthly(table: pd.DataFrame, *, label: str, mark: str = "bar", height: int = 340,
+            y_title: str = "Incidents") -> None:
     """Incidents per month by category: stacked bars or one line per category.
 
     ``table`` has months as index and one column per category (see
@@ -26,12 +27,13 @@ def monthly(table: pd.DataFrame, *, label: str, mark: str = "bar", height: int =
     chart = base.mark_bar() if mark == "bar" else base.mark_line(point=True, strokeWidth=2)
     encoded = chart.encode(
         x=alt.X("yearmonth(month):T", title=None),
-        y=alt.Y("sum(incidents):Q" if mark == "bar" else "incidents:Q", title="Incidents"),
+        y=alt.Y("sum(incidents):Q" if mark == "bar" else "incidents:Q", title=y_title),
         color=alt.Color(
             f"{label}:N",
             title=None,
             legend=alt.Legend(orient="bottom", columns=2, labelLimit=260, symbolLimit=12),
         ),
-        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), f"{label}:N", "incidents:Q"],
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), f"{label}:N",
+                 alt.Tooltip("incidents:Q", title=y_title)],
     ).properties(height=height)
     st.altair_chart(encoded, width="stretch")

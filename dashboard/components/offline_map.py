@@ -24,6 +24,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
@@ -55,8 +56,13 @@ def safe(value: Any) -> str:
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    text = html.escape(str(value), quote=True)
-    return (text.replace("\\", "&#92;").replace("$", "&#36;").replace("`", "&#96;")
+    return _safe_text(str(value))
+
+
+@lru_cache(maxsize=65_536)
+def _safe_text(text: str) -> str:
+    escaped = html.escape(text, quote=True)
+    return (escaped.replace("\\", "&#92;").replace("$", "&#36;").replace("`", "&#96;")
             .replace("{", "&#123;").replace("}", "&#125;"))
 
 
@@ -257,6 +263,37 @@ def lighten(areas: gpd.GeoDataFrame, *, tolerance: float = 0.0001) -> gpd.GeoDat
     return geo.set_geometry(gpd.GeoSeries(rounded, index=geo.index, crs="EPSG:4326"))
 
 
+def area_features(areas: gpd.GeoDataFrame, *, fields: Sequence[str],
+                  fill: Sequence[str | None] | None = None, fill_opacity: float = 0.6,
+                  weight: float = 1.2,
+                  outline: Sequence[str | None] | None = None) -> dict[str, Any]:
+    """Polygons as an escaped GeoJSON FeatureCollection: outline only, or filled with
+    ``fill`` colours; ``fields`` columns ride along in the feature properties. The data half
+    of :func:`add_areas`, worth keeping while its inputs stay the same."""
+    areas = lighten(areas)
+    fills = list(fill) if fill is not None else [None] * len(areas)
+    lines = list(outline) if outline is not None else [None] * len(areas)
+    styles = [{"color": o or "#3a3a3a", "weight": weight * 2.5 if o else weight,
+               "fill": True, "fillColor": f or "#ffffff",
+               "fillOpacity": fill_opacity if f else 0.0}
+              for f, o in zip(fills, lines, strict=True)]
+    return _feature_collection(areas, list(dict.fromkeys(fields)), styles)
+
+
+def add_area_layer(m: folium.Map, features: Mapping[str, Any], *, name: str,
+                   tooltip: Sequence[str], aliases: Sequence[str]) -> folium.GeoJson:
+    """Features from :func:`area_features` as one GeoJson layer; ``tooltip`` properties are
+    shown on hover with ``aliases`` as labels. ``features`` is read, never changed."""
+    layer = folium.GeoJson(
+        features, name=name, zoom_on_click=False,
+        tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=[safe(a) for a in aliases],
+                                      sticky=True),
+        highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
+    )
+    layer.add_to(m)
+    return layer
+
+
 def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, name: str, tooltip: Sequence[str],
               aliases: Sequence[str], fill: Sequence[str | None] | None = None,
               fill_opacity: float = 0.6, weight: float = 1.2,
@@ -267,19 +304,44 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, name: str, tooltip: Seq
     ``tooltip`` columns are shown on hover with ``aliases`` as labels; ``extra`` columns ride
     along in the feature properties (what a click returns).
     """
-    areas = lighten(areas)
-    fills = list(fill) if fill is not None else [None] * len(areas)
-    lines = list(outline) if outline is not None else [None] * len(areas)
-    styles = [{"color": o or "#3a3a3a", "weight": weight * 2.5 if o else weight,
-               "fill": True, "fillColor": f or "#ffffff",
-               "fillOpacity": fill_opacity if f else 0.0}
-              for f, o in zip(fills, lines, strict=True)]
-    data = _feature_collection(areas, list(dict.fromkeys([*tooltip, *extra])), styles)
+    features = area_features(areas, fields=[*tooltip, *extra], fill=fill,
+                             fill_opacity=fill_opacity, weight=weight, outline=outline)
+    return add_area_layer(m, features, name=name, tooltip=tooltip, aliases=aliases)
+
+
+def point_features(points: pd.DataFrame, *, fields: Sequence[str], colour: Sequence[str],
+                   radius: Sequence[float], dashed: bool = False) -> dict[str, Any] | None:
+    """Points with ``lon``/``lat`` as an escaped GeoJSON FeatureCollection (None when there
+    are none); ``fields`` columns ride along in the properties."""
+    located = points["lon"].notna() & points["lat"].notna()
+    pts = points[located]
+    if pts.empty:
+        return None
+    keep = list(dict.fromkeys(fields))
+    # only what differs per point rides with each feature; the rest is the marker's default
+    styles: list[dict[str, Any]] = [
+        {"radius": round(float(r), 1), "fillColor": c, **({"color": c} if dashed else {})}
+        for c, r, ok in zip(list(colour), list(radius), located, strict=True) if ok]
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in rec.items()} for rec in pts[keep].to_dict("records")]
+    lon = np.round(pts["lon"].to_numpy(dtype=float), 5).tolist()
+    lat = np.round(pts["lat"].to_numpy(dtype=float), 5).tolist()
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]},
+         "properties": _clean_properties({**rec, "style": style})}
+        for x, y, rec, style in zip(lon, lat, records, styles, strict=True)]}
+
+
+def add_point_layer(m: folium.Map, features: Mapping[str, Any], *, name: str,
+                    tooltip: Sequence[str], aliases: Sequence[str],
+                    dashed: bool = False) -> folium.GeoJson:
+    """Features from :func:`point_features` as circle markers in one GeoJson layer (no icon
+    images, one JS object). ``features`` is read, never changed."""
     layer = folium.GeoJson(
-        data, name=name, zoom_on_click=False,
-        tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=[safe(a) for a in aliases],
-                                      sticky=True),
-        highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
+        features, name=name, zoom_on_click=False,
+        marker=folium.CircleMarker(radius=6, color="#222222", weight=1.5, fill=True,
+                                   fill_opacity=0.85, dash_array="3 3" if dashed else None),
+        tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=[safe(a) for a in aliases]),
     )
     layer.add_to(m)
     return layer
@@ -289,27 +351,12 @@ def add_points(m: folium.Map, points: pd.DataFrame, *, name: str, tooltip: Seque
                aliases: Sequence[str], colour: Sequence[str], radius: Sequence[float],
                extra: Sequence[str] = (), dashed: bool = False) -> folium.GeoJson | None:
     """Circle markers as one GeoJson layer (no icon images, one JS object)."""
-    pts = points.dropna(subset=["lon", "lat"])
-    if pts.empty:
+    features = point_features(points, fields=[*tooltip, *extra], colour=colour, radius=radius,
+                              dashed=dashed)
+    if features is None:
         return None
-    keep = list(dict.fromkeys([*tooltip, *extra]))
-    styles = [{"radius": float(r), "color": "#222222" if not dashed else c, "weight": 1.5,
-               "fill": True,
-               "fillColor": c, "fillOpacity": 0.85, "dashArray": "3 3" if dashed else None}
-              for c, r in zip(list(colour), list(radius), strict=True)]
-    records: list[dict[str, Any]] = [
-        {str(k): v for k, v in rec.items()} for rec in pts[keep].to_dict("records")]
-    data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature",
-         "geometry": {"type": "Point", "coordinates": [round(float(x), 5), round(float(y), 5)]},
-         "properties": _clean_properties({**rec, "style": style})}
-        for x, y, rec, style in zip(pts["lon"], pts["lat"], records, styles, strict=True)]}
-    layer = folium.GeoJson(
-        data, name=name, zoom_on_click=False, marker=folium.CircleMarker(radius=6),
-        tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=[safe(a) for a in aliases]),
-    )
-    layer.add_to(m)
-    return layer
+    return add_point_layer(m, features, name=name, tooltip=tooltip, aliases=aliases,
+                           dashed=dashed)
 
 
 _CLUSTER_CALLBACK = """function (row) {
@@ -329,50 +376,88 @@ _CLUSTER_ICON = """function (cluster) {
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+def cluster_rows(points: pd.DataFrame, *, weight: str = "incidents") -> list[list[float]]:
+    """[lat, lon, count] for each located point with a positive ``weight``: numbers only,
+    so nothing to escape (no name or address reaches the page)."""
+    pts = points.dropna(subset=["lon", "lat"])
+    pts = pts[pts[weight] > 0]
+    lat = np.round(pts["lat"].to_numpy(dtype=float), 5).tolist()
+    lon = np.round(pts["lon"].to_numpy(dtype=float), 5).tolist()
+    return [list(r) for r in zip(lat, lon, pts[weight].to_numpy(dtype=int).tolist(),
+                                 strict=True)]
+
+
+def add_cluster_layer(m: folium.Map, rows: Sequence[Sequence[float]], *, name: str,
+                      stroke: str = "#7a0177", fill: str = "#c51b8a", dashed: bool = False,
+                      css_class: str = "") -> folium.plugins.FastMarkerCluster | None:
+    """Rows from :func:`cluster_rows`, clustered: each cluster shows how many incidents it
+    holds. Colours must be ``#rrggbb`` and ``css_class`` a plain word (they are written into
+    the script)."""
+    if not (_HEX.match(stroke) and _HEX.match(fill) and re.fullmatch(r"[\w-]*", css_class)):
+        raise ValueError("cluster colours must be #rrggbb and the class a plain word")
+    if not rows:
+        return None
+    callback = (_CLUSTER_CALLBACK.replace("STROKE", stroke).replace("FILL", fill)
+                .replace("DASH", "'3 3'" if dashed else "null"))
+    icon = _CLUSTER_ICON.replace("CLASS", css_class)
+    layer = folium.plugins.FastMarkerCluster(
+        [], callback=callback, icon_create_function=icon, name=name,
+        show=True, options={"showCoverageOnHover": False, "maxClusterRadius": 50},
+    )
+    # finite rounded numbers already: skip folium's per-row re-validation
+    layer.data = [list(r) for r in rows]
+    layer.add_to(m)
+    return layer
+
+
 def add_incident_clusters(m: folium.Map, points: pd.DataFrame, *, name: str,
                           weight: str = "incidents", stroke: str = "#7a0177",
                           fill: str = "#c51b8a", dashed: bool = False,
                           css_class: str = "") -> folium.plugins.FastMarkerCluster | None:
-    """Incidents clustered by place: each cluster shows how many incidents it holds.
-
-    Only numbers go into the page (lat, lon, count); no names, so nothing to escape. Colours
-    must be ``#rrggbb`` and ``css_class`` a plain word (they are written into the script).
-    """
-    if not (_HEX.match(stroke) and _HEX.match(fill) and re.fullmatch(r"[\w-]*", css_class)):
-        raise ValueError("cluster colours must be #rrggbb and the class a plain word")
-    callback = (_CLUSTER_CALLBACK.replace("STROKE", stroke).replace("FILL", fill)
-                .replace("DASH", "'3 3'" if dashed else "null"))
-    icon = _CLUSTER_ICON.replace("CLASS", css_class)
-    pts = points.dropna(subset=["lon", "lat"])
-    pts = pts[pts[weight] > 0]
-    if pts.empty:
-        return None
-    rows = [[round(float(la), 5), round(float(lo), 5), int(n)] for la, lo, n in zip(
-        pts["lat"].to_numpy(dtype=float), pts["lon"].to_numpy(dtype=float),
-        pts[weight].to_numpy(dtype=int), strict=True)]
-    layer = folium.plugins.FastMarkerCluster(
-        rows, callback=callback, icon_create_function=icon, name=name,
-        show=True, options={"showCoverageOnHover": False, "maxClusterRadius": 50},
-    )
-    layer.add_to(m)
-    return layer
+    """Incidents clustered by place (see :func:`add_cluster_layer`)."""
+    return add_cluster_layer(m, cluster_rows(points, weight=weight), name=name, stroke=stroke,
+                             fill=fill, dashed=dashed, css_class=css_class)
 
 
 HEAT = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
 
 
-def add_density(m: folium.Map, cells: gpd.GeoDataFrame, *, name: str) -> folium.GeoJson | None:
-    """A kernel-density heat layer: grid cells coloured by ``level`` (0-1), no outlines."""
-    if cells.empty:
+@dataclass(frozen=True)
+class DensityImage:
+    """A heat surface as RGBA pixels (northern row first) and its (south, west, north, east)
+    bounds in degrees."""
+
+    rgba: np.ndarray
+    bounds: tuple[float, float, float, float]
+
+
+def density_image(density: Any) -> DensityImage | None:
+    """An ``analytics.places.KernelDensity`` coloured with :data:`HEAT` (None when empty):
+    colour and opacity rise with the level; cells under the display cut stay clear."""
+    if density.empty:
         return None
-    styles = []
-    for level in cells["level"].astype(float):
-        i = min(len(HEAT) - 1, int(level * len(HEAT)))
-        styles.append({"stroke": False, "fill": True, "fillColor": HEAT[i],
-                       "fillOpacity": round(0.35 + 0.45 * level, 2)})
-    frame = cells.assign(geometry=cells.geometry.simplify(0))
-    data = _feature_collection(frame, ["level"], styles)
-    layer = folium.GeoJson(data, name=name, zoom_on_click=False, interactive=False)
+    levels = density.levels()
+    shown = ~np.isnan(levels)
+    level = np.nan_to_num(levels)
+    steps = np.clip((level * len(HEAT)).astype(int), 0, len(HEAT) - 1)
+    palette = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in HEAT], dtype=np.uint8)
+    rgba = np.zeros((*levels.shape, 4), dtype=np.uint8)
+    rgba[..., :3] = palette[steps]
+    rgba[..., 3] = np.where(shown, np.round(255 * (0.35 + 0.45 * level)), 0)
+    return DensityImage(rgba, tuple(float(b) for b in density.bounds))  # type: ignore[arg-type]
+
+
+def add_density(m: folium.Map, image: DensityImage | None, *,
+                name: str) -> folium.raster_layers.ImageOverlay | None:
+    """A heat layer as one PNG however many cells (a few kB instead of thousands of
+    polygons), drawn smoothly in its own pane under the wards and places, never clickable."""
+    if image is None:
+        return None
+    folium.map.CustomPane("csmap_heat", z_index=350, pointer_events=False).add_to(m)
+    south, west, north, east = image.bounds
+    layer = folium.raster_layers.ImageOverlay(
+        image.rgba, bounds=[[south, west], [north, east]], origin="upper", pixelated=False,
+        name=name, interactive=False, pane="csmap_heat")
     layer.add_to(m)
     return layer
 
@@ -411,6 +496,7 @@ def legend_markdown(items: Sequence[tuple[str, str]], *, shape: str = "circle") 
     return '<div style="font-size:0.85rem;line-height:1.8">' + "".join(parts) + "</div>"
 
 
+# -- drawing ---------------------------------------------------------------------------------
 def show(m: folium.Map, *, key: str, height: int = 600,
          clickable: bool = True) -> dict[str, Any]:
     """Draw the map with streamlit-folium; returns what was clicked (``last_active_drawing``).

@@ -7,6 +7,8 @@ page decides which layers to show. Colours follow the Okabe-Ito palette (colour-
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -48,33 +50,70 @@ def legend_items(kinds: Sequence[str]) -> list[tuple[str, str]]:
             (offline_map.HEAT[1], "Incident heat: low"), (offline_map.HEAT[-1], "high")]
 
 
+@dataclass(frozen=True)
+class MapData:
+    """Everything the panel map draws, ready to lay onto a map: escaped GeoJSON, cluster
+    rows (numbers only) and the heat image. Worth keeping for a browser session while the
+    filters stay the same; the layers a user switches on are drawn from it in milliseconds.
+    Never changed once made."""
+
+    bounds: tuple[float, float, float, float]
+    wards: dict[str, Any]
+    places: dict[str, Any] | None
+    heat: offline_map.DensityImage | None
+    incidents: list[list[float]]
+    homes: list[list[float]]
+
+
+def prepare(wards: gpd.GeoDataFrame, places: pd.DataFrame, homes: pd.DataFrame) -> MapData:
+    """The map's data from the ``places.map_*`` query frames (the slow half of the map)."""
+    active = places[places["incidents"] > 0]
+    heat = None
+    if not active.empty:
+        heat = offline_map.density_image(place_stats.kernel_density(
+            active, weight="incidents", bandwidth_m=1200, cell_m=300, max_cells=8000))
+    points = None
+    if not places.empty:
+        size = 4 + 2 * np.sqrt(places["incidents"].clip(upper=100).to_numpy(dtype=float))
+        points = offline_map.point_features(
+            places.assign(scope="place", id=places["place_id"],
+                          kind_label=places["kind"].map(labels.label)),
+            fields=[*PLACE_TOOLTIP, "scope", "id"],
+            colour=[KIND_COLOURS.get(k, "#BBBBBB") for k in places["kind"]], radius=list(size))
+    bounds = tuple(float(b) for b in wards.total_bounds)
+    return MapData(
+        bounds=bounds,  # type: ignore[arg-type]
+        wards=offline_map.area_features(wards.assign(scope="ward", id=wards["ward_code"]),
+                                        fields=["name", "scope", "id"]),
+        places=points, heat=heat, incidents=offline_map.cluster_rows(active),
+        homes=offline_map.cluster_rows(homes) if not homes.empty else [])
+
+
+PLACE_TOOLTIP = ("name", "kind_label", "incidents", "children")
+
+
+def draw(data: MapData, *, layers: Sequence[str] = LAYERS, height: int = 600) -> folium.Map:
+    """A new map with the requested ``layers`` (names from :data:`LAYERS`) from ``data``."""
+    m = offline_map.base_map(data.bounds, height=height)
+    if "Wards" in layers:
+        offline_map.add_area_layer(m, data.wards, name="Wards", tooltip=["name"],
+                                   aliases=["Ward"])
+    if "Incident heat" in layers:
+        offline_map.add_density(m, data.heat, name="Incident heat")
+    if "Places" in layers and data.places is not None:
+        offline_map.add_point_layer(m, data.places, name="Places", tooltip=list(PLACE_TOOLTIP),
+                                    aliases=["Place", "Kind", "Incidents", "Children"])
+    if "Incident clusters" in layers:
+        offline_map.add_cluster_layer(m, data.incidents, name="Incident clusters")
+    if "Homes (intra-familial)" in layers:
+        # clustered, numbers only: no address or name reaches the page
+        offline_map.add_cluster_layer(m, data.homes, name="Homes (intra-familial)",
+                                      stroke=HOME_COLOUR, fill="#c2a5cf", dashed=True,
+                                      css_class="csmap-homes")
+    return offline_map.finish(m)
+
+
 def build(wards: gpd.GeoDataFrame, places: pd.DataFrame, homes: pd.DataFrame, *,
           layers: Sequence[str] = LAYERS, height: int = 600) -> folium.Map:
-    """The map with the requested ``layers`` (names from :data:`LAYERS`)."""
-    m = offline_map.base_map(wards.total_bounds, height=height)
-    if "Wards" in layers:
-        offline_map.add_areas(m, wards.assign(scope="ward", id=wards["ward_code"]),
-                              name="Wards", tooltip=["name"], aliases=["Ward"],
-                              extra=["scope", "id"])
-    active = places[places["incidents"] > 0]
-    if "Incident heat" in layers and not active.empty:
-        density = place_stats.kernel_density(active, weight="incidents", bandwidth_m=1200,
-                                             cell_m=300, max_cells=8000)
-        offline_map.add_density(m, density.cells, name="Incident heat")
-    if "Places" in layers and not places.empty:
-        size = 4 + 2 * np.sqrt(places["incidents"].clip(upper=100).to_numpy(dtype=float))
-        offline_map.add_points(
-            m, places.assign(scope="place", id=places["place_id"],
-                             kind_label=places["kind"].map(labels.label)),
-            name="Places", tooltip=["name", "kind_label", "incidents", "children"],
-            aliases=["Place", "Kind", "Incidents", "Children"],
-            colour=[KIND_COLOURS.get(k, "#BBBBBB") for k in places["kind"]],
-            radius=list(size), extra=["scope", "id"])
-    if "Incident clusters" in layers:
-        offline_map.add_incident_clusters(m, active, name="Incident clusters")
-    if "Homes (intra-familial)" in layers and not homes.empty:
-        # clustered, numbers only: no address or name reaches the page
-        offline_map.add_incident_clusters(m, homes, name="Homes (intra-familial)",
-                                          stroke=HOME_COLOUR, fill="#c2a5cf", dashed=True,
-                                          css_class="csmap-homes")
-    return offline_map.finish(m)
+    """The map with the requested ``layers`` in one step (:func:`prepare`, then :func:`draw`)."""
+    return draw(prepare(wards, places, homes), layers=layers, height=height)

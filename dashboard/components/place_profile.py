@@ -15,6 +15,7 @@ import streamlit as st
 
 from analytics import places as place_stats
 from dashboard import common, labels
+from dashboard.components import charts, session_cache
 from data.access import Viewer
 from data.store import Store
 
@@ -29,18 +30,43 @@ def _heat(table: pd.DataFrame) -> alt.Chart:
     ).properties(height=220)
 
 
-def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: str,
-           params: dict[str, Any]) -> None:
-    """Draw the profile of a place (``scope='place'``) or ward (``scope='ward'``)."""
+def _fetch(store: Store, viewer: Viewer, scope: str, subject_id: str,
+           params: dict[str, Any]) -> dict[str, Any]:
+    """Every table the profile shows, read (and audited) once."""
     key = {"scope": scope, "id": subject_id}
     window = {"start": params["start"], "end": params["end"]}
     audit = f"{scope}:{subject_id}"
+    return {
+        "when": store.frame("places.profile_when", viewer, {**key, **params},
+                            audit_object=audit),
+        "kinds": store.frame("places.profile_kinds", viewer, {**key, **params},
+                             audit_object=audit),
+        "kids": store.frame("places.profile_children", viewer, {**key, **params},
+                            audit_object=audit),
+        "months": store.frame("places.profile_months", viewer, {**key, **params},
+                              audit_object=audit),
+        "adults": store.frame("places.profile_adults", viewer, {**key, **window},
+                              audit_object=audit),
+        "notes": store.frame("places.profile_notes", viewer, key),
+        "actions": store.frame("places.profile_actions", viewer, key),
+        "incidents": store.run("places.profile_incidents", viewer, {**key, **params},
+                               limit=200, audit_object=audit),
+    }
+
+
+def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: str,
+           params: dict[str, Any]) -> None:
+    """Draw the profile of a place (``scope='place'``) or ward (``scope='ward'``).
+
+    Its tables are kept for this browser session while the subject and filters stay the same
+    (a change of map layers does not read them again).
+    """
+    data = session_cache.remember(
+        "place_profile", (viewer, scope, subject_id, repr(sorted(params.items()))),
+        lambda: _fetch(store, viewer, scope, subject_id, params))
     st.subheader(f"Location assessment: {title}")
-    prof = place_stats.time_profile_from_counts(
-        store.frame("places.profile_when", viewer, {**key, **params}, audit_object=audit))
-    kinds = store.frame("places.profile_kinds", viewer, {**key, **params}, audit_object=audit)
-    kids = store.frame("places.profile_children", viewer, {**key, **params},
-                       audit_object=audit)
+    prof = place_stats.time_profile_from_counts(data["when"])
+    kinds, kids = data["kinds"], data["kids"]
     c = st.columns(4)
     c[0].metric("Incidents", prof.incidents)
     c[1].metric("Children linked", len(kids))
@@ -52,11 +78,12 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
     with left:
         st.markdown("**When: day of week by hour of day**")
         st.altair_chart(_heat(prof.table), width="stretch")
-        trend = place_stats.fill_months(
-            store.frame("places.profile_months", viewer, {**key, **params}, audit_object=audit))
+        trend = place_stats.fill_months(data["months"])
         st.markdown("**Trend by month**")
         if not trend.empty:
-            st.line_chart(trend.set_index("month")[["incidents", "children"]], height=200)
+            charts.monthly(trend.set_index("month")[["incidents", "children"]].rename(
+                columns={"incidents": "Incidents", "children": "Children linked"}),
+                label="Count", mark="line", height=200, y_title="Number")
     with right:
         st.markdown("**Kinds of harm**")
         by_kind = kinds.groupby("kind")["incidents"].sum().sort_values(ascending=False)
@@ -76,8 +103,7 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
                                     "agencies": "Source agencies"})
     with right:
         st.markdown("**Adults of concern seen here** (leads for the panel to weigh)")
-        adults = store.frame("places.profile_adults", viewer, {**key, **window},
-                             audit_object=audit)
+        adults = data["adults"]
         st.dataframe(adults[["label", "sightings", "how_seen", "first_seen", "last_seen",
                              "source_agencies", "gradings"]], hide_index=True,
                      width="stretch", column_config={
@@ -89,7 +115,7 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
     left, right = st.columns(2)
     with left:
         st.markdown("**Guardianship and strengths**")
-        notes = store.frame("places.profile_notes", viewer, key)
+        notes = data["notes"]
         if notes.empty:
             st.caption("No guardianship or assessment notes recorded yet.")
         else:
@@ -100,7 +126,7 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
                                         "dated": st.column_config.DateColumn("Dated")})
     with right:
         st.markdown("**Disruption actions**")
-        actions = store.frame("places.profile_actions", viewer, key)
+        actions = data["actions"]
         if actions.empty:
             st.caption("No disruption actions linked yet.")
         else:
@@ -109,8 +135,7 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
                 hide_index=True, width="stretch")
 
     with st.expander("Latest incidents (with source, date and grading)"):
-        res = store.run("places.profile_incidents", viewer, {**key, **params}, limit=200,
-                        audit_object=audit)
+        res = data["incidents"]
         incidents = res.frame
         st.dataframe(incidents.assign(kind=incidents["kind"].map(labels.label))[
             ["occurred_at", "kind", "agency", "indicators", "grading", "recorded_date"]],

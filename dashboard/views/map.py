@@ -35,16 +35,15 @@ def _load() -> tuple:  # type: ignore[type-arg]
     places_res = store.run("places.map_places", viewer, params)
     homes = store.frame("places.map_homes", viewer, params)
     online = store.frame("places.map_online", viewer, params)
-    return wards, places_res, homes, online
+    return wards, places_res, homes, online, panel_map.prepare(wards, places_res.frame, homes)
 
 
-# reading a profile below reruns the page: keep the map's data while the filters are the
-# same. The folium map itself is rebuilt each run: streamlit-folium re-creates a reused map
-# object in the browser and loses the click that opened the profile.
-wards, places_res, homes, online = session_cache.remember(
-    "map", (viewer, repr(sorted(params.items()))), _load)
+# reading a profile below reruns the page: keep the map's data (queries, GeoJSON, heat
+# image) while the filters are the same, and lay the chosen layers onto a new map each run.
+data_key = (viewer, repr(sorted(params.items())))
+wards, places_res, homes, online, map_data = session_cache.remember("map", data_key, _load)
 try:
-    fmap = panel_map.build(wards, places_res.frame, homes, layers=layers or [])
+    fmap = panel_map.draw(map_data, layers=layers or [])
 except offline_map.OfflineAssetError as exc:  # a programming error, shown readably
     common.show_error(exc)
     st.stop()

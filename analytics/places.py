@@ -100,17 +100,29 @@ def repeat_locations(events: pd.DataFrame, *, key: str = "place_id", min_inciden
     if min_incidents < 2:
         raise ValidationError("a repeat location needs min_incidents of 2 or more")
     inc = events.drop_duplicates("incident_id")[["incident_id", "occurred_at", key]].dropna()
-    rows: list[dict[str, Any]] = []
-    span = np.timedelta64(within_days, "D")
-    for k, grp in inc.groupby(key):
-        times = np.sort(pd.to_datetime(grp["occurred_at"]).to_numpy())
-        ends = np.searchsorted(times, times + span, side="right")
-        sizes = ends - np.arange(len(times))
-        best = int(np.argmax(sizes))
-        if sizes[best] >= min_incidents:
-            rows.append({key: k, "incidents": int(sizes[best]),
-                         "window_start": pd.Timestamp(times[best])})
-    out = pd.DataFrame(rows, columns=[key, "incidents", "window_start"])
+    empty = pd.DataFrame({key: pd.Series(dtype=object), "incidents": pd.Series(dtype=int),
+                          "window_start": pd.Series(dtype="datetime64[ns]"),
+                          "children": pd.Series(dtype=int)})
+    if inc.empty:
+        return empty
+    # one sorted array of (place, time): a window that starts at an incident ends at the
+    # first later incident of the same place more than ``within_days`` on; placing each
+    # place's times in its own band (wider than any window) keeps windows inside a place
+    codes, keys = pd.factorize(inc[key], sort=True)
+    secs = pd.to_datetime(inc["occurred_at"]).to_numpy(dtype="datetime64[s]").astype(np.int64)
+    secs = secs - secs.min()  # seconds, so that bands x places stay far inside int64
+    span = int(within_days) * 86_400
+    band = int(secs.max()) + span + 1
+    order = np.lexsort((secs, codes))
+    stamp = codes[order].astype(np.int64) * band + secs[order]
+    sizes = np.searchsorted(stamp, stamp + span, side="right") - np.arange(len(stamp))
+    frame = pd.DataFrame({"code": codes[order], "size": sizes,
+                          "start": pd.to_datetime(inc["occurred_at"]).to_numpy()[order]})
+    best = frame.loc[frame.groupby("code", sort=False)["size"].idxmax()]
+    best = best[best["size"] >= min_incidents]
+    out = pd.DataFrame({key: keys[best["code"].to_numpy()],
+                        "incidents": best["size"].to_numpy(dtype=int),
+                        "window_start": best["start"].to_numpy()})
     children = activity_by(events, key=key)[[key, "children"]]
     out = out.merge(children, on=key, how="left")
     return out.sort_values(["incidents", "children", key], ascending=[False, False, True],

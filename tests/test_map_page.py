@@ -125,3 +125,21 @@ def test_session_cache_rebuilds_only_when_the_key_changes() -> None:
     at.session_state["k"] = 1
     at.run()
     assert at.session_state["builds"] == 2
+
+
+def test_repeat_locations_follow_the_rule_the_panel_sets(town_env: Path) -> None:
+    at = _run()
+    assert not any("repeat" in c.value.lower() for c in at.caption)  # off until asked for
+    at.toggle(key="map_repeat").set_value(True).run()
+    at.number_input(key="map_repeat_least").set_value(2)
+    at.number_input(key="map_repeat_days").set_value(30).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[-1].value
+    # park incidents 17 days apart twice in the period; the takeaway's are 102 days apart
+    assert table["name"].tolist() == ["Victoria Park"] and table["incidents"].tolist() == [2]
+    at.number_input(key="map_repeat_least").set_value(3)
+    at.number_input(key="map_repeat_days").set_value(365).run()
+    table = at.dataframe[-1].value.set_index("name")
+    assert table.loc["Victoria Park", "incidents"] == 6
+    assert len(table) == 3 and table["incidents"].tolist() == [6, 3, 3]  # park, hotel, takeaway
+    assert any("places had 3 or more incidents within 365 days" in c.value for c in at.caption)

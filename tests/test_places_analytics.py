@@ -25,6 +25,8 @@ import libpysal
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from libpysal.weights.distance import DistanceBand
 from shapely.geometry import Point, box
 
@@ -210,3 +212,25 @@ def test_kernel_density_integrates_to_the_weight() -> None:
     assert P.kernel_density(pts.iloc[0:0]).empty
 
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["p1", "p2", "p3"]), st.integers(0, 800)),
+                min_size=1, max_size=40),
+       st.integers(2, 5), st.integers(1, 120))
+def test_repeat_locations_match_a_brute_force_count(rows: list[tuple[str, int]], least: int,
+                                                    days: int) -> None:
+    """The most incidents at a place inside any ``days`` window, counted the slow way."""
+    start = pd.Timestamp("2025-01-01")
+    events = pd.DataFrame({
+        "incident_id": [f"i{n}" for n in range(len(rows))],
+        "occurred_at": [start + pd.Timedelta(hours=6 * h) for _, h in rows],
+        "place_id": [p for p, _ in rows]})
+    expected = {}
+    for place, grp in events.groupby("place_id"):
+        times = sorted(grp["occurred_at"])
+        most = max(sum(t <= u <= t + pd.Timedelta(days=days) for u in times) for t in times)
+        if most >= least:
+            expected[place] = most
+    got = P.repeat_locations(events, min_incidents=least, within_days=days)
+    assert dict(zip(got["place_id"], got["incidents"], strict=True)) == expected

@@ -11,6 +11,7 @@ from dashboard.components import (
     panel_map,
     place_filters,
     place_profile,
+    repeat_locations,
     session_cache,
 )
 from data.access import Role
@@ -70,6 +71,9 @@ click = (feature.get("scope"), str(feature.get("id")))
 if click[0] in ("place", "ward") and click != st.session_state.get("map_last_click"):
     st.session_state["map_last_click"] = click  # a new click on the map
     st.session_state[SUBJECT_KEY] = click
+
+
+repeat_locations.render(store, viewer, params, places)
 
 
 def _pick(scope: str, key: str) -> None:

@@ -119,6 +119,20 @@ register(QuerySpec(
 ))
 
 register(QuerySpec(
+    name="places.map_incident_times",
+    access=Access.PERSONAL,
+    description="When each incident happened at each mapped place (for repeat locations)",
+    params=FILTER_PARAMS,
+    sql=_q("""
+        SELECT i.incident_id, i.occurred_at, i.place_id
+        FROM incident i
+        JOIN place pl USING (place_id)
+        WHERE pl.kind NOT IN ('home', 'online') AND @FILTER
+        ORDER BY i.place_id, i.occurred_at
+    """),
+))
+
+register(QuerySpec(
     name="places.map_homes",
     access=Access.PERSONAL,
     description="Home addresses involved in intra-familial incidents",

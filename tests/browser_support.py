@@ -107,7 +107,7 @@ def chromium(block_external: bool = True) -> Iterator[Any]:
                     route.abort()
 
             page.route("**/*", _route)
-        page.blocked_requests = blocked
+        page.blocked_requests = blocked  # type: ignore[attr-defined]
         try:
             yield page
         finally:

@@ -6,6 +6,7 @@ import re
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -133,3 +134,34 @@ def test_heat_image_is_clear_where_there_is_no_density() -> None:
     assert image.bounds == kd.bounds
     empty = place_stats.kernel_density(_places().iloc[0:0])
     assert offline_map.density_image(empty) is None
+
+
+def test_drawing_without_the_page_render_gives_streamlit_folium_the_same_map(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """show() skips streamlit-folium's whole-page render and reads layer bounds from the
+    GeoJSON bbox: the component must get exactly what it gets with folium's own way."""
+    import streamlit_folium
+
+    from dashboard.components.offline_map import _GeoJson
+
+    homes = pd.DataFrame({"lon": [-2.4], "lat": [53.1], "incidents": [2]})
+    data = panel_map.prepare(_wards(), _places(), homes)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: calls.append(kw))
+    for render in (True, False):
+        streamlit_folium.st_folium(panel_map.draw(data), key="k", render=render,
+                                   returned_objects=["last_active_drawing"])
+    ids = re.compile(r"_[0-9a-f]{32}")
+
+    def same(args: dict[str, object]) -> dict[str, object]:
+        return {k: ids.sub("_ID", v) if isinstance(v, str) else v for k, v in args.items()
+                if k != "on_change"}
+
+    assert same(calls[0]) == same(calls[1])
+    m = panel_map.draw(data)
+    layers = [c for c in m._children.values() if isinstance(c, _GeoJson)]
+    assert len(layers) == 2  # wards and places
+    for layer in layers:
+        ours = np.asarray(layer._get_self_bounds(), dtype=float)
+        folium_own = np.asarray(folium.GeoJson._get_self_bounds(layer), dtype=float)
+        assert np.allclose(ours, folium_own, atol=1e-5)

@@ -212,3 +212,34 @@ def test_write_audit_keeps_ids_not_case_notes() -> None:
                       "status": "open"}, free_text=False)
     assert '"item_id": "I1"' in detail and '"status": "open"' in detail
     assert "strategy" not in detail and "<text, 31 chars>" in detail
+
+
+def test_run_many_matches_run_one_by_one_and_audits_each(
+    empty_store: Store, panel: Viewer, analyst_named: Viewer, commissioner: Viewer,
+    admin: Viewer
+) -> None:
+    from data.store import QueryRequest
+
+    _seed_minimal(empty_store)
+    _person(empty_store, "a")
+    empty_store.cursor.execute(
+        "INSERT INTO concern VALUES ('c', 'a', 'cse', 'victim', '2025-01-01', NULL, "
+        "'2025-06-01', '2031-01-01', 'pol', '2025-01-01')"
+    )
+    requests = {f"q{n}": QueryRequest("overview.children_open_concerns",
+                                      {"as_of": "2025-03-01"}, audit_object=f"obj{n}")
+                for n in range(6)}
+    got = empty_store.run_many(panel, requests)
+    assert list(got) == list(requests)
+    alone = empty_store.frame("overview.children_open_concerns", panel, {"as_of": "2025-03-01"})
+    for res in got.values():
+        pd.testing.assert_frame_equal(res.frame, alone)
+        assert res.frame["full_name"].isna().all()  # masked as run() masks
+    named = empty_store.run_many(analyst_named, {"x": requests["q0"]})
+    assert list(named["x"].frame["label"]) == ["Ann Smith"]
+    events = empty_store.frame("admin.audit_events", admin,
+                               {"start": "2000-01-01", "end": "2100-01-01"})
+    assert {f"obj{n}" for n in range(6)} <= set(events["object_id"])
+    with pytest.raises(AccessDeniedError):
+        empty_store.run_many(commissioner, requests)
+    assert empty_store.run_many(panel, {}) == {}

@@ -17,7 +17,7 @@ from analytics import places as place_stats
 from dashboard import common, labels
 from dashboard.components import charts, session_cache
 from data.access import Viewer
-from data.store import Store
+from data.store import QueryRequest, Store
 
 
 def _heat(table: pd.DataFrame) -> alt.Chart:
@@ -32,26 +32,23 @@ def _heat(table: pd.DataFrame) -> alt.Chart:
 
 def _fetch(store: Store, viewer: Viewer, scope: str, subject_id: str,
            params: dict[str, Any]) -> dict[str, Any]:
-    """Every table the profile shows, read (and audited) once."""
+    """Every table the profile shows, read (and audited) once, side by side."""
     key = {"scope": scope, "id": subject_id}
-    window = {"start": params["start"], "end": params["end"]}
+    filtered = {**key, **params}
+    window = {**key, "start": params["start"], "end": params["end"]}
     audit = f"{scope}:{subject_id}"
-    return {
-        "when": store.frame("places.profile_when", viewer, {**key, **params},
-                            audit_object=audit),
-        "kinds": store.frame("places.profile_kinds", viewer, {**key, **params},
-                             audit_object=audit),
-        "kids": store.frame("places.profile_children", viewer, {**key, **params},
-                            audit_object=audit),
-        "months": store.frame("places.profile_months", viewer, {**key, **params},
-                              audit_object=audit),
-        "adults": store.frame("places.profile_adults", viewer, {**key, **window},
-                              audit_object=audit),
-        "notes": store.frame("places.profile_notes", viewer, key),
-        "actions": store.frame("places.profile_actions", viewer, key),
-        "incidents": store.run("places.profile_incidents", viewer, {**key, **params},
-                               limit=200, audit_object=audit),
-    }
+    res = store.run_many(viewer, {
+        "when": QueryRequest("places.profile_when", filtered, audit_object=audit),
+        "kinds": QueryRequest("places.profile_kinds", filtered, audit_object=audit),
+        "kids": QueryRequest("places.profile_children", filtered, audit_object=audit),
+        "months": QueryRequest("places.profile_months", filtered, audit_object=audit),
+        "adults": QueryRequest("places.profile_adults", window, audit_object=audit),
+        "notes": QueryRequest("places.profile_notes", key),
+        "actions": QueryRequest("places.profile_actions", key),
+        "incidents": QueryRequest("places.profile_incidents", filtered, limit=200,
+                                  audit_object=audit),
+    })
+    return {k: (r if k == "incidents" else r.frame) for k, r in res.items()}
 
 
 def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: str,

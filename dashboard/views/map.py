@@ -23,12 +23,11 @@ store, viewer = ctx.store, ctx.viewer
 common.require_role(viewer, Role.PANEL, Role.ANALYST)
 today = common.as_of(store)
 st.title("Map: places and spaces")
-st.caption("Where harm happens, on the real ward boundaries. Works with no internet. Click a "
-           "ward or place (or pick one below) for its location assessment.")
+st.caption("Where harm happens, on the real ward boundaries. Works with no internet. Switch "
+           "layers in the box at the bottom right of the map. Click a ward or place (or pick one "
+           "below) for its location assessment.")
 
 params = place_filters.render(store, viewer, today)
-layers = st.pills("Layers", panel_map.LAYERS, selection_mode="multi",
-                  default=list(panel_map.LAYERS), key="map_layers")
 
 
 def _load() -> tuple:  # type: ignore[type-arg]
@@ -39,12 +38,14 @@ def _load() -> tuple:  # type: ignore[type-arg]
     return wards, places_res, homes, online, panel_map.prepare(wards, places_res.frame, homes)
 
 
-# reading a profile below reruns the page: keep the map's data (queries, GeoJSON, heat
-# image) while the filters are the same, and lay the chosen layers onto a new map each run.
+# a click on the map reruns the page: keep the map's data (queries, GeoJSON, heat image)
+# while the filters are the same and lay it onto a new map each run (the same map to
+# streamlit-folium, so the browser keeps its map, its zoom and the layers switched off in
+# the map's own layer box, which needs no rerun at all).
 data_key = (viewer, repr(sorted(params.items())))
 wards, places_res, homes, online, map_data = session_cache.remember("map", data_key, _load)
 try:
-    fmap = panel_map.draw(map_data, layers=layers or [])
+    fmap = panel_map.draw(map_data)
 except offline_map.OfflineAssetError as exc:  # a programming error, shown readably
     common.show_error(exc)
     st.stop()
@@ -73,7 +74,9 @@ if click[0] in ("place", "ward") and click != st.session_state.get("map_last_cli
     st.session_state[SUBJECT_KEY] = click
 
 
-repeat_locations.render(store, viewer, params, places)
+# the repeat-locations table and the profile are fragments: their own widgets rerun only
+# them, so picking a place from the list does not send the map to the browser again
+st.fragment(repeat_locations.render)(store, viewer, params, places)
 
 
 def _pick(scope: str, key: str) -> None:
@@ -84,20 +87,29 @@ def _pick(scope: str, key: str) -> None:
 ward_names = dict(zip(wards["ward_code"], wards["name"], strict=True))
 place_names = dict(zip(places["place_id"], places["name"], strict=True)) | dict(
     zip(online["place_id"], online["name"], strict=True))
-pick_place, pick_ward = st.columns(2)
-pick_place.selectbox(
-    "Profile a place", [None, *place_names], format_func=lambda p: "Choose a place" if p is None
-    else place_names[p], key="map_pick_place", on_change=_pick, args=("place", "map_pick_place"))
-pick_ward.selectbox(
-    "Profile a ward", [None, *sorted(ward_names, key=ward_names.__getitem__)],
-    format_func=lambda w: "Choose a ward" if w is None else ward_names[w], key="map_pick_ward",
-    on_change=_pick, args=("ward", "map_pick_ward"))
 
-scope, subject = st.session_state.get(SUBJECT_KEY, (None, None))
-names = place_names if scope == "place" else ward_names
-if subject in names:
-    title = names[subject] if scope == "place" else f"{names[subject]} ward"
-    common.guarded(place_profile.render)(store, viewer, scope=scope, subject_id=subject,
-                                         title=title, params=params)
-else:
-    st.info("Pick a place or a ward to see its location assessment.", icon=":material/place:")
+
+@st.fragment
+def _profile_section() -> None:
+    """Pick a place or ward (or click one on the map, above) and see its profile."""
+    pick_place, pick_ward = st.columns(2)
+    pick_place.selectbox(
+        "Profile a place", [None, *place_names],
+        format_func=lambda p: "Choose a place" if p is None else place_names[p],
+        key="map_pick_place", on_change=_pick, args=("place", "map_pick_place"))
+    pick_ward.selectbox(
+        "Profile a ward", [None, *sorted(ward_names, key=ward_names.__getitem__)],
+        format_func=lambda w: "Choose a ward" if w is None else ward_names[w],
+        key="map_pick_ward", on_change=_pick, args=("ward", "map_pick_ward"))
+    scope, subject = st.session_state.get(SUBJECT_KEY, (None, None))
+    names = place_names if scope == "place" else ward_names
+    if subject in names:
+        title = names[subject] if scope == "place" else f"{names[subject]} ward"
+        common.guarded(place_profile.render)(store, viewer, scope=scope, subject_id=subject,
+                                             title=title, params=params)
+    else:
+        st.info("Pick a place or a ward to see its location assessment.",
+                icon=":material/place:")
+
+
+_profile_section()

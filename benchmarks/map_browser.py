@@ -63,18 +63,36 @@ def _pick_place(page: Any, name: str) -> float:
     return time.perf_counter() - start
 
 
-def _click_ward(page: Any, code: str, name: str) -> float:
+def _click_ward(page: Any, code: str, name: str, lat: float, lon: float) -> float:
+    """Click the ward at a point surely inside it; time until its profile is drawn."""
+    page.locator(FRAME).scroll_into_view_if_needed()
     live = next(f for f in page.frames if "st_folium" in f.url)
-    x, y = live.evaluate("""(code) => { let out = null; map_div.eachLayer(l => {
-        if (!out && l.feature && l.feature.properties.id === code) {
-            const c = map_div.latLngToContainerPoint(l.getCenter()); out = [c.x, c.y]; }
-        }); return out; }""", code)
+    x, y = live.evaluate("""([lat, lon]) => {
+        const c = map_div.latLngToContainerPoint([lat, lon]); return [c.x, c.y]; }""",
+                         [lat, lon])
     box = page.locator(FRAME).bounding_box()
     start = time.perf_counter()
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.get_by_text(f"Location assessment: {name} ward").first.wait_for(timeout=60_000)
     _settled(page)
     return time.perf_counter() - start
+
+
+def _ward_points(db: Path) -> list[tuple[str, str, float, float]]:
+    """(code, name, lat, lon) of a point inside each ward (shapely's representative point)."""
+    from dashboard.components import panel_map
+    from data.access import Role, Viewer
+    from data.store import Store
+
+    store = Store.open(db)
+    try:
+        wards = panel_map.wards_frame(store.frame("reference.wards",
+                                                  Viewer("bench", Role.PANEL, "benchmark")))
+    finally:
+        store.close()
+    points = wards.geometry.representative_point()
+    return [(str(c), str(n), float(p.y), float(p.x))
+            for c, n, p in zip(wards["ward_code"], wards["name"], points, strict=True)]
 
 
 def _layer_count(page: Any) -> int:
@@ -104,16 +122,16 @@ def run(db: Path, repeats: int) -> dict[str, float]:
         wait_for_app(page, text="Online spaces", timeout_ms=180_000)
         page.frame_locator(FRAME).locator("path.leaflet-interactive").first.wait_for(
             timeout=120_000)
+        # wards whose inside point is clear of the layer box (bottom right)
         live = next(f for f in page.frames if "st_folium" in f.url)
-        # wards whose centre is clear of the layer box (bottom right)
-        wards = live.evaluate("""() => { const out = []; const w = map_div.getSize().x;
-            const h = map_div.getSize().y;
-            map_div.eachLayer(l => {
-            if (l.feature && l.feature.properties.scope === 'ward') {
-                const c = map_div.latLngToContainerPoint(l.getCenter());
-                if (c.x < w - 260 || c.y < h - 200)
-                    out.push([l.feature.properties.id, l.feature.properties.name]);
-            } }); return out; }""")
+        size = live.evaluate("() => [map_div.getSize().x, map_div.getSize().y]")
+        wards = []
+        for ward in _ward_points(db):
+            x, y = live.evaluate("""([lat, lon]) => {
+                const c = map_div.latLngToContainerPoint([lat, lon]); return [c.x, c.y]; }""",
+                                 [ward[2], ward[3]])
+            if x < size[0] - 260 or y < size[1] - 200:
+                wards.append(ward)
         _pick_place(page, places[0])  # warm
         pick = [_pick_place(page, places[(i + 1) % len(places)]) for i in range(repeats)]
         layers = [_toggle_layer(page, "Incident clusters") for _ in range(repeats)]

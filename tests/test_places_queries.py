@@ -73,10 +73,22 @@ def test_filters_narrow_the_incidents(town: Store, panel: Viewer) -> None:
     assert behav["incidents"].sum() == 8  # odd incidents at the park and hotel
 
 
-def test_homes_with_intra_familial_harm_hide_the_address(town: Store, panel: Viewer) -> None:
-    homes = town.frame("places.map_homes", panel, WINDOW)
-    assert homes["place_id"].tolist() == ["p_home"] and homes["address"].isna().all()
-    assert homes["incidents"].iloc[0] == 4
+def test_homes_with_intra_familial_harm_hide_the_house(town: Store, panel: Viewer,
+                                                      analyst_named: Viewer) -> None:
+    """Only a ~500 m grid cell and counts leave the database, in either display mode."""
+    from data.queries.places import HOME_GRID_LAT, HOME_GRID_LON
+
+    exact = town.cursor.execute("SELECT lon, lat FROM place WHERE place_id = 'p_home'").fetchone()
+    assert exact is not None
+    for viewer in (panel, analyst_named):
+        homes = town.frame("places.map_homes", viewer, WINDOW)
+        assert set(homes.columns) == {"lon", "lat", "homes", "incidents", "latest"}
+        assert homes["homes"].tolist() == [1] and homes["incidents"].tolist() == [4]
+        lon, lat = float(homes["lon"].iloc[0]), float(homes["lat"].iloc[0])
+        assert (lon, lat) != pytest.approx(exact, abs=1e-6)
+        assert abs(lon - exact[0]) <= HOME_GRID_LON / 2 + 1e-9
+        assert abs(lat - exact[1]) <= HOME_GRID_LAT / 2 + 1e-9
+        assert lat / HOME_GRID_LAT == pytest.approx(round(lat / HOME_GRID_LAT), abs=1e-6)
     online = town.frame("places.map_online", panel, WINDOW)
     assert online["platform"].tolist() == ["Snapchat"] and online["incidents"].iloc[0] == 4
 

@@ -132,23 +132,32 @@ register(QuerySpec(
     """),
 ))
 
+# Homes are snapped to a grid of about 500 m before they leave the database: the map shows
+# where harm inside the home clusters, never which house (a shared screen, BRIEF section 8).
+HOME_GRID_LAT = 0.0045  # degrees: about 500 m north-south
+HOME_GRID_LON = 0.0075  # degrees: about 500 m east-west at 53 degrees north
+
 register(QuerySpec(
     name="places.map_homes",
     access=Access.PERSONAL,
-    description="Home addresses involved in intra-familial incidents",
+    description="Homes involved in intra-familial incidents, counted per 500 m grid cell",
     params=FILTER_PARAMS,
-    restricted=("address",),
     sql=_q("""
-        SELECT pl.place_id, pl.name AS address, pl.lon, pl.lat, pl.ward_code, w.name AS ward,
-               count(DISTINCT i.incident_id) AS incidents,
-               string_agg(DISTINCT i.kind, ', ' ORDER BY i.kind) AS kinds,
-               max(i.occurred_at) AS latest
-        FROM incident i
-        JOIN place pl USING (place_id)
-        LEFT JOIN ward w ON w.ward_code = pl.ward_code
-        WHERE pl.kind = 'home' AND i.harm_context = 'intra_familial' AND @FILTER
-        GROUP BY ALL ORDER BY incidents DESC, pl.place_id
-    """),
+        WITH h AS (
+            SELECT pl.place_id, pl.lon, pl.lat, count(DISTINCT i.incident_id) AS incidents,
+                   max(i.occurred_at) AS latest
+            FROM incident i
+            JOIN place pl USING (place_id)
+            WHERE pl.kind = 'home' AND i.harm_context = 'intra_familial' AND @FILTER
+                  AND pl.lon IS NOT NULL AND pl.lat IS NOT NULL
+            GROUP BY ALL
+        )
+        SELECT round(round(lon / @GLON) * @GLON, 5) AS lon,
+               round(round(lat / @GLAT) * @GLAT, 5) AS lat,
+               count(*) AS homes, sum(incidents)::INTEGER AS incidents, max(latest) AS latest
+        FROM h
+        GROUP BY 1, 2 ORDER BY incidents DESC, lat, lon
+    """).replace("@GLON", repr(HOME_GRID_LON)).replace("@GLAT", repr(HOME_GRID_LAT)),
 ))
 
 register(QuerySpec(

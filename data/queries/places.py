@@ -264,6 +264,7 @@ register(QuerySpec(
                    pr.source_agency AS agency_id
             FROM presence pr JOIN place pl USING (place_id)
             WHERE @SCOPE AND pr.seen_at >= $start AND pr.seen_at < $end
+                  AND pr.kind <> 'lives_at'  -- living in a ward is not being linked to harm
         ), allp AS (SELECT * FROM inc UNION ALL SELECT * FROM pres)
         SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
                p.age_years, count(DISTINCT allp.incident_id) AS incidents,
@@ -288,6 +289,7 @@ register(QuerySpec(
                              pr.grading_handling) AS grading
             FROM presence pr JOIN place pl USING (place_id)
             WHERE @SCOPE AND pr.seen_at >= $start AND pr.seen_at < $end
+                  AND pr.kind <> 'lives_at'
             UNION ALL
             SELECT ip.person_id, 'incident: ' || ip.role, i.occurred_at, i.agency_id,
                    concat_ws('', i.grading_source::VARCHAR, i.grading_intel, i.grading_handling)

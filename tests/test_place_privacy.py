@@ -1,5 +1,5 @@
-"""Exact addresses (homes, addresses of concern) never reach a pseudonymised screen, pack or
-export through a place name: every query that names places uses ``safe_place_name``."""
+"""What place queries reveal: exact addresses never reach a pseudonymised screen, pack or
+export through a place name, and living somewhere is not being linked to harm there."""
 
 from __future__ import annotations
 
@@ -56,3 +56,25 @@ def test_place_names_hide_exact_addresses_in_pseudonymised_mode(
         assert not leaked, f"{name} shows exact addresses: {sorted(leaked)[:3]}"
         seen_aoc_label |= any(s.startswith("Address of concern, ") for s in _strings(frame))
     assert seen_aoc_label  # the places are still there, under a safe label
+
+
+def test_a_ward_profile_does_not_list_children_only_because_they_live_there(
+        demo_store: Store, panel: Viewer) -> None:
+    cur = demo_store.cursor
+    row = cur.execute("""
+        SELECT pr.person_id, pl.ward_code FROM presence pr JOIN place pl USING (place_id)
+        JOIN person p ON p.person_id = pr.person_id AND p.kind = 'child'
+        WHERE pr.kind = 'lives_at' AND pl.ward_code IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM presence q JOIN place ql USING (place_id)
+                          WHERE q.person_id = pr.person_id AND q.kind <> 'lives_at'
+                            AND ql.ward_code = pl.ward_code)
+          AND NOT EXISTS (SELECT 1 FROM incident_person ip JOIN incident i USING (incident_id)
+                          JOIN place il ON il.place_id = i.place_id
+                          WHERE ip.person_id = pr.person_id AND il.ward_code = pl.ward_code)
+        LIMIT 1""").fetchone()
+    assert row is not None
+    child, ward = row
+    kids = demo_store.frame("places.profile_children", panel, {
+        "scope": "ward", "id": ward, "start": date(2000, 1, 1), "end": date(2100, 1, 1),
+        "kinds": [], "agencies": [], "indicators": [], "contexts": []}, limit=100_000)
+    assert child not in set(kids["person_id"])

@@ -35,7 +35,7 @@ def test_aggregate_queries_return_no_identifiers_or_points(town: Store,
     assert len(specs) >= 3
     for spec in specs:
         assert spec.access is Access.AGGREGATE
-        params = {p: WINDOW[p] for p in spec.params}
+        params = {p: WINDOW.get(p, []) for p in spec.params}  # list filters: all
         frame = town.frame(spec.name, commissioner, params)
         assert not IDENTIFYING & set(frame.columns), spec.name
     cells = town.frame("places.agg_cells", commissioner,
@@ -118,3 +118,17 @@ def test_place_profile_lists_children_adults_and_notes(town: Store, panel: Viewe
 def test_filter_param_names_are_shared() -> None:
     for name in ["places.map_places", "places.map_homes", "places.map_online"]:
         assert queries.get(name).params == FILTER_PARAMS
+
+
+def test_ward_children_follow_the_place_kind_filter(town: Store, commissioner: Viewer) -> None:
+    """Beside hotel incidents the commissioners' table counts the children of hotel
+    incidents, not every child in the ward."""
+    window = {"start": WINDOW["start"], "end": WINDOW["end"]}
+    every = town.frame("places.agg_ward_children", commissioner, {**window, "place_kinds": []})
+    hotels = town.frame("places.agg_ward_children", commissioner,
+                        {**window, "place_kinds": ["hotel"]})
+    hotel_ward = town.cursor.execute(
+        "SELECT ward_code FROM place WHERE place_id = 'p_hotel'").fetchone()
+    assert hotel_ward is not None
+    assert hotels.set_index("ward_code")["children"].to_dict() == {hotel_ward[0]: 1}
+    assert every.set_index("ward_code").loc[hotel_ward[0], "children"] == 2  # + the home

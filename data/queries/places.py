@@ -66,7 +66,7 @@ register(QuerySpec(
     name="places.agg_ward_children",
     access=Access.AGGREGATE,
     description="Distinct children linked to incidents, by ward",
-    params=("start", "end"),
+    params=("start", "end", "place_kinds"),
     sql=_q("""
         SELECT pl.ward_code, count(DISTINCT ip.person_id) AS children
         FROM incident i
@@ -74,6 +74,8 @@ register(QuerySpec(
         JOIN incident_person ip USING (incident_id)
         JOIN person p ON p.person_id = ip.person_id AND p.kind = 'child'
         WHERE i.occurred_at >= $start AND i.occurred_at < $end AND pl.ward_code IS NOT NULL
+          AND (len($place_kinds::VARCHAR[]) = 0
+               OR list_contains($place_kinds::VARCHAR[], pl.kind))
         GROUP BY ALL ORDER BY ALL
     """),
 ))

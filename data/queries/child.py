@@ -30,6 +30,28 @@ register(QuerySpec(
 ))
 
 register(QuerySpec(
+    name="child.search",
+    access=Access.PERSONAL,
+    description="Children whose pseudonym (or, in named mode, name) contains a search text",
+    params=("q", "names"),
+    restricted=("full_name",),
+    sql="""
+        SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
+               p.age_years, p.sex,
+               (SELECT count(*) FROM concern c WHERE c.person_id = p.person_id
+                  AND c.closed_on IS NULL) AS open_concerns,
+               (SELECT count(*) FROM incident_person ip WHERE ip.person_id = p.person_id)
+                 AS incidents
+        FROM person p
+        WHERE p.kind = 'child' AND (
+              contains(lower(p.pseudonym), lower($q))
+              OR ($names AND contains(lower(coalesce(p.given_name, '') || ' '
+                                           || coalesce(p.family_name, '')), lower($q))))
+        ORDER BY open_concerns DESC, incidents DESC, p.pseudonym
+    """,
+))
+
+register(QuerySpec(
     name="child.profile",
     access=Access.PERSONAL,
     description="A child's profile",

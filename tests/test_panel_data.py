@@ -212,3 +212,24 @@ def test_too_much_activity_is_a_readable_error(town: Store, chair: Viewer,
     monkeypatch.setattr(briefing, "INTERNAL_LIMIT", 3)
     with pytest.raises(ValidationError, match="Too much activity"):
         briefing.suggestions(town, chair, meeting_id="m", held_on=AS_OF, as_of=AS_OF)
+
+
+def test_page_headings_show_data_as_written() -> None:
+    """Subheadings built from data go through md(): a place called '[x](http://evil)' or
+    a pseudonym with '*' shows as written, not as a link or emphasis."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "dashboard"
+    for path in [*root.glob("views/*.py"), *root.glob("components/*.py")]:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "subheader" and node.args):
+                arg = node.args[0]
+                if isinstance(arg, ast.Constant):
+                    continue
+                names = {n.id for n in ast.walk(arg) if isinstance(n, ast.Name)} | {
+                    n.attr for n in ast.walk(arg) if isinstance(n, ast.Attribute)}
+                assert "md" in names, (
+                    f"{path.name}:{node.lineno}: a subheader built from data without md()")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -45,6 +46,11 @@ def _run(page: str, role: str = "panel", mode: str = "pseudonymised") -> AppTest
     return at.run()
 
 
+def _shown(markdown: str) -> str:
+    """Markdown as the browser shows it: data strings are escaped with backslashes."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def _all_text(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.info] + \
         [e.value for e in at.warning] + [e.value for e in at.caption] + \
@@ -56,7 +62,7 @@ def _all_text(at: AppTest) -> str:
 def test_child_page_shows_story_without_names_or_scores(town_db: Path) -> None:
     at = _run("child.py")
     assert not at.exception, at.exception
-    assert at.subheader[0].value == "CH-0001"
+    assert _shown(at.subheader[0].value) == "CH-0001"
     moments = " ".join(w.value for w in at.warning)
     assert "Missing episodes more frequent" in moments and "First overdose" in moments
     assert any("switch to multi-agency mode to read them" in i.value for i in at.info)
@@ -74,20 +80,20 @@ def test_child_page_named_mode_shows_the_childs_words(town_db: Path) -> None:
     at = _run("child.py", "analyst", "named")
     assert not at.exception, at.exception
     assert any("I owe him" in i.value for i in at.info)
-    assert at.subheader[0].value == "Amelia Stone"
+    assert _shown(at.subheader[0].value) == "Amelia Stone"
 
 
 def test_any_child_can_be_found_by_search_and_names_only_in_named_mode(town_db: Path) -> None:
     at = _run("child.py")
     at.text_input(key="child_search").set_value("ch-0002").run()
     assert not at.exception, at.exception
-    assert at.subheader[0].value == "CH-0002"
+    assert _shown(at.subheader[0].value) == "CH-0002"
     # a name finds nobody while names are hidden: searching must not reveal who is held
     at.text_input(key="child_search").set_value("Bella").run()
     assert any("No child's pseudonym contains 'Bella'" in i.value for i in at.info)
     named = _run("child.py", "analyst", "named")
     named.text_input(key="child_search").set_value("bella").run()
-    assert named.subheader[0].value == "Bella Crane"
+    assert _shown(named.subheader[0].value) == "Bella Crane"
 
 
 def test_child_page_filters_the_chronology(town_db: Path) -> None:
@@ -121,7 +127,7 @@ def test_panel_meeting_flow(town_db: Path) -> None:
     assert not at.exception, at.exception
     keys = {b.key for b in at.button}
     assert "agenda_accept_child_C1" not in keys and "agenda_accept_place_H1" in keys
-    assert any(s.value == "1. Child: CH-0001" for s in at.subheader)  # item summary
+    assert any(_shown(s.value) == "1. Child: CH-0001" for s in at.subheader)  # item summary
     # a decision with victim-blaming wording: flagged inline, still saved, flag recorded
     item_key = next(t.key for t in at.text_area if t.key.startswith("item_decision_"))
     at.text_area(key=item_key).input("She keeps going missing with her boyfriend.").run()

@@ -12,6 +12,7 @@ import streamlit as st
 from analytics import brokerage
 from analytics.analysis import NetworkAnalysis
 from dashboard import labels
+from dashboard.components.safe import md
 
 LEAD_KEY = "network_lead"
 NONE = "(none)"
@@ -84,7 +85,7 @@ def render(a: NetworkAnalysis, *, top: int = 25) -> str | None:
         return None
     lead = fac.leads[chosen]
     with st.container(border=True):
-        st.markdown(f"**{lead.label}**: {lead.why}")
+        st.markdown(f"**{md(lead.label)}**: {md(lead.why)}")
         st.markdown("Children connected: " + (", ".join(lead.children) or "none"))
         st.markdown("Peer groups: " + (", ".join(lead.groups) or "none"))
         links = pd.DataFrame(lead.links)

@@ -16,6 +16,7 @@ import streamlit as st
 from analytics import places as place_stats
 from dashboard import common, labels
 from dashboard.components import charts, session_cache
+from dashboard.components.safe import md
 from data.access import Viewer
 from data.store import QueryRequest, Store
 
@@ -61,7 +62,7 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
     data = session_cache.remember(
         "place_profile", (viewer, scope, subject_id, repr(sorted(params.items()))),
         lambda: _fetch(store, viewer, scope, subject_id, params))
-    st.subheader(f"Location assessment: {title}")
+    st.subheader(f"Location assessment: {md(title)}")
     prof = place_stats.time_profile_from_counts(data["when"])
     kinds, kids = data["kinds"], data["kids"]
     c = st.columns(4)

@@ -27,12 +27,12 @@ if story is None:
 
 p = story.profile
 open_concerns = story.concerns[story.concerns["closed_on"].isna()]
-st.subheader(story.label)
+st.subheader(safe.md(story.label))
 facts = [f"{p['age_years']} years" if p["age_years"] is not None else "age not recorded",
          "looked after" if p["looked_after"] else "not looked after",
          "additional learning needs" if p["additional_needs"] else None,
-         f"school: {p['school']}" if p["school"] else "no school recorded",
-         f"home ward: {p['home_ward']}" if p["home_ward"] else None]
+         f"school: {safe.md(p['school'])}" if p["school"] else "no school recorded",
+         f"home ward: {safe.md(p['home_ward'])}" if p["home_ward"] else None]
 st.markdown(" · ".join(f for f in facts if f))
 st.caption(
     "Open concerns: " + (", ".join(

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.components import import_widgets as widgets
+from dashboard.components.safe import md
 from data import importers, settings
 from data.access import Role
 from data.errors import CSMapError
@@ -49,7 +50,7 @@ with upload_tab:
             common.show_error(exc)
     plan = st.session_state[widgets.PLAN_KEY]
     if plan is not None:
-        st.subheader(f"Validation report: {plan.report.file_name}")
+        st.subheader(f"Validation report: {md(plan.report.file_name)}")
         widgets.report(plan.report)
         go, stop = st.columns(2)
         if go.button(f"Import {plan.report.accepted:,} rows and quarantine "

@@ -13,6 +13,7 @@ from dashboard.components import (
     network_model,
     network_roles,
 )
+from dashboard.components.safe import md
 from data import settings
 from data.access import Role
 
@@ -87,7 +88,7 @@ with left:
 if centre and graph.nodes[centre].get("kind") == network.CHILD:
     st.subheader("Connected children")
     cc = a.connected_children(centre, k=int(hops))
-    st.caption(f"Children within {hops} link(s) of {labels_of[centre]} through peer, family, "
+    st.caption(f"Children within {hops} link(s) of {md(labels_of[centre])} through peer, family, "
                "harmful and co-presence links (professional links excluded).")
     st.dataframe(cc.table[["label", "hops", "path_labels", "via", "harmful_on_path"]],
                  hide_index=True, width="stretch",

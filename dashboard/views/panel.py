@@ -18,6 +18,7 @@ from dashboard.components import (
     meeting_picker,
     pack_export,
 )
+from dashboard.components.safe import md
 from data.access import Role
 
 ctx = common.context()
@@ -60,7 +61,7 @@ with item_tab:
         item_id = st.selectbox("Item", list(names), format_func=lambda i: names.get(i, i),
                                key="panel_item")
         row = accepted[accepted["item_id"] == item_id].iloc[0]
-        st.subheader(names[item_id])
+        st.subheader(md(names[item_id]))
         summary = common.guarded(briefing.item_summary)(
             store, viewer, {str(k): v for k, v in row.items()}, as_of=today)
         if summary is not None:

@@ -1,0 +1,27 @@
+"""Disproportionality tables: counts, rates and the ratio to the base population."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from analytics import equality
+
+_CONFIG: dict[str, Any] = {"group": "Group", "population": "Base population", "flagged": "Counted",
+           "rate": st.column_config.NumberColumn("Rate per 100", format="%.1f"),
+           "ratio": st.column_config.NumberColumn("Ratio to all", format="%.2f")}
+
+
+def show(tables: list[equality.Disproportionality], *, counted: str) -> None:
+    """One table per dimension (ethnicity, sex, age band), side by side."""
+    cols = st.columns(len(tables))
+    for col, table in zip(cols, tables, strict=True):
+        with col:
+            st.markdown(f"**By {table.dimension}**")
+            st.dataframe(table.table, hide_index=True, width="stretch",
+                         column_config=_CONFIG)
+    st.caption(f"Counted: {counted}. Ratio 1.00 means the group's rate equals the rate in the "
+               "whole base; above 1 means over-represented. '*' is a small number hidden "
+               "(with one more cell hidden so it cannot be worked out from the total); counts "
+               "are rounded; rates come from the published counts, blank where hidden.")

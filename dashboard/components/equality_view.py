@@ -19,7 +19,9 @@ def show(tables: list[equality.Disproportionality], *, counted: str) -> None:
     for col, table in zip(cols, tables, strict=True):
         with col:
             st.markdown(f"**By {table.dimension}**")
-            st.dataframe(table.table, hide_index=True, width="stretch",
+            shown = table.table.assign(population=table.table["population"].astype(str),
+                                       flagged=table.table["flagged"].astype(str))
+            st.dataframe(shown, hide_index=True, width="stretch",
                          column_config=_CONFIG)
     st.caption(f"Counted: {counted}. Ratio 1.00 means the group's rate equals the rate in the "
                "whole base; above 1 means over-represented. '*' is a small number hidden "

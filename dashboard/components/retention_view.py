@@ -13,9 +13,14 @@ from data.access import Viewer
 from data.errors import CSMapError
 from data.store import Store
 
+DONE_KEY = "dp_ret_done"
+
 
 def show(store: Store, viewer: Viewer, today: date) -> None:
     """Counts, the list (pseudonyms), and a form to extend one concern's dates."""
+    done = st.session_state.pop(DONE_KEY, None)
+    if done:
+        st.success(f"Review and end dates extended: {done}. Recorded in the audit trail.")
     review = common.guarded(protection.retention_review)(store, viewer, as_of=today)
     if review is None:
         return
@@ -54,4 +59,5 @@ def show(store: Store, viewer: Viewer, today: date) -> None:
             except CSMapError as exc:
                 common.show_error(exc)
             else:
-                st.success("Dates extended; recorded in the audit trail.")
+                st.session_state[DONE_KEY] = names.get(concern, concern)
+                st.rerun()

@@ -58,9 +58,10 @@ with equality_tab:
     if people_eq is not None:
         tables = equality.equality_tables(people_eq)
         st.markdown("**Children with an open concern, against all children held**")
-        equality_view.show(tables["children"], counted="children with an open concern on "
-                           f"{today:%d %B %Y}")
+        equality_view.show(tables["children"], label="With an open concern",
+                           counted=f"children with an open concern on {today:%d %B %Y}")
         st.markdown("**Adults of concern, against all adults held**")
-        equality_view.show(tables["adults"], counted="adults recorded as adults of concern")
+        equality_view.show(tables["adults"], label="Adults of concern",
+                           counted="adults recorded as adults of concern")
         st.caption("The base is the people this store holds, not the census population: a "
                    "ratio is a prompt to ask who is recorded and referred, not a finding.")

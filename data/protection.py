@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.exports import neutralise_frame
 from data.access import Viewer
 from data.errors import NotFoundError, ValidationError
 from data.store import QueryRequest, Store
@@ -123,14 +124,14 @@ class SubjectAccessReport:
 
     def to_csv(self) -> bytes:
         """One long CSV: a ``section`` column, then every section's columns (blank where a
-        section does not have them)."""
+        section does not have them). Formula-like text is neutralised for spreadsheets."""
         parts = [f.assign(section=key) for key, f in self.sections.items() if not f.empty]
         if not parts:
             return b"section\n"
         frame = pd.concat(parts, ignore_index=True)
         cols = ["section"] + [c for c in frame.columns if c != "section"]
         buf = io.StringIO()
-        frame[cols].to_csv(buf, index=False)
+        neutralise_frame(frame[cols]).to_csv(buf, index=False)
         return buf.getvalue().encode("utf-8")
 
 

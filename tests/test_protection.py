@@ -177,6 +177,8 @@ def test_person_reads_are_logged_against_the_person(town: Store) -> None:
 
 def test_export_is_audited_with_purpose_and_csv_has_sections(town: Store) -> None:
     pid, pseudonym, _ = _child_with_shared_incident(town)
+    town.cursor.execute("INSERT INTO strength SELECT 'S-x', $p, 'other', '=HYPERLINK(1)', "
+                        "agency_id, DATE '2026-01-01' FROM agency LIMIT 1", {"p": pid})
     report = protection.subject_access(town, ADMIN, pid)
     with pytest.raises(ValidationError, match="Say why"):
         protection.export_subject_access(town, ADMIN, report, purpose=" ")
@@ -185,6 +187,7 @@ def test_export_is_audited_with_purpose_and_csv_has_sections(town: Store) -> Non
     assert frame.columns[0] == "section"
     assert set(frame["section"]) == {k for k, n in report.counts().items() if n}
     assert len(frame) == report.total_rows
+    assert "'=HYPERLINK(1)" in set(frame["description"])  # neutralised for spreadsheets
     row = _q(town, "SELECT action, object_kind, object_id, purpose, detail FROM audit_event "
                    "WHERE action = 'export'")[-1]
     assert row[:4] == ("export", "person", pid, "SAR 2026-041")

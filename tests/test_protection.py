@@ -306,3 +306,24 @@ def test_retention_review_lists_and_extends(town: Store) -> None:
     row = _q(town, "SELECT action, object_id, detail FROM audit_event "
                    "WHERE object_id = 'protection.extend_concern'")
     assert len(row) == 1 and row[0][0] == "update" and concern in row[0][2]
+
+
+def test_cli_writes_the_report_and_audits_it(town: Store, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from data.cli import app
+
+    path = town.path
+    town.close()
+    out = tmp_path / "sar.csv"
+    runner = CliRunner()
+    res = runner.invoke(app, ["subject-access", "YP-00012", "--out", str(out), "--purpose",
+                              "SAR 2026-041", "--db", path])
+    assert res.exit_code == 0, res.output
+    assert "YP-00012" in res.output and out.read_text().startswith("section,")
+    bad = runner.invoke(app, ["subject-access", "nobody", "--out", str(out), "--purpose",
+                              "SAR", "--db", path])
+    assert bad.exit_code == 2 and "No one with the pseudonym" in bad.output
+    with Store.open(path) as store:
+        assert store.cursor.execute("SELECT purpose FROM audit_event WHERE action = 'export'"
+                                    ).fetchall() == [("SAR 2026-041",)]

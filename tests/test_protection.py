@@ -211,6 +211,10 @@ def test_deletion_removes_the_person_everywhere_and_keeps_shared_incidents(town:
     pid, pseudonym, shared_incident = _child_with_shared_incident(town)
     _add_panel_and_merge_rows(town, pid)
     town.audit(ADMIN, "search", "network", pid, detail=f"hops=1 q={pseudonym!r}")
+    given, family = _q(town, "SELECT given_name, family_name FROM person "
+                             "WHERE person_id = $p", {"p": pid})[0]
+    full = f"{given} {family}"
+    town.audit(ADMIN, "search", "network", pid, detail=f"hops=1 q={full!r}")
     others_before = _q(town, "SELECT count(*) FROM incident_person WHERE incident_id = $i "
                              "AND person_id <> $p", {"i": shared_incident, "p": pid})[0][0]
     plan = protection.plan_deletion(town, ADMIN, pid)
@@ -221,6 +225,7 @@ def test_deletion_removes_the_person_everywhere_and_keeps_shared_incidents(town:
                                     purpose="erasure request")
     assert done.counts == plan.counts | ({"place": 1} if "place" in done.counts else {})
     assert _text_everywhere(town, pseudonym) == {}
+    assert _text_everywhere(town, full) == {}
     assert set(_text_everywhere(town, pid)) <= {"audit_event.object_id",
                                                  "audit_event.detail"}
     # the shared incident stays, with its other people, without this person

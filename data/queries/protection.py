@@ -243,6 +243,19 @@ _write("delete_actions", "Delete actions on agenda items about a person",
        "DELETE FROM action WHERE list_contains($item_ids, item_id)", _IT)
 _write("delete_planted", "Delete generator truth about a person",
        "DELETE FROM planted_truth WHERE object_id = $person_id", _P)
+# The audit trail keeps who looked and when (ids only); free text such as a search typed as
+# the pseudonym or the full name is redacted (looked up here, so neither is ever a logged
+# parameter). It runs before blank_person, while the names are still there to look up.
+_write("redact_audit", "Redact a person's pseudonym and name from the audit trail's text", """
+    UPDATE audit_event e
+    SET detail = replace(replace(e.detail, p.pseudonym, '[deleted person]'),
+                         coalesce(p.given_name || ' ' || p.family_name, p.pseudonym),
+                         '[deleted person]')
+    FROM person p
+    WHERE p.person_id = $person_id
+      AND (contains(e.detail, p.pseudonym)
+           OR contains(e.detail, coalesce(p.given_name || ' ' || p.family_name, p.pseudonym)))
+""", _P, action="update")
 # Non-key columns can change in the same transaction (DuckDB refuses only key changes of
 # referenced rows), so phase 1 already leaves nothing but the id and pseudonym.
 _write("blank_person", "Blank a person's identifying details", """
@@ -250,14 +263,6 @@ _write("blank_person", "Blank a person's identifying details", """
         age_years = NULL, ethnicity = NULL, role_title = NULL, looked_after = FALSE,
         additional_needs = FALSE, sex = 'U'
     WHERE person_id = $person_id
-""", _P, action="update")
-# The audit trail keeps who looked and when (ids only); free text such as a search typed as
-# the pseudonym is redacted (looked up here, so the pseudonym is never a logged parameter).
-_write("redact_audit", "Redact a person's pseudonym from the audit trail's free text", """
-    UPDATE audit_event
-    SET detail = replace(detail, (SELECT pseudonym FROM person WHERE person_id = $person_id),
-                         '[deleted person]')
-    WHERE contains(detail, (SELECT pseudonym FROM person WHERE person_id = $person_id))
 """, _P, action="update")
 
 # Phase 2 (after phase 1 commits): rows other rows referred to. DuckDB refuses to delete a

@@ -49,9 +49,10 @@ class EdgeRow:
 
 
 def _read_rows(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    text = text.lstrip("\ufeff")  # a byte-order mark from a spreadsheet's "CSV UTF-8"
     if not text.strip():
         raise ValidationError(f"{name}: the file is empty (expected a header row)")
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
         rows = [(reader.line_num, r) for r in reader if any(c.strip() for c in r)]

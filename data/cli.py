@@ -26,6 +26,7 @@ STREAMLIT_FLAGS = [
     "--browser.gatherUsageStats=false",
     "--client.showErrorDetails=none",
     "--client.toolbarMode=minimal",
+    "--client.disableDataExport=true",  # tables offer no unaudited CSV download
     "--server.enableXsrfProtection=true",
     "--server.enableCORS=true",
     "--server.fileWatcherType=none",

@@ -19,7 +19,8 @@ def roles(
 ) -> None:
     """Rank the adults of an edge list as possible facilitators (leads to check, not findings).
 
-    Without --nodes every node is treated as an adult of concern. Children are never ranked.
+    Without --nodes every node is treated as an adult of concern (a warning says so): give
+    --nodes whenever the list may hold children, so that children are never ranked.
     """
     from analytics import edgelist
 
@@ -32,6 +33,10 @@ def roles(
     except CSMapError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if nodes is None:
+        typer.echo("warning: no --nodes file, so every node is treated as an adult of concern "
+                   "and may be ranked. If the edge list holds children, give --nodes NODES.csv "
+                   "(id,kind) so that children are never ranked.", err=True)
     if as_json:
         typer.echo(json.dumps(result))
     else:

@@ -27,7 +27,12 @@ def test_map_renders_offline_with_wards_and_markers(tmp_path: Path) -> None:
         paths.first.wait_for(timeout=30_000)
         n_paths = paths.count()
         assert n_paths >= 52 + 4, n_paths  # every ward outline plus the place circles
-        assert frame.locator(".marker-cluster").count() >= 1
+        # incident clusters start unticked in the map's layer box; ticking them draws them
+        # in the browser, with no rerun of the app
+        assert frame.locator(".marker-cluster").count() == 0
+        frame.locator(".leaflet-control-layers").get_by_text("Incident clusters").click()
+        frame.locator(".marker-cluster").first.wait_for(timeout=10_000)
+        assert page.locator('[data-testid="stStatusWidget"]').count() == 0
         # hover the takeaway whose name is an <img onerror> payload: shown as text
         page.wait_for_timeout(500)
         assert_no_exception(page)
@@ -71,7 +76,7 @@ def test_demo_town_map_profile_and_hotspots_render_offline(demo_db: Path) -> Non
         wait_for_app(page, text="Online spaces", timeout_ms=90_000)
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
         frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
-        assert frame.locator(".marker-cluster").count() >= 1
+        assert frame.locator(".marker-cluster").count() >= 1  # homes, clustered
         screenshot(page, "map_demo")
         combo = page.get_by_role("combobox", name="Profile a ward")
         combo.click()

@@ -39,6 +39,8 @@ def test_roles_json_florentine(tmp_path: Path) -> None:
     assert abs(first["betweenness"] - 0.522) < 5e-4 and first["degree"] == 6
     assert [f["rank"] for f in out["facilitators"]] == [1, 2, 3]
     assert all(isinstance(g["id"], str) and g["members"] for g in out["groups"])
+    # without a node list every node may be ranked: the analyst is told, on stderr
+    assert "no --nodes file" in res.stderr and "children are never ranked" in res.stderr
 
 
 def test_roles_with_nodes_children_never_ranked(tmp_path: Path) -> None:
@@ -131,3 +133,9 @@ def test_reader_names_bad_weight_row(pairs: list[tuple[str, str]], bad: int, jun
     lines = [f"{a},{b},{junk if i == bad else 1}" for i, (a, b) in enumerate(pairs)]
     with pytest.raises(ValidationError, match=rf"row {bad + 2}, column weight"):
         edgelist.parse_edges("source,target,weight\n" + "\n".join(lines))
+
+
+@pytest.mark.parametrize("text", ["\ufeff", "\ufeff \n", "\n\n"])
+def test_a_file_with_only_a_byte_order_mark_is_empty(text: str) -> None:
+    with pytest.raises(ValidationError, match="the file is empty"):
+        edgelist.parse_edges(text)

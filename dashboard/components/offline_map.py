@@ -356,7 +356,7 @@ def add_point_layer(m: folium.Map, features: Mapping[str, Any], *, name: str,
     images, one JS object). ``features`` is read, never changed."""
     layer = _GeoJson(
         features, name=name, zoom_on_click=False,
-        marker=folium.CircleMarker(radius=6, color="#222222", weight=1.5, fill=True,
+        marker=folium.CircleMarker(radius=6, color="#222222", weight=0.8, fill=True,
                                    fill_opacity=0.85, dash_array="3 3" if dashed else None),
         tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=[safe(a) for a in aliases]),
     )
@@ -406,10 +406,15 @@ def cluster_rows(points: pd.DataFrame, *, weight: str = "incidents") -> list[lis
 
 def add_cluster_layer(m: folium.Map, rows: Sequence[Sequence[float]], *, name: str,
                       stroke: str = "#7a0177", fill: str = "#c51b8a", dashed: bool = False,
-                      css_class: str = "") -> folium.plugins.FastMarkerCluster | None:
+                      css_class: str = "",
+                      show: bool = True) -> folium.FeatureGroup | None:
     """Rows from :func:`cluster_rows`, clustered: each cluster shows how many incidents it
     holds. Colours must be ``#rrggbb`` and ``css_class`` a plain word (they are written into
-    the script)."""
+    the script). ``show=False`` starts it unticked in the layer box.
+
+    The clusters sit in a feature group, which is what the layer box switches: folium's
+    FastMarkerCluster always adds itself to its parent, whatever its own ``show`` says.
+    """
     if not (_HEX.match(stroke) and _HEX.match(fill) and re.fullmatch(r"[\w-]*", css_class)):
         raise ValueError("cluster colours must be #rrggbb and the class a plain word")
     if not rows:
@@ -417,20 +422,22 @@ def add_cluster_layer(m: folium.Map, rows: Sequence[Sequence[float]], *, name: s
     callback = (_CLUSTER_CALLBACK.replace("STROKE", stroke).replace("FILL", fill)
                 .replace("DASH", "'3 3'" if dashed else "null"))
     icon = _CLUSTER_ICON.replace("CLASS", css_class)
-    layer = folium.plugins.FastMarkerCluster(
-        [], callback=callback, icon_create_function=icon, name=name,
-        show=True, options={"showCoverageOnHover": False, "maxClusterRadius": 50},
+    group = folium.FeatureGroup(name=name, show=show)
+    clusters = folium.plugins.FastMarkerCluster(
+        [], callback=callback, icon_create_function=icon, control=False,
+        options={"showCoverageOnHover": False, "maxClusterRadius": 50},
     )
     # finite rounded numbers already: skip folium's per-row re-validation
-    layer.data = [list(r) for r in rows]
-    layer.add_to(m)
-    return layer
+    clusters.data = [list(r) for r in rows]
+    clusters.add_to(group)
+    group.add_to(m)
+    return group
 
 
 def add_incident_clusters(m: folium.Map, points: pd.DataFrame, *, name: str,
                           weight: str = "incidents", stroke: str = "#7a0177",
                           fill: str = "#c51b8a", dashed: bool = False,
-                          css_class: str = "") -> folium.plugins.FastMarkerCluster | None:
+                          css_class: str = "") -> folium.FeatureGroup | None:
     """Incidents clustered by place (see :func:`add_cluster_layer`)."""
     return add_cluster_layer(m, cluster_rows(points, weight=weight), name=name, stroke=stroke,
                              fill=fill, dashed=dashed, css_class=css_class)

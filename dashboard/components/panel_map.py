@@ -34,12 +34,24 @@ KIND_COLOURS: dict[str, str] = {
 }
 HOME_COLOUR = "#7B3294"
 LAYERS = ("Wards", "Places", "Incident heat", "Incident clusters", "Homes (intra-familial)")
+# in the layer box but unticked at first: places sized by incidents and the heat say the same
+# thing, and clusters on top of them hide both on a county-wide view
+HIDDEN_AT_FIRST = ("Incident clusters",)
 
 
 def wards_frame(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     """The ``reference.wards`` rows as a GeoDataFrame (EPSG:4326)."""
     geoms = shapely.from_wkb(np.asarray([bytes(b) for b in frame["geometry_wkb"]], dtype=object))
     return gpd.GeoDataFrame(frame.drop(columns="geometry_wkb"), geometry=geoms, crs="EPSG:4326")
+
+
+def place_radius(incidents: np.ndarray) -> np.ndarray:
+    """Circle radius in pixels: 2.5 for a place with no incidents up to 9 for the busiest,
+    by the square root of its share of the busiest place's count (area follows the count).
+    Kept small so that a county's two thousand places stay readable at county zoom."""
+    top = float(np.max(incidents)) if len(incidents) else 0.0
+    share = np.sqrt(np.clip(incidents, 0, None) / top) if top > 0 else np.zeros(len(incidents))
+    return np.round(2.5 + 6.5 * share, 1)
 
 
 def legend_items(kinds: Sequence[str]) -> list[tuple[str, str]]:
@@ -74,7 +86,7 @@ def prepare(wards: gpd.GeoDataFrame, places: pd.DataFrame, homes: pd.DataFrame) 
             active, weight="incidents", bandwidth_m=1200, cell_m=300, max_cells=8000))
     points = None
     if not places.empty:
-        size = 4 + 2 * np.sqrt(places["incidents"].clip(upper=100).to_numpy(dtype=float))
+        size = place_radius(places["incidents"].to_numpy(dtype=float))
         points = offline_map.point_features(
             places.assign(scope="place", id=places["place_id"],
                           kind_label=places["kind"].map(labels.label)),
@@ -92,8 +104,10 @@ def prepare(wards: gpd.GeoDataFrame, places: pd.DataFrame, homes: pd.DataFrame) 
 PLACE_TOOLTIP = ("name", "kind_label", "incidents", "children")
 
 
-def draw(data: MapData, *, layers: Sequence[str] = LAYERS, height: int = 600) -> folium.Map:
-    """A new map with the requested ``layers`` (names from :data:`LAYERS`) from ``data``."""
+def draw(data: MapData, *, layers: Sequence[str] = LAYERS,
+         hidden: Sequence[str] = HIDDEN_AT_FIRST, height: int = 600) -> folium.Map:
+    """A new map with the requested ``layers`` (names from :data:`LAYERS`) from ``data``;
+    those in ``hidden`` start unticked in the map's layer box."""
     m = offline_map.base_map(data.bounds, height=height)
     if "Wards" in layers:
         offline_map.add_area_layer(m, data.wards, name="Wards", tooltip=["name"],
@@ -104,12 +118,14 @@ def draw(data: MapData, *, layers: Sequence[str] = LAYERS, height: int = 600) ->
         offline_map.add_point_layer(m, data.places, name="Places", tooltip=list(PLACE_TOOLTIP),
                                     aliases=["Place", "Kind", "Incidents", "Children"])
     if "Incident clusters" in layers:
-        offline_map.add_cluster_layer(m, data.incidents, name="Incident clusters")
+        offline_map.add_cluster_layer(m, data.incidents, name="Incident clusters",
+                                      show="Incident clusters" not in hidden)
     if "Homes (intra-familial)" in layers:
         # clustered, numbers only: no address or name reaches the page
         offline_map.add_cluster_layer(m, data.homes, name="Homes (intra-familial)",
                                       stroke=HOME_COLOUR, fill="#c2a5cf", dashed=True,
-                                      css_class="csmap-homes")
+                                      css_class="csmap-homes",
+                                      show="Homes (intra-familial)" not in hidden)
     return offline_map.finish(m)
 
 

@@ -27,6 +27,12 @@ def test_data_protection_page_in_chromium(demo_db: Path) -> None:
         assert page.get_by_text("Who it was shared with (audit trail)").count() >= 1
         shot = screenshot(page, "data-protection")
         assert shot.stat().st_size > 20_000
+        page.get_by_role("tab", name="Delete a person").click()
+        wait_for_app(page, text="Type YP-00012 to confirm")
+        screenshot(page, "data-protection-delete")
+        page.get_by_role("tab", name="Retention review").click()
+        wait_for_app(page, text="Extend a concern")
+        screenshot(page, "data-protection-retention")
         page.get_by_role("tab", name="Disproportionality").click()
         wait_for_app(page, text="Adults of concern, against all adults held")
         assert_no_exception(page)

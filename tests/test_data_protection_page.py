@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import nav
+from dashboard import common, nav
+from data import protection, settings
 from data.access import Role
 
 PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "data_protection.py")
@@ -85,3 +86,28 @@ def test_retention_and_disproportionality_tabs(db: Path) -> None:
     for frame in tables:
         assert frame["group"].iloc[-1] == "TOTAL"
     assert any("*" in set(frame["population"]) for frame in tables)  # small groups hidden
+
+
+def test_nobody_is_read_until_chosen_and_reruns_do_not_read_again(db: Path) -> None:
+    at = _run("admin")
+    assert at.selectbox(key="dp_person_id").value is None
+    assert not at.expander  # no report until a person is chosen
+    assert "Choose a person" in at.info[0].value  # the Delete tab says so too
+    assert _person_views() == 0
+    at.text_input(key="dp_person_query").input("YP-00012").run()
+    first = _person_views()
+    plan_reads = 5  # the Delete tab's plan: person, incidents, items, home, counts
+    assert first == len(protection.SECTIONS) + plan_reads
+    at.text_input(key="dp_sar_purpose").input("subject access request 41").run()
+    at.text_input(key="dp_sar_purpose").input("subject access request 42").run()
+    assert _person_views() == first  # reruns do not read (or audit) again
+    at.button(key="dp_sar_refresh").click().run()
+    assert _person_views() == 2 * first
+
+
+def _person_views() -> int:
+    """Views logged against any person, from the page's own store connection."""
+    store = common._open_store(str(settings.db_path()))
+    row = store.cursor.execute("SELECT count(*) FROM audit_event WHERE action = 'view' "
+                               "AND object_kind = 'person'").fetchone()
+    return int(row[0]) if row else 0

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common
+from dashboard.components import session_cache, subject_access_view
 from data import protection
 from data.access import Viewer
 from data.errors import CSMapError
@@ -19,7 +20,9 @@ DONE_KEY = "dp_del_done"
 
 def form(store: Store, viewer: Viewer, person_id: str) -> None:
     """The plan (rows per table), the confirmation box and the delete button."""
-    plan = common.guarded(protection.plan_deletion)(store, viewer, person_id)
+    plan = session_cache.remember(  # read (and audited) once, like the report
+        "dp_plan", (viewer, person_id, subject_access_view.generation()),
+        lambda: common.guarded(protection.plan_deletion)(store, viewer, person_id))
     if plan is None:
         return
     st.markdown(f"Deleting **{plan.pseudonym}** removes {plan.total:,} rows:")
@@ -39,6 +42,7 @@ def form(store: Store, viewer: Viewer, person_id: str) -> None:
             common.show_error(exc)
         else:
             st.session_state[DONE_KEY] = (done.pseudonym, done.total)
+            subject_access_view.refresh()
             st.rerun()
 
 

@@ -16,7 +16,8 @@ KEY = "dp_person_id"
 
 
 def pick(people: pd.DataFrame) -> str | None:
-    """A search box and a select box; returns the chosen person id (None if none match)."""
+    """A search box and a select box; returns the chosen person id (None until one is chosen:
+    reading a person's data is audited, so nobody is read by default)."""
     if people.empty:
         st.info("No people are held in this store.")
         return None
@@ -31,9 +32,13 @@ def pick(people: pd.DataFrame) -> str | None:
         st.info(f"No one held matches {text!r}.")
         return None
     ids = [str(i) for i in shown["person_id"]]
-    if st.session_state.get(KEY) not in ids:
-        st.session_state[KEY] = ids[0]
+    exact = shown[shown["pseudonym"].str.upper() == text]
+    if not exact.empty:  # a typed pseudonym chooses the person
+        st.session_state[KEY] = str(exact["person_id"].iloc[0])
+    elif st.session_state.get(KEY) not in ids:
+        st.session_state[KEY] = None  # nobody is read until someone is chosen
     names = {str(r["person_id"]): f"{r['label']} ({labels.label(r['kind'])})"
              for r in shown.to_dict("records")}
-    return st.selectbox(f"Person ({len(ids):,} match)", ids, key=KEY,
+    return st.selectbox(f"Person ({len(ids):,} match)", ids, key=KEY, index=None,
+                        placeholder="Choose a person (type a pseudonym above)",
                         format_func=lambda pid: names.get(pid, pid))

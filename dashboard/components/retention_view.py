@@ -8,12 +8,21 @@ from datetime import date, timedelta
 import streamlit as st
 
 from dashboard import common, labels
+from dashboard.components import subject_access_view
 from data import protection
 from data.access import Viewer
 from data.errors import CSMapError
 from data.store import Store
 
 DONE_KEY = "dp_ret_done"
+
+# The concern's category without a role: the role column says victim, at risk or person of
+# concern (the shared labels add "(victim)" to CSE and CCE, wrong for a person of concern).
+_CATEGORIES = {"cse": "Child sexual exploitation", "cce": "Child criminal exploitation"}
+
+
+def _category(code: str) -> str:
+    return _CATEGORIES.get(code) or labels.label(code)
 
 
 def show(store: Store, viewer: Viewer, today: date) -> None:
@@ -33,14 +42,23 @@ def show(store: Store, viewer: Viewer, today: date) -> None:
     if review.concerns.empty:
         st.success("No concern is past its review or end date.")
         return
-    frame = review.concerns.assign(category=review.concerns["category"].map(labels.label),
-                                   role=review.concerns["role"].map(labels.label))
+    frame = review.concerns.assign(category=review.concerns["category"].map(_category),
+                                   role=review.concerns["role"].map(labels.label),
+                                   kind=review.concerns["kind"].map(labels.label))
+    day = "DD MMM YYYY"
     st.dataframe(frame[["pseudonym", "kind", "category", "role", "opened_on", "closed_on",
                         "review_date", "end_date", "past_end", "review_due", "concern_id"]],
-                 hide_index=True, width="stretch",
-                 column_config={"past_end": "Past end", "review_due": "Review due"})
+                 hide_index=True, width="stretch", column_config={
+                     "pseudonym": "Person", "kind": "Who", "category": "Concern",
+                     "role": "Role in it",
+                     "opened_on": st.column_config.DateColumn("Opened", format=day),
+                     "closed_on": st.column_config.DateColumn("Closed", format=day),
+                     "review_date": st.column_config.DateColumn("Review", format=day),
+                     "end_date": st.column_config.DateColumn("End", format=day),
+                     "past_end": "Past end", "review_due": "Review due",
+                     "concern_id": "Concern id"})
     ids = list(review.concerns["concern_id"])
-    names = {r["concern_id"]: f"{r['pseudonym']} · {labels.label(r['category'])} "
+    names = {r["concern_id"]: f"{r['pseudonym']} · {_category(r['category'])} "
                               f"(end {r['end_date']:%d %b %Y})"
              for r in review.concerns.to_dict("records")}
     with st.form("dp_ret_extend"):
@@ -60,4 +78,5 @@ def show(store: Store, viewer: Viewer, today: date) -> None:
                 common.show_error(exc)
             else:
                 st.session_state[DONE_KEY] = names.get(concern, concern)
+                subject_access_view.refresh()  # the person's concerns changed
                 st.rerun()

@@ -1,6 +1,8 @@
 """Show a subject access report section by section, and export it as CSV with a purpose.
 
-Owns keys starting ``dp_sar_``.
+Owns keys starting ``dp_sar_``. The report is read once per person and kept for the session
+(``session_cache``), so typing a purpose or switching tabs does not re-read it and add a view
+to the audit trail every rerun; :func:`refresh` makes the next run read it again.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import common
+from dashboard.components import session_cache
 from data import protection
 from data.access import Viewer
 from data.errors import CSMapError
@@ -15,6 +18,25 @@ from data.store import Store
 
 PURPOSE_KEY = "dp_sar_purpose"
 FILE_KEY = "dp_sar_file"
+GEN_KEY = "dp_sar_generation"
+
+
+def generation() -> int:
+    """Bumped by :func:`refresh`: part of every cache key of this page's person reads."""
+    return int(st.session_state.get(GEN_KEY, 0))
+
+
+def load(store: Store, viewer: Viewer, person_id: str) -> protection.SubjectAccessReport | None:
+    """The person's report, read (and audited) once until :func:`refresh`."""
+    key = (viewer, person_id, generation())
+    return session_cache.remember(
+        "dp_sar", key, lambda: common.guarded(protection.subject_access)(store, viewer,
+                                                                       person_id))
+
+
+def refresh() -> None:
+    """Read the report again on the next run (after a write, or when asked)."""
+    st.session_state[GEN_KEY] = st.session_state.get(GEN_KEY, 0) + 1
 
 
 def show(report: protection.SubjectAccessReport) -> None:
@@ -22,6 +44,10 @@ def show(report: protection.SubjectAccessReport) -> None:
     counts = report.counts()
     st.markdown(f"**{report.pseudonym}** · {report.total_rows:,} rows held across "
                 f"{sum(1 for n in counts.values() if n):,} sections.")
+    if st.button("Read again", key="dp_sar_refresh",
+                 help="The report is read once; read it again to see the latest audit events."):
+        refresh()
+        st.rerun()
     if report.truncated:
         st.caption("Cut by the row cap: " + ", ".join(report.truncated))
     for key, _, title in protection.SECTIONS:

@@ -36,7 +36,7 @@ with sar:
     st.markdown("### Subject access report")
     person_id = person_search.pick(people) if people is not None else None
     if person_id is not None:
-        report = common.guarded(protection.subject_access)(store, viewer, person_id)
+        report = subject_access_view.load(store, viewer, person_id)
         if report is not None:
             subject_access_view.export(store, viewer, report)
             subject_access_view.show(report)
@@ -44,7 +44,9 @@ with sar:
 with delete:
     st.markdown("### Delete a person everywhere")
     st.caption("Choose the person on the Subject access tab; check what is held first.")
-    if person_id is not None:
+    if person_id is None:
+        st.info("Choose a person on the Subject access tab first.")
+    else:
         person_deletion.form(store, viewer, person_id)
 
 with retention:

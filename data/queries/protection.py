@@ -276,14 +276,19 @@ _write("delete_person", "Delete a person",
 
 # -- retention review -------------------------------------------------------------------------
 
+# Review is due on open concerns whose review date has passed; a closed concern is listed
+# only once its end (retention) date has passed.
 _read("retention", "Concerns past their review or end date", params=("as_of",), sql="""
     SELECT c.concern_id, p.person_id, p.pseudonym, p.kind, c.category, c.role, c.opened_on,
            c.closed_on, c.review_date, c.retention_until AS end_date,
-           c.retention_until < $as_of AS past_end, c.review_date < $as_of AS review_due,
+           c.retention_until < $as_of AS past_end,
+           c.review_date < $as_of AND (c.closed_on IS NULL OR c.closed_on > $as_of)
+             AS review_due,
            c.source_agency
     FROM concern c JOIN person p USING (person_id)
-    WHERE c.retention_until < $as_of OR c.review_date < $as_of
-    ORDER BY c.retention_until, c.review_date, p.pseudonym
+    WHERE c.retention_until < $as_of
+       OR (c.review_date < $as_of AND (c.closed_on IS NULL OR c.closed_on > $as_of))
+    ORDER BY past_end DESC, c.review_date, p.pseudonym
 """)
 
 _write("extend_concern", "Extend a concern's review and end dates", """

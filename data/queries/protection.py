@@ -96,18 +96,20 @@ _read("sar_links", "A person's links, both directions, with provenance", sql="""
     ORDER BY l.first_seen, l.link_id
 """)
 
-_read("sar_presences", "Where a person was recorded", restricted=("place_name",), sql="""
-    SELECT pr.presence_id, pr.kind, pr.seen_at,
-           CASE WHEN pl.kind = 'home' THEN 'Home' ELSE pl.kind END AS place_kind,
-           pl.name AS place_name, pl.ward_code, pr.source_agency, pr.recorded_date,
+_HOME = "CASE WHEN pl.kind = 'home' THEN 'Home' ELSE pl.name END AS place_name, " \
+        "CASE WHEN pl.kind = 'home' THEN pl.name END AS home_address"
+
+_read("sar_presences", "Where a person was recorded", restricted=("home_address",), sql=f"""
+    SELECT pr.presence_id, pr.kind, pr.seen_at, pl.place_id, pl.kind AS place_kind, {_HOME},
+           pl.ward_code, pr.source_agency, pr.recorded_date,
            pr.grading_source, pr.grading_intel, pr.grading_handling, pr.incident_id
     FROM presence pr JOIN place pl USING (place_id)
     WHERE pr.person_id = $person_id ORDER BY pr.seen_at
-""")
+""")  # noqa: S608  (a constant CASE expression, no user input)
 
 _read("sar_incidents", "Incidents a person appears in, with their role",
-      restricted=("narrative", "child_words"), sql="""
-    SELECT i.incident_id, ip.role, i.occurred_at, i.kind, i.harm_context, i.place_id,
+      restricted=("narrative", "child_words", "home_address"), sql=f"""
+    SELECT i.incident_id, ip.role, i.occurred_at, i.kind, i.harm_context, i.place_id, {_HOME},
            i.agency_id AS source_agency, i.recorded_date,
            array_to_string(i.indicators, ' ') AS indicators, i.narrative, i.child_words,
            i.grading_source, i.grading_intel, i.grading_handling,
@@ -115,8 +117,9 @@ _read("sar_incidents", "Incidents a person appears in, with their role",
              WHERE o.incident_id = i.incident_id AND o.person_id <> $person_id)
              AS other_people
     FROM incident_person ip JOIN incident i USING (incident_id)
+    LEFT JOIN place pl ON pl.place_id = i.place_id
     WHERE ip.person_id = $person_id ORDER BY i.occurred_at
-""")
+""")  # noqa: S608  (a constant CASE expression, no user input)
 
 _read("sar_groups", "A person's peer-group memberships", sql="""
     SELECT g.group_id, g.name AS group_name, gm.start_date, gm.end_date, gm.source_agency,

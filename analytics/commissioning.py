@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import geopandas as gpd
 import pandas as pd
@@ -43,6 +43,20 @@ def quarter_span(first: str, last: str) -> tuple[date, date]:
     except ValueError:
         raise ValidationError(f"quarters look like 2025-Q2, not {first!r} / {last!r}") from None
     return lo.start_time.date(), (hi + 1).start_time.date()
+
+
+def full_quarters(today: date, *, quarters: int = 8) -> tuple[date, date]:
+    """Dates [start, end) of the last ``quarters`` whole quarters plus the quarter so far.
+
+    A window that starts part-way through a quarter would show that quarter as a dip in
+    every trend; starting on a quarter's first day keeps each quarter whole (the current one
+    runs up to ``today``).
+    """
+    if quarters < 1:
+        raise ValidationError("at least one quarter")
+    current = pd.Period(today, freq="Q")
+    start = (current - quarters).start_time.date()
+    return start, today + timedelta(days=1)
 
 
 def quarters_between(first: str, last: str) -> list[str]:

@@ -109,7 +109,8 @@ def run(db: Path, *, repeats: int = 5) -> dict[str, float]:
     spot_times, _ = _times(lambda: comm.ward_spots(cells, wards, sel, permutations=999), 3)
     policy = SuppressionPolicy.from_settings()
     children = store.frame("places.agg_ward_children", viewer,
-                           {"start": today - timedelta(days=365), "end": today})
+                           {"start": today - timedelta(days=365), "end": today,
+                            "place_kinds": []})
     table_times, _ = _times(lambda: comm.ward_table(cells, wards, children, sel, policy), 3)
     store.close()
     filtered, first, rerun = _page_times(db, repeats)

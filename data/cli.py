@@ -115,6 +115,8 @@ def import_(
     if not file.exists():
         fail(f"no file at {file}")
     try:
+        # refuse a huge file before reading it into memory
+        importers.check_size(file.name, file.stat().st_size)
         with Store.open(db or settings.db_path()) as store:
             viewer = Viewer(actor, Role.ANALYST, f"import of {file.name}")
             plan = importers.check_file(store, viewer, kind=kind, file_name=file.name,

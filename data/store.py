@@ -162,7 +162,11 @@ class Store:
                     f"{p} is open in another CSMap process (DuckDB allows one writer). "
                     "Stop the other process (e.g. a running dashboard) and try again."
                 ) from exc
-            raise
+            raise SchemaError(
+                f"{p} is not a readable CSMap database ({str(exc).splitlines()[0]}). Point "
+                "CSMAP_DB_PATH (or --db) at a CSMap database, or make a new one with "
+                f"`csmap generate --size small --out {p} --force`."
+            ) from exc
         locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
         if not (locked and locked[0]):  # a second connection in this process shares the lock
             con.execute("SET lock_configuration = true")
@@ -229,12 +233,19 @@ class Store:
         for version, description, sql in _migrations():
             if version in done:  # by set, not by maximum: a later-numbered one may land first
                 continue
-            with self.transaction() as tx:
-                tx.execute(sql)
-                tx.execute(
-                    "INSERT INTO schema_version VALUES ($v, $d, $t)",
-                    {"v": version, "d": description, "t": datetime.now()},
-                )
+            try:
+                with self.transaction() as tx:
+                    tx.execute(sql)
+                    tx.execute(
+                        "INSERT INTO schema_version VALUES ($v, $d, $t)",
+                        {"v": version, "d": description, "t": datetime.now()},
+                    )
+            except duckdb.Error as exc:
+                raise SchemaError(
+                    f"{self.path}: migration {version:04d} ({description}) failed and was rolled "
+                    f"back: {str(exc).splitlines()[0]}. The database was not changed by it; "
+                    "restore it from a backup or ask the maintainers."
+                ) from exc
             applied.append(version)
         return applied
 

@@ -379,6 +379,22 @@ def test_cli_import_reports_and_writes(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "does not look like a links file" in bad.output
 
 
+def test_cli_refuses_a_huge_file_before_reading_it(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from data.cli import app
+
+    big = tmp_path / "person_records.csv"
+    big.write_bytes(b"x" * 2_000)
+    monkeypatch.setenv("CSMAP_IMPORT_MAX_BYTES", "1000")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read before the check"))
+    res = CliRunner().invoke(app, ["import", str(big), "--agency", "social_care", "--db",
+                                   str(tmp_path / "never.duckdb")])
+    assert res.exit_code == 2 and "over the import limit" in res.output
+    assert not (tmp_path / "never.duckdb").exists()
+
+
 def test_commissioners_cannot_list_batches_or_quarantine(store: Store) -> None:
     commissioner = Viewer("c", Role.COMMISSIONER, "testing")
     for name, params in (("import.batches", {"n": 5}), ("import.batches_admin", {"n": 5}),

@@ -77,6 +77,19 @@ def test_child_page_named_mode_shows_the_childs_words(town_db: Path) -> None:
     assert at.subheader[0].value == "Amelia Stone"
 
 
+def test_any_child_can_be_found_by_search_and_names_only_in_named_mode(town_db: Path) -> None:
+    at = _run("child.py")
+    at.text_input(key="child_search").set_value("ch-0002").run()
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == "CH-0002"
+    # a name finds nobody while names are hidden: searching must not reveal who is held
+    at.text_input(key="child_search").set_value("Bella").run()
+    assert any("No child's pseudonym contains 'Bella'" in i.value for i in at.info)
+    named = _run("child.py", "analyst", "named")
+    named.text_input(key="child_search").set_value("bella").run()
+    assert named.subheader[0].value == "Bella Crane"
+
+
 def test_child_page_filters_the_chronology(town_db: Path) -> None:
     at = _run("child.py")
     full = len(at.dataframe[0].value)

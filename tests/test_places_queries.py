@@ -35,7 +35,7 @@ def test_aggregate_queries_return_no_identifiers_or_points(town: Store,
     assert len(specs) >= 3
     for spec in specs:
         assert spec.access is Access.AGGREGATE
-        params = {p: WINDOW[p] for p in spec.params}
+        params = {p: WINDOW.get(p, []) for p in spec.params}  # list filters: all
         frame = town.frame(spec.name, commissioner, params)
         assert not IDENTIFYING & set(frame.columns), spec.name
     cells = town.frame("places.agg_cells", commissioner,
@@ -73,10 +73,22 @@ def test_filters_narrow_the_incidents(town: Store, panel: Viewer) -> None:
     assert behav["incidents"].sum() == 8  # odd incidents at the park and hotel
 
 
-def test_homes_with_intra_familial_harm_hide_the_address(town: Store, panel: Viewer) -> None:
-    homes = town.frame("places.map_homes", panel, WINDOW)
-    assert homes["place_id"].tolist() == ["p_home"] and homes["address"].isna().all()
-    assert homes["incidents"].iloc[0] == 4
+def test_homes_with_intra_familial_harm_hide_the_house(town: Store, panel: Viewer,
+                                                      analyst_named: Viewer) -> None:
+    """Only a ~500 m grid cell and counts leave the database, in either display mode."""
+    from data.queries.places import HOME_GRID_LAT, HOME_GRID_LON
+
+    exact = town.cursor.execute("SELECT lon, lat FROM place WHERE place_id = 'p_home'").fetchone()
+    assert exact is not None
+    for viewer in (panel, analyst_named):
+        homes = town.frame("places.map_homes", viewer, WINDOW)
+        assert set(homes.columns) == {"lon", "lat", "homes", "incidents", "latest"}
+        assert homes["homes"].tolist() == [1] and homes["incidents"].tolist() == [4]
+        lon, lat = float(homes["lon"].iloc[0]), float(homes["lat"].iloc[0])
+        assert (lon, lat) != pytest.approx(exact, abs=1e-6)
+        assert abs(lon - exact[0]) <= HOME_GRID_LON / 2 + 1e-9
+        assert abs(lat - exact[1]) <= HOME_GRID_LAT / 2 + 1e-9
+        assert lat / HOME_GRID_LAT == pytest.approx(round(lat / HOME_GRID_LAT), abs=1e-6)
     online = town.frame("places.map_online", panel, WINDOW)
     assert online["platform"].tolist() == ["Snapchat"] and online["incidents"].iloc[0] == 4
 
@@ -106,3 +118,17 @@ def test_place_profile_lists_children_adults_and_notes(town: Store, panel: Viewe
 def test_filter_param_names_are_shared() -> None:
     for name in ["places.map_places", "places.map_homes", "places.map_online"]:
         assert queries.get(name).params == FILTER_PARAMS
+
+
+def test_ward_children_follow_the_place_kind_filter(town: Store, commissioner: Viewer) -> None:
+    """Beside hotel incidents the commissioners' table counts the children of hotel
+    incidents, not every child in the ward."""
+    window = {"start": WINDOW["start"], "end": WINDOW["end"]}
+    every = town.frame("places.agg_ward_children", commissioner, {**window, "place_kinds": []})
+    hotels = town.frame("places.agg_ward_children", commissioner,
+                        {**window, "place_kinds": ["hotel"]})
+    hotel_ward = town.cursor.execute(
+        "SELECT ward_code FROM place WHERE place_id = 'p_hotel'").fetchone()
+    assert hotel_ward is not None
+    assert hotels.set_index("ward_code")["children"].to_dict() == {hotel_ward[0]: 1}
+    assert every.set_index("ward_code").loc[hotel_ward[0], "children"] == 2  # + the home

@@ -201,7 +201,14 @@ def test_a_migration_numbered_below_the_newest_is_still_applied(tmp_path: Path) 
         store.cursor.execute("CREATE TABLE dataset_meta (key VARCHAR, value VARCHAR)")
     # version 1 is missing from the record although later ones are there: it runs again and
     # fails loudly rather than being skipped silently.
-    with pytest.raises(duckdb.CatalogException):
+    with pytest.raises(SchemaError, match="migration 0001 .* failed and was rolled back"):
+        Store.open(path)
+
+
+def test_a_file_that_is_not_a_database_gets_a_message_saying_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "notes.duckdb"
+    path.write_text("this is a spreadsheet, not a database\n")
+    with pytest.raises(SchemaError, match="not a readable CSMap database.*csmap generate"):
         Store.open(path)
 
 

@@ -130,3 +130,16 @@ def test_commissioner_ward_table_publishes_only_protected_figures() -> None:
                                all_quarters=["2025-Q1", "2025-Q2"])
     assert trend["incidents"].tolist() == [SUPPRESSED, 10]
     assert trend["plotted"].tolist()[1] == 10 and pd.isna(trend["plotted"].tolist()[0])
+
+
+def test_the_commissioners_window_starts_on_a_quarter_boundary() -> None:
+    from datetime import date
+
+    from analytics import commissioning
+
+    start, end = commissioning.full_quarters(date(2026, 9, 30))
+    assert start == date(2024, 7, 1) and end == date(2026, 10, 1)  # 8 whole quarters + Q3
+    start, _ = commissioning.full_quarters(date(2026, 11, 23), quarters=1)
+    assert start == date(2026, 7, 1)
+    with pytest.raises(ValidationError):
+        commissioning.full_quarters(date(2026, 1, 1), quarters=0)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from analytics.agenda import SuggestedItem
 from dashboard import briefing, common
-from dashboard.components import language_check
+from dashboard.components import child_picker, language_check
 from dashboard.components.safe import md
 from data import meetings
 from data.access import Viewer
@@ -116,9 +116,10 @@ def manual_add(store: Store, viewer: Viewer, meeting_id: str, next_position: int
     kind = st.radio("Kind", list(KIND_LABELS), format_func=KIND_LABELS.get, horizontal=True,
                     key="agenda_manual_kind")
     if kind == "child":
-        options = store.frame("child.children", viewer)
-        ids, names = list(options["person_id"]), dict(zip(options["person_id"],
-                                                          options["label"], strict=True))
+        found = child_picker.options(store, viewer, search_key="agenda_manual_search")
+        if found is None:
+            return
+        ids, names = list(found[0]["person_id"]), found[1]
     elif kind == "place":
         options = store.frame("panel.places", viewer)
         ids = list(options["place_id"])

@@ -18,9 +18,7 @@ common.require_role(viewer, Role.PANEL, Role.ANALYST)
 today = common.as_of(store)
 
 st.title("Child")
-children = store.run("child.children", viewer)
-person_id = child_picker.pick(children.frame)
-common.show_truncation(children)
+person_id = child_picker.pick(store, viewer)
 if person_id is None:
     st.stop()
 story = common.guarded(briefing.child_story)(store, viewer, person_id, as_of=today)

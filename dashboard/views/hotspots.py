@@ -3,18 +3,17 @@ place kinds, all as suppressed aggregates. No people, no points, no drill-down."
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import streamlit as st
 
 from analytics import commissioning as comm
 from analytics.suppression import SUPPRESSED, SuppressionPolicy
 from dashboard import common, labels
 from dashboard.components import offline_map, panel_map
-from data.errors import CSMapError
+from data.errors import CSMapError, ValidationError
 
 RATE_COLOURS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"]
 HOT, COLD, HIDDEN = "#b2182b", "#2166ac", "#d9d9d9"
+AGG_ROW_LIMIT = 1_000_000  # aggregate rows are small; the cap must never cut a count
 
 ctx = common.context()
 store, viewer = ctx.store, ctx.viewer
@@ -29,8 +28,15 @@ st.caption(f"Aggregates only. Counts from 1 to {policy.threshold - 1} show as {S
            f"others are rounded to the nearest {policy.base}, and rates use the rounded "
            "counts, so no figure can be worked back to a child.")
 
-cells = store.frame("places.agg_cells", viewer,
-                    {"start": today - timedelta(days=730), "end": today + timedelta(days=1)})
+window_start, window_end = comm.full_quarters(today)
+cells_res = store.run("places.agg_cells", viewer, {"start": window_start, "end": window_end},
+                      limit=AGG_ROW_LIMIT)
+if cells_res.truncated:  # never publish undercounts: stop rather than show a part
+    common.show_error(ValidationError(
+        f"The aggregate table has more than {AGG_ROW_LIMIT:,} rows (wards x quarters x place "
+        "kinds); the figures cannot be shown whole. Ask an administrator to check the data."))
+    st.stop()
+cells = cells_res.frame
 if cells.empty:
     st.info("No incidents recorded in the last two years.")
     st.stop()
@@ -46,7 +52,8 @@ sel = comm.Selection(comm.quarters_between(q_from, q_to), kind)
 start, end = comm.quarter_span(q_from, q_to)
 
 wards = panel_map.wards_frame(store.frame("reference.wards", viewer))
-children = store.frame("places.agg_ward_children", viewer, {"start": start, "end": end})
+children = store.frame("places.agg_ward_children", viewer, {
+    "start": start, "end": end, "place_kinds": [] if kind == comm.ALL else [kind]})
 table = comm.ward_table(cells, wards, children, sel, policy)
 spots = comm.ward_spots(cells, wards, sel)
 body = table.iloc[:-1].merge(spots.spots, on="ward_code", how="left")

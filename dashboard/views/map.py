@@ -33,9 +33,10 @@ params = place_filters.render(store, viewer, today)
 def _load() -> tuple:  # type: ignore[type-arg]
     wards = panel_map.wards_frame(store.frame("reference.wards", viewer))
     places_res = store.run("places.map_places", viewer, params)
-    homes = store.frame("places.map_homes", viewer, params)
+    homes = store.run("places.map_homes", viewer, params)
     online = store.frame("places.map_online", viewer, params)
-    return wards, places_res, homes, online, panel_map.prepare(wards, places_res.frame, homes)
+    return (wards, places_res, homes, online,
+            panel_map.prepare(wards, places_res.frame, homes.frame))
 
 
 # a click on the map reruns the page: keep the map's data (queries, GeoJSON, heat image)
@@ -43,7 +44,8 @@ def _load() -> tuple:  # type: ignore[type-arg]
 # streamlit-folium, so the browser keeps its map, its zoom and the layers switched off in
 # the map's own layer box, which needs no rerun at all).
 data_key = (viewer, repr(sorted(params.items())))
-wards, places_res, homes, online, map_data = session_cache.remember("map", data_key, _load)
+wards, places_res, homes_res, online, map_data = session_cache.remember("map", data_key, _load)
+homes = homes_res.frame
 try:
     fmap = panel_map.draw(map_data)
 except offline_map.OfflineAssetError as exc:  # a programming error, shown readably
@@ -65,7 +67,11 @@ with right:
     busiest = places[places["incidents"] > 0].head(8)
     st.dataframe(busiest.assign(kind=busiest["kind"].map(labels.label))[
         ["name", "kind", "incidents", "children"]], hide_index=True, width="stretch")
-    st.metric("Homes with intra-familial incidents", len(homes))
+    st.metric("Homes with intra-familial incidents",
+              int(homes["homes"].sum()) if not homes.empty else 0,
+              help="Drawn as purple clusters of counts on a grid of about 500 m: the map "
+                   "never shows which house.")
+    common.show_truncation(homes_res)
 
 feature = (clicked.get("last_active_drawing") or {}).get("properties") or {}
 click = (feature.get("scope"), str(feature.get("id")))

@@ -32,8 +32,10 @@ from data.importers import _read, formats
 from data.importers._validate import KnownIds, RowChecker, RowProblem
 from data.store import Store
 
-__all__ = ["IMPORT_ROLES", "ImportPlan", "ImportReport", "RowProblem", "check_file", "commit",
-           "guess_kind", "import_file", "sample_files"]
+__all__ = ["IMPORT_ROLES", "ImportPlan", "ImportReport", "RowProblem", "check_file",
+           "check_size", "commit", "guess_kind", "import_file", "sample_files"]
+
+check_size = _read.check_size
 
 IMPORT_ROLES = frozenset({Role.ANALYST, Role.ADMIN})
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "reference" / "samples"

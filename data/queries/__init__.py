@@ -33,6 +33,28 @@ class QuerySpec:
     audit_action: str | None = None
 
 
+def safe_place_name(alias: str = "pl", *, home: str = "'Home'") -> str:
+    """SQL for a place's name that is safe on a pseudonymised screen, in a pack or an export.
+
+    Homes read as ``home`` (an SQL expression); addresses of concern read as "Address of
+    concern, <ward>", because their name is an exact address; other places (takeaways,
+    parks, stations...) keep their public name. Select :func:`exact_address` as a restricted
+    column where named mode may show the address. ``alias`` is the place table's alias in
+    the query (a constant of the query, never user input).
+    """
+    return (f"CASE WHEN {alias}.kind = 'home' THEN {home} "  # noqa: S608  (constants)
+            f"WHEN {alias}.kind = 'address_of_concern' THEN 'Address of concern, ' || "
+            f"coalesce((SELECT w_safe.name FROM ward w_safe "
+            f"WHERE w_safe.ward_code = {alias}.ward_code), 'unknown ward') "
+            f"ELSE {alias}.name END")
+
+
+def exact_address(alias: str = "pl") -> str:
+    """SQL for the exact address of a home or address of concern (NULL for other places);
+    list its column in ``restricted``."""
+    return f"CASE WHEN {alias}.kind IN ('home', 'address_of_concern') THEN {alias}.name END"
+
+
 _REGISTRY: dict[str, QuerySpec] = {}
 _LOADED = False
 

@@ -1,16 +1,16 @@
 """Queries behind the Child page: one child's chronology, links, places, strengths, agencies.
 
 Every query takes ``$person_id``. Facts carry their provenance (source agency, recorded date
-and the 3x5x2 grading where it applies). Home addresses are never shown as place names:
-``place_name`` says 'Home' and the address sits in a restricted column.
+and the 3x5x2 grading where it applies). Exact addresses are never shown as place names:
+``place_name`` says 'Home' or 'Address of concern, <ward>' (``safe_place_name``).
 """
 
 from __future__ import annotations
 
 from data.access import Access
-from data.queries import QuerySpec, register
+from data.queries import QuerySpec, register, safe_place_name
 
-_PLACE_NAME = "CASE WHEN pl.kind = 'home' THEN 'Home' ELSE pl.name END"
+_PLACE_NAME = safe_place_name("pl")
 
 register(QuerySpec(
     name="child.children",
@@ -25,6 +25,28 @@ register(QuerySpec(
                (SELECT count(*) FROM incident_person ip WHERE ip.person_id = p.person_id)
                  AS incidents
         FROM person p WHERE p.kind = 'child'
+        ORDER BY open_concerns DESC, incidents DESC, p.pseudonym
+    """,
+))
+
+register(QuerySpec(
+    name="child.search",
+    access=Access.PERSONAL,
+    description="Children whose pseudonym (or, in named mode, name) contains a search text",
+    params=("q", "names"),
+    restricted=("full_name",),
+    sql="""
+        SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
+               p.age_years, p.sex,
+               (SELECT count(*) FROM concern c WHERE c.person_id = p.person_id
+                  AND c.closed_on IS NULL) AS open_concerns,
+               (SELECT count(*) FROM incident_person ip WHERE ip.person_id = p.person_id)
+                 AS incidents
+        FROM person p
+        WHERE p.kind = 'child' AND (
+              contains(lower(p.pseudonym), lower($q))
+              OR ($names AND contains(lower(coalesce(p.given_name, '') || ' '
+                                           || coalesce(p.family_name, '')), lower($q))))
         ORDER BY open_concerns DESC, incidents DESC, p.pseudonym
     """,
 ))
@@ -129,7 +151,7 @@ register(QuerySpec(
     description="Children connected to a child by links or co-presence",
     params=("person_id", "hours"),
     restricted=("full_name",),
-    sql="""
+    sql=f"""
         WITH by_link AS (
             SELECT o.person_id, 'link: ' || l.kind AS via
             FROM link l
@@ -139,7 +161,7 @@ register(QuerySpec(
             WHERE $person_id IN (l.source_person_id, l.target_person_id) AND o.kind = 'child'
         ), by_place AS (
             SELECT b.person_id, 'seen together at ' ||
-                   CASE WHEN pl.kind = 'home' THEN 'a home' ELSE pl.name END AS via
+                   {safe_place_name("pl", home="'a home'")} AS via
             FROM presence a
             JOIN presence b ON a.place_id = b.place_id AND a.person_id <> b.person_id
              AND abs(epoch(a.seen_at) - epoch(b.seen_at)) <= $hours * 3600
@@ -154,7 +176,7 @@ register(QuerySpec(
         JOIN person p USING (person_id)
         GROUP BY ALL
         ORDER BY times DESC, p.pseudonym
-    """,
+    """,  # noqa: S608  (constant SQL fragment, parameters bound)
 ))
 
 register(QuerySpec(

@@ -17,7 +17,7 @@ Links also take ``kinds`` and ``natures`` (empty lists keep all).
 from __future__ import annotations
 
 from data.access import Access
-from data.queries import QuerySpec, register
+from data.queries import QuerySpec, exact_address, register, safe_place_name
 
 _GRADING = """
   ($min_intel::VARCHAR IS NULL
@@ -44,14 +44,14 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Places and online spaces in the network (homes by reference only)",
     restricted=("exact_address",),
-    sql="""
+    sql=f"""
         SELECT pl.place_id, pl.kind,
-               CASE WHEN pl.kind = 'home' THEN 'Home ' || pl.place_id ELSE pl.name END AS name,
-               CASE WHEN pl.kind = 'home' THEN pl.name END AS exact_address,
+               {safe_place_name("pl", home="'Home ' || pl.place_id")} AS name,
+               {exact_address("pl")} AS exact_address,
                w.name AS ward, pl.platform, pl.source_agency, pl.recorded_date
         FROM place pl LEFT JOIN ward w USING (ward_code)
         ORDER BY pl.place_id
-    """,
+    """,  # noqa: S608  (constant SQL fragment, parameters bound)
 ))
 
 register(QuerySpec(

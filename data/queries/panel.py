@@ -8,17 +8,21 @@ timestamps are made by :mod:`data.meetings`, which pages call.
 from __future__ import annotations
 
 from data.access import Access
-from data.queries import QuerySpec, register
+from data.queries import QuerySpec, register, safe_place_name
+
+_SAFE = safe_place_name("pl")
 
 # A readable label for an agenda subject: pseudonym, place name or group name.
 _SUBJECT_LABEL = """
     CASE ai.subject_kind
       WHEN 'child' THEN (SELECT pseudonym FROM person WHERE person_id = ai.subject_id)
-      WHEN 'place' THEN (SELECT CASE WHEN kind = 'home' THEN 'Home address' ELSE name END
-                         FROM place WHERE place_id = ai.subject_id)
+      WHEN 'place' THEN (SELECT SAFE_NAME FROM place p_subj
+                         WHERE p_subj.place_id = ai.subject_id)
       WHEN 'group' THEN (SELECT name FROM peer_group WHERE group_id = ai.subject_id)
     END
 """
+_SUBJECT_LABEL = _SUBJECT_LABEL.replace("SAFE_NAME",
+                                       safe_place_name("p_subj", home="'Home address'"))
 _SUBJECT_NAME = """
     CASE WHEN ai.subject_kind = 'child' THEN
       (SELECT given_name || ' ' || family_name FROM person WHERE person_id = ai.subject_id)
@@ -141,11 +145,11 @@ register(QuerySpec(
     name="panel.places",
     access=Access.PERSONAL,
     description="Places and online spaces to choose from",
-    sql="""
-        SELECT pl.place_id, pl.name, pl.kind, w.name AS ward, pl.guardianship
+    sql=f"""
+        SELECT pl.place_id, {_SAFE} AS name, pl.kind, w.name AS ward, pl.guardianship
         FROM place pl LEFT JOIN ward w USING (ward_code)
-        WHERE pl.kind <> 'home' ORDER BY pl.name
-    """,
+        WHERE pl.kind <> 'home' ORDER BY name
+    """,  # noqa: S608  (constant SQL fragment, parameters bound)
 ))
 
 register(QuerySpec(
@@ -234,14 +238,14 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Incidents involving children at places (not homes)",
     params=("start", "as_of"),
-    sql="""
-        SELECT pl.place_id, pl.name AS label, i.incident_id, ip.person_id, i.occurred_at
+    sql=f"""
+        SELECT pl.place_id, {_SAFE} AS label, i.incident_id, ip.person_id, i.occurred_at
         FROM incident i JOIN place pl USING (place_id)
         JOIN incident_person ip USING (incident_id)
         JOIN person p ON p.person_id = ip.person_id AND p.kind = 'child'
         WHERE pl.kind <> 'home' AND i.occurred_at > $start
           AND i.occurred_at <= $as_of + INTERVAL 1 DAY
-    """,
+    """,  # noqa: S608  (constant SQL fragment, parameters bound)
 ))
 
 register(QuerySpec(
@@ -270,13 +274,14 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="A place's profile for a location item",
     params=("place_id",),
-    sql="""
-        SELECT pl.place_id, pl.name, pl.kind, pl.platform, pl.guardianship, w.name AS ward,
+    sql=f"""
+        SELECT pl.place_id, {_SAFE} AS name, pl.kind, pl.platform, pl.guardianship,
+               w.name AS ward,
                pl.ward_code, pl.lon, pl.lat, a.name AS source_agency, pl.recorded_date
         FROM place pl LEFT JOIN ward w USING (ward_code)
         JOIN agency a ON a.agency_id = pl.source_agency
         WHERE pl.place_id = $place_id AND pl.kind <> 'home'
-    """,
+    """,  # noqa: S608  (constant SQL fragment, parameters bound)
 ))
 
 register(QuerySpec(
@@ -356,13 +361,13 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Places (with points) where a set of people were seen (map extract)",
     params=("person_ids",),
-    sql="""
-        SELECT pl.place_id, pl.name, pl.kind, pl.lon, pl.lat, pl.ward_code,
+    sql=f"""
+        SELECT pl.place_id, {_SAFE} AS name, pl.kind, pl.lon, pl.lat, pl.ward_code,
                count(*) AS times
         FROM presence pr JOIN place pl USING (place_id)
         WHERE list_contains($person_ids, pr.person_id) AND pl.kind NOT IN ('home', 'online')
         GROUP BY ALL ORDER BY times DESC
-    """,
+    """,  # noqa: S608  (constant SQL fragment, parameters bound)
 ))
 
 # -- writes ------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ register(QuerySpec(
     name="places.agg_ward_children",
     access=Access.AGGREGATE,
     description="Distinct children linked to incidents, by ward",
-    params=("start", "end"),
+    params=("start", "end", "place_kinds"),
     sql=_q("""
         SELECT pl.ward_code, count(DISTINCT ip.person_id) AS children
         FROM incident i
@@ -74,6 +74,8 @@ register(QuerySpec(
         JOIN incident_person ip USING (incident_id)
         JOIN person p ON p.person_id = ip.person_id AND p.kind = 'child'
         WHERE i.occurred_at >= $start AND i.occurred_at < $end AND pl.ward_code IS NOT NULL
+          AND (len($place_kinds::VARCHAR[]) = 0
+               OR list_contains($place_kinds::VARCHAR[], pl.kind))
         GROUP BY ALL ORDER BY ALL
     """),
 ))
@@ -132,23 +134,32 @@ register(QuerySpec(
     """),
 ))
 
+# Homes are snapped to a grid of about 500 m before they leave the database: the map shows
+# where harm inside the home clusters, never which house (a shared screen, BRIEF section 8).
+HOME_GRID_LAT = 0.0045  # degrees: about 500 m north-south
+HOME_GRID_LON = 0.0075  # degrees: about 500 m east-west at 53 degrees north
+
 register(QuerySpec(
     name="places.map_homes",
     access=Access.PERSONAL,
-    description="Home addresses involved in intra-familial incidents",
+    description="Homes involved in intra-familial incidents, counted per 500 m grid cell",
     params=FILTER_PARAMS,
-    restricted=("address",),
     sql=_q("""
-        SELECT pl.place_id, pl.name AS address, pl.lon, pl.lat, pl.ward_code, w.name AS ward,
-               count(DISTINCT i.incident_id) AS incidents,
-               string_agg(DISTINCT i.kind, ', ' ORDER BY i.kind) AS kinds,
-               max(i.occurred_at) AS latest
-        FROM incident i
-        JOIN place pl USING (place_id)
-        LEFT JOIN ward w ON w.ward_code = pl.ward_code
-        WHERE pl.kind = 'home' AND i.harm_context = 'intra_familial' AND @FILTER
-        GROUP BY ALL ORDER BY incidents DESC, pl.place_id
-    """),
+        WITH h AS (
+            SELECT pl.place_id, pl.lon, pl.lat, count(DISTINCT i.incident_id) AS incidents,
+                   max(i.occurred_at) AS latest
+            FROM incident i
+            JOIN place pl USING (place_id)
+            WHERE pl.kind = 'home' AND i.harm_context = 'intra_familial' AND @FILTER
+                  AND pl.lon IS NOT NULL AND pl.lat IS NOT NULL
+            GROUP BY ALL
+        )
+        SELECT round(round(lon / @GLON) * @GLON, 5) AS lon,
+               round(round(lat / @GLAT) * @GLAT, 5) AS lat,
+               count(*) AS homes, sum(incidents)::INTEGER AS incidents, max(latest) AS latest
+        FROM h
+        GROUP BY 1, 2 ORDER BY incidents DESC, lat, lon
+    """).replace("@GLON", repr(HOME_GRID_LON)).replace("@GLAT", repr(HOME_GRID_LAT)),
 ))
 
 register(QuerySpec(
@@ -255,6 +266,7 @@ register(QuerySpec(
                    pr.source_agency AS agency_id
             FROM presence pr JOIN place pl USING (place_id)
             WHERE @SCOPE AND pr.seen_at >= $start AND pr.seen_at < $end
+                  AND pr.kind <> 'lives_at'  -- living in a ward is not being linked to harm
         ), allp AS (SELECT * FROM inc UNION ALL SELECT * FROM pres)
         SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
                p.age_years, count(DISTINCT allp.incident_id) AS incidents,
@@ -279,6 +291,7 @@ register(QuerySpec(
                              pr.grading_handling) AS grading
             FROM presence pr JOIN place pl USING (place_id)
             WHERE @SCOPE AND pr.seen_at >= $start AND pr.seen_at < $end
+                  AND pr.kind <> 'lives_at'
             UNION ALL
             SELECT ip.person_id, 'incident: ' || ip.role, i.occurred_at, i.agency_id,
                    concat_ws('', i.grading_source::VARCHAR, i.grading_intel, i.grading_handling)

@@ -16,6 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from analytics import agenda, chronology
+from analytics import network as network_measures
 from analytics.chronology import EscalationFlag
 from dashboard import labels, svg
 from data import settings
@@ -88,6 +89,10 @@ def child_story(store: Store, viewer: Viewer, person_id: str, *, as_of: date) ->
 
     incidents = get("child.incidents")
     links = get("child.links")
+    links = links.assign(grading=[  # 3x5x2 beside every link (provenance on every fact)
+        network_measures.grading_text(s, i, h) for s, i, h in zip(
+            links["grading_source"], links["grading_intel"], links["grading_handling"],
+            strict=True)])
     incidents = incidents[pd.to_datetime(incidents["occurred_at"]).dt.date <= as_of]
     tl = chronology.timeline(incidents, links)
     return ChildStory(
@@ -271,7 +276,8 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
         harms = [f"{labels.label(k)} indicators in {v} incident(s)"
                  for k, v in story.indicators.items() if v]
         harms += [f"Linked to adult of concern {r['other_label']} ({labels.label(r['kind'])}, "
-                  f"{'verified' if r['verified'] else 'unverified'})"
+                  f"{'verified' if r['verified'] else 'unverified'}; "
+                  f"{r['source_agency_name']}, graded {r['grading']})"
                   for _, r in story.adults_of_concern.iterrows()]
         harms += [f"Vulnerability: {labels.label(v)}" for v in story.vulnerabilities["kind"]]
         strengths = [f"{labels.label(r['kind'])}: {r['description']} ({r['source_agency']})"
@@ -307,7 +313,9 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
                  "adult(s) of concern seen or harmed here"]
         by_kind = inc.groupby("kind").size().sort_values(ascending=False)
         harms = [f"{labels.label(str(k))}: {n}" for k, n in by_kind.items()]
-        harms += [f"Adult of concern seen here: {a}" for a in adults["label"]]
+        harms += [f"Adult of concern seen here: {r['label']} ({int(r['times'])} time(s), "
+                  f"{_when(r['first_seen'])} to {_when(r['last_seen'])}; {r['sources']}, "
+                  f"graded {r['gradings'] or 'ungraded'})" for _, r in adults.iterrows()]
         strengths = [f"Guardianship recorded: {pl['guardianship']}"] \
             if pd.notna(pl["guardianship"]) and pl["guardianship"] else []
         strengths += [f"Young people's needs and strengths: {r['body']}"
@@ -335,7 +343,10 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
     facts = [f"{len(current)} current members ({', '.join(names[:12])}{more})",
              f"{len(members) - len(current)} former members"]
     harms = [f"Link to adult of concern {_adult_side(r)[0]} from {_adult_side(r)[1]} "
-             f"({labels.label(r['kind'])}, first seen {_when(r['first_seen'])})"
+             f"({labels.label(r['kind'])}, first seen {_when(r['first_seen'])}, "
+             f"{'verified' if r['verified'] else 'unverified'}; {r['source_agency_name']}, "
+             "graded " + network_measures.grading_text(
+                 r["grading_source"], r["grading_intel"], r["grading_handling"]) + ")"
              for _, r in adults.iterrows()]
     strengths = [f"Protective link: {r['source_label']} and {r['target_label']}"
                   for _, r in links[links["nature"] == "protective"].iterrows()]

@@ -411,3 +411,20 @@ def test_empty_trailing_columns_from_spreadsheets_are_ignored(store: Store) -> N
     rep = check(store, "presences", text).report
     assert (rep.accepted, rep.rejected) == (1, 1)
     assert "has 7 values but the header has 5" in rep.problems[0].reason
+
+
+@pytest.mark.parametrize(("row", "column", "secret"), [
+    ("I1,2025-01-01,arrest,unknown,,Jane Smith:victim,", "people", "Jane Smith"),
+    ("I1,2025-01-01,arrest,unknown,14 Acacia Avenue Crewe,,", "place_id", "Acacia"),
+    ("I1,2025-01-01,Jane Anne Smith,unknown,,,", "kind", "Jane"),
+])
+def test_problem_reasons_do_not_copy_names_or_addresses(store: Store, row: str, column: str,
+                                                        secret: str) -> None:
+    """A name or address put where an id or code belongs is reported without repeating it:
+    reasons reach quarantine, the pseudonymised import view and the audit trail."""
+    header = "incident_id,occurred_at,kind,harm_context,place_id,people,narrative\n"
+    plan = importers.check_file(store, ANALYST, kind="incidents", file_name="incidents.csv",
+                                data=(header + row + "\n").encode(), agency_id="police")
+    problems = [p for p in plan.report.problems if p.column == column]
+    assert problems, plan.report.problems
+    assert all(secret not in p.reason for p in plan.report.problems)

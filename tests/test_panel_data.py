@@ -178,6 +178,10 @@ def test_item_summaries_have_map_network_and_no_names(town: Store, chair: Viewer
         assert name not in blob
     for word in ("hub", "facilitator"):
         assert word not in blob.lower()
+    # provenance on every fact about an adult of concern: source and 3x5x2 grading
+    about_adults = [h for h in s.harms if "adult of concern" in h.lower()]
+    assert about_adults, s.harms
+    assert all("graded " in h for h in about_adults), about_adults
 
 
 def test_flags_stay_on_record_when_wording_is_changed(town: Store, chair: Viewer) -> None:

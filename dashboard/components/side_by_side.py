@@ -32,7 +32,7 @@ def harms_and_strengths(*, vulnerabilities: pd.DataFrame, adults: pd.DataFrame,
             st.markdown(f"- Adult of concern **{md(r['other_label'])}**: "
                         f"{labels.label(r['kind'])}, "
                         f"first seen {r['first_seen']:%d %b %Y}, {ver} "
-                        f"({md(r['source_agency_name'])})")
+                        f"({md(r['source_agency_name'])}, graded {md(r['grading'])})")
     with right:
         st.markdown("#### Strengths and protective relationships")
         if strengths.empty and protective.empty:

@@ -96,9 +96,12 @@ with right:
     links = story.links.assign(other_kind=story.links["other_kind"].map(labels.label),
                                kind=story.links["kind"].map(labels.label))
     st.dataframe(links[["other_label", "other_kind", "kind", "nature", "first_seen",
-                        "verified", "source_agency_name"]], hide_index=True, width="stretch",
+                        "verified", "source_agency_name", "recorded_date", "grading"]],
+                 hide_index=True, width="stretch",
                  column_config={"other_label": "Person", "other_kind": "Who",
-                                "kind": "Link", "source_agency_name": "Source"})
+                                "kind": "Link", "source_agency_name": "Source",
+                                "recorded_date": st.column_config.DateColumn("Recorded"),
+                                "grading": "3x5x2 grading"})
 
 st.markdown("### Which agencies hold what")
 st.dataframe(story.agencies.assign(sector=story.agencies["sector"].map(labels.label)),

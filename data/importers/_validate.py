@@ -56,11 +56,21 @@ class _Bad(ValueError):
     """A cell that does not fit; the message says what to fix."""
 
 
+def _ref(text: str) -> str:
+    """A reference quoted for a message only when it looks like a code (no spaces, letters,
+    digits and . _ : / -): a "reference" that is really a name or an address is not copied
+    into the report, the quarantine reasons or the audit trail."""
+    return repr(text) if _ID.fullmatch(text) else "(a value that is not an id, not repeated here)"
+
+
 def _show(col: Column, raw: str) -> str:
-    """The cell quoted for a message, unless the column is restricted."""
+    """The cell quoted for a message, unless the column is restricted or the value looks
+    like words (a name or an address in the wrong column is not copied into reports)."""
     if col.name in RESTRICTED:
         return "the value"
-    text = raw if len(raw) <= 40 else raw[:37] + "..."
+    text = raw.strip()
+    if len(text) > 40 or len(text.split()) > 2:
+        return "the value (not repeated here)"
     return repr(text)
 
 
@@ -144,8 +154,8 @@ class RowChecker:
             return [] if col.kind in ("list", "ids", "people") else None
         if col.kind == "id":
             if not _ID.fullmatch(text):
-                raise _Bad(f"{_show(col, raw)} is not a valid reference: use up to 64 letters, "
-                           "digits and . _ : / - (no spaces)")
+                raise _Bad("is not a valid reference (not repeated here in case it is a name or "
+                           "an address): use up to 64 letters, digits and . _ : / - (no spaces)")
             if col.ref and col.ref != "person" and text not in self.known.ids_of(col.ref):
                 raise _Bad(f"unknown {col.ref} {text!r}: it is not in CSMap "
                            f"(check the id, or import the {col.ref} first)")
@@ -177,7 +187,7 @@ class RowChecker:
             ids = _split(text)
             unknown = [i for i in ids if col.ref and i not in self.known.ids_of(col.ref)]
             if unknown:
-                raise _Bad(f"unknown {col.ref} id(s) {', '.join(map(repr, unknown[:5]))}: "
+                raise _Bad(f"unknown {col.ref} id(s) {', '.join(map(_ref, unknown[:5]))}: "
                            "they are not in CSMap")
             return ids
         if col.kind == "people":
@@ -189,7 +199,7 @@ class RowChecker:
             return token
         if agency and (agency, token) in self.known.record_person:
             return self.known.record_person[(agency, token)]
-        raise _Bad(f"unknown person {token!r}: not a CSMap person id, nor the local_ref of a "
+        raise _Bad(f"unknown person {_ref(token)}: not a CSMap person id, nor the local_ref of a "
                    "confirmed person record from this agency (import the person records and "
                    "confirm their matches first)")
 
@@ -198,7 +208,7 @@ class RowChecker:
         for part in _split(text):
             who, sep, role = part.rpartition(":")
             if not sep or not who.strip():
-                raise _Bad(f"{part!r} is not person:role (e.g. P-001:victim)")
+                raise _Bad(f"{_ref(part)} is not person:role (e.g. P-001:victim)")
             pairs.append((who.strip(), _enum(col, role)))
         return pairs  # people are resolved in check(), once the row's agency is known
 
@@ -289,11 +299,12 @@ class RowChecker:
         fmt = self.fmt
         if fmt.id_column is None:
             key: Any = (v["agency_id"], v["local_ref"])
-            col, label = "local_ref", f"local_ref {v['local_ref']!r} of agency {v['agency_id']!r}"
+            col, label = ("local_ref",
+                          f"local_ref {_ref(v['local_ref'])} of agency {_ref(v['agency_id'])}")
             exists = key in self.known.records
         else:
             key = v[fmt.id_column]
-            col, label = fmt.id_column, f"{fmt.id_column} {key!r}"
+            col, label = fmt.id_column, f"{fmt.id_column} {_ref(str(key))}"
             store_ids = {"incidents": self.known.incidents, "links": self.known.links,
                          "presences": self.known.presences}[fmt.kind]
             exists = key in store_ids

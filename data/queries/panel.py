@@ -309,15 +309,25 @@ register(QuerySpec(
     restricted=("full_name",),
     sql="""
         WITH seen AS (
-            SELECT person_id, seen_at AS seen_on FROM presence WHERE place_id = $place_id
+            SELECT person_id, seen_at AS seen_on, source_agency AS agency,
+                   concat_ws('', grading_source::VARCHAR, grading_intel,
+                             ' ' || grading_handling) AS grading
+            FROM presence WHERE place_id = $place_id AND kind <> 'lives_at'
             UNION ALL
-            SELECT ip.person_id, i.occurred_at FROM incident i JOIN incident_person ip
+            SELECT ip.person_id, i.occurred_at, i.agency_id,
+                   concat_ws('', i.grading_source::VARCHAR, i.grading_intel,
+                             ' ' || i.grading_handling)
+            FROM incident i JOIN incident_person ip
               USING (incident_id) WHERE i.place_id = $place_id
         )
         SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
                p.kind, count(*) AS times, min(seen_on)::DATE AS first_seen,
-               max(seen_on)::DATE AS last_seen
+               max(seen_on)::DATE AS last_seen,
+               string_agg(DISTINCT a.name, ', ' ORDER BY a.name) AS sources,
+               string_agg(DISTINCT nullif(trim(seen.grading), ''), ', '
+                          ORDER BY nullif(trim(seen.grading), '')) AS gradings
         FROM seen JOIN person p USING (person_id)
+        LEFT JOIN agency a ON a.agency_id = seen.agency
         WHERE p.kind IN ('child', 'adult_of_concern')
         GROUP BY ALL ORDER BY p.kind, times DESC, p.pseudonym
     """,
@@ -346,10 +356,13 @@ register(QuerySpec(
     sql="""
         SELECT l.link_id, l.source_person_id, s.pseudonym AS source_label, s.kind AS source_kind,
                l.target_person_id, t.pseudonym AS target_label, t.kind AS target_kind,
-               l.kind, l.nature, l.verified, l.first_seen, l.last_seen
+               l.kind, l.nature, l.verified, l.first_seen, l.last_seen,
+               a.name AS source_agency_name, l.recorded_date,
+               l.grading_source, l.grading_intel, l.grading_handling
         FROM link l
         JOIN person s ON s.person_id = l.source_person_id
         JOIN person t ON t.person_id = l.target_person_id
+        JOIN agency a ON a.agency_id = l.source_agency
         WHERE list_contains($person_ids, l.source_person_id)
            OR list_contains($person_ids, l.target_person_id)
         ORDER BY l.link_id

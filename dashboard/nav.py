@@ -40,6 +40,8 @@ PAGES: list[PageEntry] = [
     PageEntry("data_import.py", "Import", ":material/upload_file:",
               frozenset({ANALYST, ADMIN}), "import"),
     PageEntry("audit.py", "Audit", ":material/policy:", frozenset({ADMIN}), "audit"),
+    PageEntry("data_protection.py", "Data protection", ":material/shield_person:",
+              frozenset({ADMIN}), "data-protection"),
 ]
 
 

@@ -137,6 +137,10 @@ from data import cli_hotspots  # noqa: E402
 
 cli_hotspots.register(app)
 
+from data import cli_protection  # noqa: E402
+
+cli_protection.register(app)
+
 
 def main() -> None:
     """Entry point."""

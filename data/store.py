@@ -303,13 +303,13 @@ class Store:
             total = int(row[0]) if row else cap
         frame = self._mask(frame, spec, viewer)
         if spec.access in (Access.PERSONAL, Access.ADMIN):
-            self.audit(
-                viewer,
-                "view",
-                "query",
-                audit_object or name,
-                detail=_detail(params) + f" rows={len(frame)}",
-            )
+            kind, oid, detail = "query", audit_object or name, _detail(params)
+            person = params.get("person_id")
+            if audit_object is None and isinstance(person, str) and not spec.write:
+                # a read about one person is logged against that person, so a subject
+                # access report finds every view of them (data/protection.py)
+                kind, oid, detail = "person", person, f"query={name} {detail}"
+            self.audit(viewer, "view", kind, oid, detail=detail + f" rows={len(frame)}")
         return QueryResult(frame, truncated, total, cap, list(frame.columns))
 
     def run_many(self, viewer: Viewer,

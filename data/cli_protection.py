@@ -1,0 +1,44 @@
+"""``csmap subject-access``: everything held about one person, as one CSV, audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from data import settings
+from data.errors import CSMapError
+
+
+def subject_access(
+    pseudonym: str = typer.Argument(..., help="The person's pseudonym (or person id)."),
+    out: Path = typer.Option(..., "--out", help="CSV file to write."),
+    purpose: str = typer.Option(..., "--purpose",
+                                help="Why (recorded in the audit trail with the export)."),
+    db: Path = typer.Option(None, help="DuckDB file (default: the CSMAP_DB_PATH setting)."),
+    actor: str = typer.Option("csmap-cli", help="Who is exporting (recorded in the audit)."),
+) -> None:
+    """Write a subject access report (pseudonymised; one CSV with a section column)."""
+    from data import protection
+    from data.access import Role, Viewer
+    from data.store import Store
+
+    try:
+        with Store.open(db or settings.db_path()) as store:
+            viewer = Viewer(actor, Role.ADMIN, purpose)
+            person_id = protection.find_person(store, viewer, pseudonym)
+            report = protection.subject_access(store, viewer, person_id)
+            data = protection.export_subject_access(store, viewer, report, purpose=purpose)
+    except CSMapError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    counts = ", ".join(f"{k} {n}" for k, n in report.counts().items() if n)
+    typer.echo(f"{report.pseudonym}: {report.total_rows} rows ({counts}) written to {out}; "
+               "export recorded in the audit trail.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``subject-access`` command to the ``csmap`` app."""
+    app.command(name="subject-access")(subject_access)

@@ -1,0 +1,328 @@
+"""Data protection (administrators): subject access, deletion everywhere, retention review,
+disproportionality counts.
+
+Every query takes ``$person_id`` where it is about one person. The table list these cover is
+:data:`data.protection.PERSON_REFERENCES`; a test fails when the schema gains a person
+reference that list does not cover. Deletion statements take explicit id lists worked out
+before anything is deleted (``$incident_ids``, ``$item_ids``), so each statement removes
+exactly the rows the plan counted.
+"""
+
+from __future__ import annotations
+
+from data.access import Access
+from data.queries import QuerySpec, register
+
+_PERSON = ("person_id",)
+_NAMES = ("given_name", "family_name", "date_of_birth", "full_name")
+
+
+def _read(name: str, description: str, sql: str, *, params: tuple[str, ...] = _PERSON,
+          restricted: tuple[str, ...] = ()) -> None:
+    register(QuerySpec(name=f"protection.{name}", access=Access.ADMIN, description=description,
+                       params=params, restricted=restricted, sql=sql))
+
+
+def _write(name: str, description: str, sql: str, params: tuple[str, ...],
+           action: str = "delete") -> None:
+    register(QuerySpec(name=f"protection.{name}", access=Access.ADMIN, description=description,
+                       params=params, write=True, audit_action=action, sql=sql))
+
+
+# -- choosing a person ------------------------------------------------------------------------
+
+_read("people", "People held in the store", params=(), restricted=("full_name",), sql="""
+    SELECT p.person_id, p.pseudonym, p.kind,
+           p.given_name || ' ' || p.family_name AS full_name
+    FROM person p ORDER BY p.kind, p.pseudonym
+""")
+
+# -- subject access: one query per section ------------------------------------------------------
+
+_read("sar_person", "A person's own record", restricted=_NAMES + ("home_address",), sql="""
+    SELECT p.person_id, p.pseudonym, p.kind, p.given_name, p.family_name,
+           p.given_name || ' ' || p.family_name AS full_name, p.date_of_birth, p.age_years,
+           p.sex, p.ethnicity, p.looked_after, p.additional_needs, p.role_title,
+           s.name AS school, h.name AS home_address, p.source_agency, p.recorded_date
+    FROM person p
+    LEFT JOIN place s ON s.place_id = p.school_place_id
+    LEFT JOIN place h ON h.place_id = p.home_place_id
+    WHERE p.person_id = $person_id
+""")
+
+_read("sar_records", "A person's agency records", restricted=_NAMES + ("postcode",), sql="""
+    SELECT r.record_id, r.agency_id, r.local_ref, r.given_name, r.family_name,
+           r.date_of_birth, r.postcode, r.kind, r.sex, r.recorded_date
+    FROM person_record r WHERE r.person_id = $person_id ORDER BY r.agency_id, r.record_id
+""")
+
+_read("sar_merge_decisions", "Record-linkage decisions about a person", sql="""
+    SELECT m.record_id_l, m.record_id_r, m.decision, m.match_probability, m.decided_by,
+           m.decided_at
+    FROM merge_decision m
+    WHERE m.person_id = $person_id
+       OR m.record_id_l IN (SELECT record_id FROM person_record WHERE person_id = $person_id)
+       OR m.record_id_r IN (SELECT record_id FROM person_record WHERE person_id = $person_id)
+    ORDER BY m.decided_at
+""")
+
+_read("sar_concerns", "A person's concerns with review and end dates", sql="""
+    SELECT c.concern_id, c.category, c.role, c.opened_on, c.closed_on, c.review_date,
+           c.retention_until AS end_date, c.source_agency, c.recorded_date
+    FROM concern c WHERE c.person_id = $person_id ORDER BY c.opened_on
+""")
+
+_read("sar_strengths", "A person's strengths", sql="""
+    SELECT s.strength_id, s.kind, s.description, s.source_agency, s.recorded_date
+    FROM strength s WHERE s.person_id = $person_id ORDER BY s.recorded_date
+""")
+
+_read("sar_vulnerabilities", "A person's vulnerabilities", sql="""
+    SELECT v.vulnerability_id, v.kind, v.since, v.source_agency, v.recorded_date
+    FROM vulnerability v WHERE v.person_id = $person_id ORDER BY v.recorded_date
+""")
+
+_read("sar_links", "A person's links, both directions, with provenance", sql="""
+    SELECT l.link_id,
+           CASE WHEN l.source_person_id = $person_id THEN 'from' ELSE 'to' END AS direction,
+           o.pseudonym AS other_person, o.kind AS other_kind, l.kind, l.nature,
+           l.first_seen, l.last_seen, l.source_agency, l.recorded_date, l.grading_source,
+           l.grading_intel, l.grading_handling, l.verified,
+           array_to_string(l.evidence, ' ') AS evidence
+    FROM link l
+    JOIN person o ON o.person_id = CASE WHEN l.source_person_id = $person_id
+                                        THEN l.target_person_id ELSE l.source_person_id END
+    WHERE $person_id IN (l.source_person_id, l.target_person_id)
+    ORDER BY l.first_seen, l.link_id
+""")
+
+_HOME = "CASE WHEN pl.kind = 'home' THEN 'Home' ELSE pl.name END AS place_name, " \
+        "CASE WHEN pl.kind = 'home' THEN pl.name END AS home_address"
+
+_read("sar_presences", "Where a person was recorded", restricted=("home_address",), sql=f"""
+    SELECT pr.presence_id, pr.kind, pr.seen_at, pl.place_id, pl.kind AS place_kind, {_HOME},
+           pl.ward_code, pr.source_agency, pr.recorded_date,
+           pr.grading_source, pr.grading_intel, pr.grading_handling, pr.incident_id
+    FROM presence pr JOIN place pl USING (place_id)
+    WHERE pr.person_id = $person_id ORDER BY pr.seen_at
+""")  # noqa: S608  (a constant CASE expression, no user input)
+
+_read("sar_incidents", "Incidents a person appears in, with their role",
+      restricted=("narrative", "child_words", "home_address"), sql=f"""
+    SELECT i.incident_id, ip.role, i.occurred_at, i.kind, i.harm_context, i.place_id, {_HOME},
+           i.agency_id AS source_agency, i.recorded_date,
+           array_to_string(i.indicators, ' ') AS indicators, i.narrative, i.child_words,
+           i.grading_source, i.grading_intel, i.grading_handling,
+           (SELECT count(*) FROM incident_person o
+             WHERE o.incident_id = i.incident_id AND o.person_id <> $person_id)
+             AS other_people
+    FROM incident_person ip JOIN incident i USING (incident_id)
+    LEFT JOIN place pl ON pl.place_id = i.place_id
+    WHERE ip.person_id = $person_id ORDER BY i.occurred_at
+""")  # noqa: S608  (a constant CASE expression, no user input)
+
+_read("sar_groups", "A person's peer-group memberships", sql="""
+    SELECT g.group_id, g.name AS group_name, gm.start_date, gm.end_date, gm.source_agency,
+           gm.recorded_date
+    FROM group_membership gm JOIN peer_group g USING (group_id)
+    WHERE gm.person_id = $person_id ORDER BY gm.start_date
+""")
+
+_read("sar_agenda", "Panel agenda items about a person", sql="""
+    SELECT a.item_id, a.meeting_id, m.held_on, a.reason, a.status, a.decision
+    FROM agenda_item a JOIN meeting m USING (meeting_id)
+    WHERE a.subject_kind = 'child' AND a.subject_id = $person_id ORDER BY m.held_on
+""")
+
+_read("sar_actions", "Panel actions on agenda items about a person", sql="""
+    SELECT ac.action_id, ac.meeting_id, ac.item_id, ac.tactic, ac.description,
+           ac.owner_agency, ac.due_date, ac.review_date, ac.status, ac.created_by
+    FROM action ac JOIN agenda_item a USING (item_id)
+    WHERE a.subject_kind = 'child' AND a.subject_id = $person_id ORDER BY ac.due_date
+""")
+
+_read("sar_assessments", "Assessments of peer groups a person belongs to", sql="""
+    SELECT s.assessment_id, s.subject_kind, s.subject_id, s.domain, s.body, s.source_agency,
+           s.assessed_on, s.created_by
+    FROM assessment s
+    WHERE s.subject_kind = 'group' AND s.subject_id IN
+          (SELECT group_id FROM group_membership WHERE person_id = $person_id)
+    ORDER BY s.assessed_on
+""")
+
+# Who it was shared with: every audit event naming the person (their id as the object, or
+# inside the detail, e.g. a list of ids) and every export of a meeting pack with an item
+# about them. ``$id_pattern`` is the id as a whole word (escaped by the caller).
+_read("sar_audit", "Who viewed, searched or exported a person's data",
+      params=("person_id", "id_pattern"), sql="""
+    SELECT e.event_id, e.occurred_at, e.actor, e.role, e.action, e.object_kind, e.object_id,
+           e.purpose, e.detail
+    FROM audit_event e
+    WHERE e.object_id = $person_id
+       OR regexp_matches(coalesce(e.detail, ''), $id_pattern)
+       OR (e.object_kind = 'meeting_pack' AND e.object_id IN (
+            SELECT meeting_id FROM agenda_item
+            WHERE subject_kind = 'child' AND subject_id = $person_id))
+    ORDER BY e.event_id
+""")
+
+# -- deletion: the plan (counts), then the statements -----------------------------------------
+
+_read("delete_plan_incidents", "Incidents only this person appears in", sql="""
+    SELECT incident_id FROM incident_person GROUP BY incident_id
+    HAVING bool_and(person_id = $person_id)
+""")
+
+_read("delete_plan_items", "Agenda items about this person", sql="""
+    SELECT item_id FROM agenda_item WHERE subject_kind = 'child' AND subject_id = $person_id
+""")
+
+_read("delete_counts", "Rows per table that deletion would remove",
+      params=("person_id", "incident_ids", "item_ids"), sql="""
+    SELECT 'person' AS "table", count(*) AS n FROM person WHERE person_id = $person_id
+    UNION ALL SELECT 'person_record', count(*) FROM person_record WHERE person_id = $person_id
+    UNION ALL SELECT 'merge_decision', count(*) FROM merge_decision m
+        WHERE m.person_id = $person_id
+           OR m.record_id_l IN (SELECT record_id FROM person_record WHERE person_id = $person_id)
+           OR m.record_id_r IN (SELECT record_id FROM person_record WHERE person_id = $person_id)
+    UNION ALL SELECT 'group_membership', count(*) FROM group_membership
+        WHERE person_id = $person_id
+    UNION ALL SELECT 'link', count(*) FROM link
+        WHERE $person_id IN (source_person_id, target_person_id)
+    UNION ALL SELECT 'presence', count(*) FROM presence WHERE person_id = $person_id
+    UNION ALL SELECT 'incident_person', count(*) FROM incident_person
+        WHERE person_id = $person_id OR list_contains($incident_ids, incident_id)
+    UNION ALL SELECT 'incident', count(*) FROM incident
+        WHERE list_contains($incident_ids, incident_id)
+    UNION ALL SELECT 'concern', count(*) FROM concern WHERE person_id = $person_id
+    UNION ALL SELECT 'strength', count(*) FROM strength WHERE person_id = $person_id
+    UNION ALL SELECT 'vulnerability', count(*) FROM vulnerability WHERE person_id = $person_id
+    UNION ALL SELECT 'agenda_item', count(*) FROM agenda_item
+        WHERE list_contains($item_ids, item_id)
+    UNION ALL SELECT 'action', count(*) FROM action WHERE list_contains($item_ids, item_id)
+    UNION ALL SELECT 'planted_truth', count(*) FROM planted_truth WHERE object_id = $person_id
+""")
+
+_P = ("person_id",)
+_PI = ("person_id", "incident_ids")
+_I = ("incident_ids",)
+_IT = ("item_ids",)
+
+# Phase 1 (one transaction): every row that refers to the person, and what their incidents
+# left in other people's rows. Order matters only within the SQL of each statement.
+_write("unlink_evidence", "Remove deleted incidents from other links' evidence", """
+    UPDATE link SET evidence = list_filter(evidence, lambda x: NOT list_contains($incident_ids, x))
+    WHERE len(list_intersect(evidence, $incident_ids)) > 0
+""", _I, action="update")
+_write("unlink_presences", "Detach other people's presences from deleted incidents", """
+    UPDATE presence SET incident_id = NULL
+    WHERE list_contains($incident_ids, incident_id) AND person_id <> $person_id
+""", _PI, action="update")
+_write("delete_merge_decisions", "Delete a person's record-linkage decisions", """
+    DELETE FROM merge_decision
+    WHERE person_id = $person_id
+       OR record_id_l IN (SELECT record_id FROM person_record WHERE person_id = $person_id)
+       OR record_id_r IN (SELECT record_id FROM person_record WHERE person_id = $person_id)
+""", _P)
+_write("delete_records", "Delete a person's agency records",
+       "DELETE FROM person_record WHERE person_id = $person_id", _P)
+_write("delete_groups", "Delete a person's group memberships",
+       "DELETE FROM group_membership WHERE person_id = $person_id", _P)
+_write("delete_links", "Delete a person's links",
+       "DELETE FROM link WHERE $person_id IN (source_person_id, target_person_id)", _P)
+_write("delete_presences", "Delete a person's presences",
+       "DELETE FROM presence WHERE person_id = $person_id", _P)
+_write("delete_incident_people", "Delete a person's part in incidents", """
+    DELETE FROM incident_person
+    WHERE person_id = $person_id OR list_contains($incident_ids, incident_id)
+""", _PI)
+_write("delete_concerns", "Delete a person's concerns",
+       "DELETE FROM concern WHERE person_id = $person_id", _P)
+_write("delete_strengths", "Delete a person's strengths",
+       "DELETE FROM strength WHERE person_id = $person_id", _P)
+_write("delete_vulnerabilities", "Delete a person's vulnerabilities",
+       "DELETE FROM vulnerability WHERE person_id = $person_id", _P)
+_write("delete_actions", "Delete actions on agenda items about a person",
+       "DELETE FROM action WHERE list_contains($item_ids, item_id)", _IT)
+_write("delete_planted", "Delete generator truth about a person",
+       "DELETE FROM planted_truth WHERE object_id = $person_id", _P)
+# The audit trail keeps who looked and when (ids only); free text such as a search typed as
+# the pseudonym or the full name is redacted (looked up here, so neither is ever a logged
+# parameter). It runs before blank_person, while the names are still there to look up.
+_write("redact_audit", "Redact a person's pseudonym and name from the audit trail's text", """
+    UPDATE audit_event e
+    SET detail = replace(replace(e.detail, p.pseudonym, '[deleted person]'),
+                         coalesce(p.given_name || ' ' || p.family_name, p.pseudonym),
+                         '[deleted person]')
+    FROM person p
+    WHERE p.person_id = $person_id
+      AND (contains(e.detail, p.pseudonym)
+           OR contains(e.detail, coalesce(p.given_name || ' ' || p.family_name, p.pseudonym)))
+""", _P, action="update")
+# Non-key columns can change in the same transaction (DuckDB refuses only key changes of
+# referenced rows), so phase 1 already leaves nothing but the id and pseudonym.
+_write("blank_person", "Blank a person's identifying details", """
+    UPDATE person SET given_name = NULL, family_name = NULL, date_of_birth = NULL,
+        age_years = NULL, ethnicity = NULL, role_title = NULL, looked_after = FALSE,
+        additional_needs = FALSE, sex = 'U'
+    WHERE person_id = $person_id
+""", _P, action="update")
+
+# Phase 2 (after phase 1 commits): rows other rows referred to. DuckDB refuses to delete a
+# row whose references were deleted in the same transaction, hence a second transaction.
+_write("delete_items", "Delete agenda items about a person",
+       "DELETE FROM agenda_item WHERE list_contains($item_ids, item_id)", _IT)
+_write("delete_incidents", "Delete incidents only this person appeared in",
+       "DELETE FROM incident WHERE list_contains($incident_ids, incident_id)", _I)
+_write("delete_person", "Delete a person",
+       "DELETE FROM person WHERE person_id = $person_id", _P)
+
+# -- retention review -------------------------------------------------------------------------
+
+# Review is due on open concerns whose review date has passed; a closed concern is listed
+# only once its end (retention) date has passed.
+_read("retention", "Concerns past their review or end date", params=("as_of",), sql="""
+    SELECT c.concern_id, p.person_id, p.pseudonym, p.kind, c.category, c.role, c.opened_on,
+           c.closed_on, c.review_date, c.retention_until AS end_date,
+           c.retention_until < $as_of AS past_end,
+           c.review_date < $as_of AND (c.closed_on IS NULL OR c.closed_on > $as_of)
+             AS review_due,
+           c.source_agency
+    FROM concern c JOIN person p USING (person_id)
+    WHERE c.retention_until < $as_of
+       OR (c.review_date < $as_of AND (c.closed_on IS NULL OR c.closed_on > $as_of))
+    ORDER BY past_end DESC, c.review_date, p.pseudonym
+""")
+
+_write("extend_concern", "Extend a concern's review and end dates", """
+    UPDATE concern SET review_date = $review_date, retention_until = $end_date
+    WHERE concern_id = $concern_id
+""", ("concern_id", "review_date", "end_date"), action="update")
+
+# -- disproportionality -----------------------------------------------------------------------
+
+_read("equality_people", "Sex, ethnicity, age and open concern per person (no ids)",
+      params=("as_of",), sql="""
+    SELECT p.kind, p.sex, p.ethnicity, p.age_years,
+           EXISTS (SELECT 1 FROM concern c WHERE c.person_id = p.person_id
+                     AND c.opened_on <= $as_of
+                     AND (c.closed_on IS NULL OR c.closed_on > $as_of)) AS open_concern
+    FROM person p
+""")
+
+# Phase 3 (after phase 2 commits): the person's home, when nothing else refers to it (a home
+# shared by a household stays while anyone else lives there or is recorded there).
+_read("home_place", "A person's home place", sql="""
+    SELECT pl.place_id FROM person p JOIN place pl ON pl.place_id = p.home_place_id
+    WHERE p.person_id = $person_id AND pl.kind = 'home'
+""")
+_write("delete_home", "Delete a home no one else refers to", """
+    DELETE FROM place pl
+    WHERE pl.place_id = $place_id AND pl.kind = 'home'
+      AND NOT EXISTS (SELECT 1 FROM person p
+                      WHERE $place_id IN (p.home_place_id, p.school_place_id))
+      AND NOT EXISTS (SELECT 1 FROM presence pr WHERE pr.place_id = $place_id)
+      AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.place_id = $place_id)
+""", ("place_id",))
+_read("place_exists", "Whether a place is still held", params=("place_id",),
+      sql="SELECT place_id FROM place WHERE place_id = $place_id")

@@ -1,0 +1,113 @@
+"""AppTest for the Data protection page: administrators only; search, export, delete, extend."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import common, nav
+from data import protection, settings
+from data.access import Role
+
+PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "data_protection.py")
+
+
+@pytest.fixture
+def db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the small demo (the page deletes and writes)."""
+    path = tmp_path / "dp.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("CSMAP_DB_PATH", str(path))
+    return path
+
+
+def _run(role: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["csmap_role"] = role
+    return at.run()
+
+
+def test_only_administrators_see_the_page_in_navigation() -> None:
+    for role in Role:
+        paths = {p.url_path for p in nav.pages_for(role)}
+        assert ("data-protection" in paths) == (role is Role.ADMIN), role
+
+
+@pytest.mark.parametrize("role", ["panel", "analyst", "commissioner"])
+def test_other_roles_cannot_open_it(db: Path, role: str) -> None:
+    at = _run(role)
+    assert not at.exception, at.exception
+    assert "for the admin role" in at.warning[0].value
+    assert len(at.dataframe) == 0
+
+
+def test_admin_finds_a_person_exports_and_deletes(db: Path) -> None:
+    at = _run("admin")
+    assert not at.exception, at.exception
+    assert [t.label for t in at.tabs] == ["Subject access", "Delete a person",
+                                          "Retention review", "Disproportionality"]
+    at.text_input(key="dp_person_query").input("YP-00012").run()
+    assert at.selectbox(key="dp_person_id").value == "C000012"
+    titles = [e.label for e in at.expander]
+    assert titles[0] == "The person (1)" and titles[-1].startswith("Who it was shared with")
+    assert "YP-00012" in " ".join(m.value for m in at.markdown)
+
+    at.button(key="dp_sar_build").click().run()  # no purpose: a readable error
+    assert "Say why" in at.error[0].value
+    at.text_input(key="dp_sar_purpose").input("subject access request 41").run()
+    at.button(key="dp_sar_build").click().run()
+    assert "Export recorded" in at.success[0].value
+
+    at.text_input(key="dp_del_confirm").input("YP-0001").run()
+    at.text_input(key="dp_del_purpose").input("erasure request").run()
+    at.button(key="dp_del_go").click().run()
+    assert "type the pseudonym YP-00012" in at.error[0].value
+    at.text_input(key="dp_del_confirm").input("YP-00012").run()
+    at.button(key="dp_del_go").click().run()
+    assert not at.exception, at.exception
+    assert "YP-00012 deleted everywhere" in at.success[0].value
+    assert "No one held matches" in at.info[0].value
+
+
+def test_retention_and_disproportionality_tabs(db: Path) -> None:
+    at = _run("admin")
+    metrics = {m.label: m.value for m in at.metric}
+    due = int(metrics["Review date passed"])
+    assert due > 0 and metrics["Past their end date"] == "0"
+    at.button[-1].click().run()  # Extend (form submit) with the suggested dates
+    assert not at.exception, at.exception
+    assert "Review and end dates extended" in at.success[0].value
+    assert int({m.label: m.value for m in at.metric}["Review date passed"]) == due - 1
+    tables = [df.value for df in at.dataframe if "ratio" in df.value.columns]
+    assert len(tables) == 6  # ethnicity, sex, age band for children and for adults
+    for frame in tables:
+        assert frame["group"].iloc[-1] == "TOTAL"
+    assert any("*" in set(frame["population"]) for frame in tables)  # small groups hidden
+
+
+def test_nobody_is_read_until_chosen_and_reruns_do_not_read_again(db: Path) -> None:
+    at = _run("admin")
+    assert at.selectbox(key="dp_person_id").value is None
+    assert not at.expander  # no report until a person is chosen
+    assert "Choose a person" in at.info[0].value  # the Delete tab says so too
+    assert _person_views() == 0
+    at.text_input(key="dp_person_query").input("YP-00012").run()
+    first = _person_views()
+    plan_reads = 5  # the Delete tab's plan: person, incidents, items, home, counts
+    assert first == len(protection.SECTIONS) + plan_reads
+    at.text_input(key="dp_sar_purpose").input("subject access request 41").run()
+    at.text_input(key="dp_sar_purpose").input("subject access request 42").run()
+    assert _person_views() == first  # reruns do not read (or audit) again
+    at.button(key="dp_sar_refresh").click().run()
+    assert _person_views() == 2 * first
+
+
+def _person_views() -> int:
+    """Views logged against any person, from the page's own store connection."""
+    store = common._open_store(str(settings.db_path()))
+    row = store.cursor.execute("SELECT count(*) FROM audit_event WHERE action = 'view' "
+                               "AND object_kind = 'person'").fetchone()
+    return int(row[0]) if row else 0

@@ -272,3 +272,24 @@ def test_view_caps_elements_and_says_so() -> None:
     assert {g.nodes[n]["kind"] for n in only.graph if n != "0"} == {"child"}
     with pytest.raises(ValueError, match="cap"):
         network.view(g, cap=0)
+
+
+def test_gould_fernandez_roles_match_a_hand_count() -> None:
+    """Broker B (group G1) and its neighbours a1, a2 (G1), c1, c2 (G2), d1 (G3); c2-d1 are
+    linked, so that pair is no brokerage. Counted by hand over the nine unlinked pairs:
+    a1-a2 coordinator; c1-c2 itinerant; c1-d1 liaison; a1-c1, a1-d1, a2-d1 representative
+    (B's own group reached B first); a2-c1 gatekeeper (c1's link came first); a1-c2 and
+    a2-c2 half each (the B-c2 link has no date)."""
+    from datetime import date
+
+    g = nx.Graph()
+    when = {"a1": date(2025, 1, 1), "a2": date(2025, 3, 1), "c1": date(2025, 2, 1),
+            "c2": None, "d1": date(2025, 4, 1)}
+    for n, t in when.items():
+        g.add_edge("B", n, first_seen=t)
+    g.add_edge("c2", "d1", first_seen=date(2025, 5, 1))
+    membership = {"B": "G1", "a1": "G1", "a2": "G1", "c1": "G2", "c2": "G2", "d1": "G3"}
+    roles = brokerage.brokerage_roles(g, "B", membership)
+    assert roles == {"coordinator": 1.0, "itinerant": 1.0, "representative": 4.0,
+                     "gatekeeper": 2.0, "liaison": 1.0}
+    assert sum(roles.values()) == 9  # every unlinked pair of neighbours counted once

@@ -32,9 +32,10 @@ from data.store import Store  # noqa: E402
 def presences_csv(store: Store, rows: int, *, seed: int = 1) -> bytes:
     """A presences file over the town's people and places; one row in 20 is bad."""
     rng = random.Random(seed)
-    people = [r[0] for r in store.cursor.execute("SELECT person_id FROM person").fetchall()]
-    places = [r[0] for r in store.cursor.execute(
-        "SELECT place_id FROM place WHERE kind <> 'online'").fetchall()]
+    viewer = Viewer("bench", Role.ANALYST, "benchmark")
+    people = store.frame("network.people", viewer, limit=10_000_000)["person_id"].tolist()
+    place_rows = store.frame("network.places", viewer, limit=10_000_000)
+    places = place_rows.loc[place_rows["kind"] != "online", "place_id"].tolist()
     out = io.StringIO()
     out.write("presence_id,person_id,place_id,kind,seen_at,source_agency,grading_source\n")
     for i in range(rows):

@@ -142,12 +142,12 @@ def run(db: Path, *, exact_networkx: bool) -> dict[str, Any]:
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  {'peak memory':<34} {peak:8.0f} MB")
-    planted = store.cursor.execute(
-        "SELECT kind, object_id FROM planted_truth "
-        "WHERE kind IN ('facilitator', 'hub_place', 'hub_adult')").fetchall()
+    planted = store.frame("network.planted", Viewer("bench", Role.ADMIN, "benchmark"),
+                          limit=1_000_000)
     kinds: dict[str, set[str]] = {}
-    for kind, oid in planted:
-        kinds.setdefault(kind, set()).add(str(oid))
+    for kind, oid in zip(planted["kind"], planted["object_id"], strict=True):
+        if kind in ("facilitator", "hub_place", "hub_adult"):
+            kinds.setdefault(kind, set()).add(str(oid))
     if kinds:
         print("  planted truth recovered:")
         print("    facilitators:", recovery(list(fac.table["person_id"].head(10)),

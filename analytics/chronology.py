@@ -27,6 +27,8 @@ from typing import Any
 
 import pandas as pd
 
+from analytics import language
+
 KIND_LABELS: dict[str, str] = {
     "missing_episode": "Missing episode",
     "rhi_disclosure": "Return home interview disclosure",
@@ -92,7 +94,7 @@ INDICATOR_CATEGORIES: tuple[str, ...] = ("physical", "emotional", "material", "b
 
 TIMELINE_COLUMNS: list[str] = [
     "date", "event", "kind", "category", "context", "agency", "place", "indicators",
-    "child_words", "narrative", "provenance", "ref",
+    "child_words", "narrative", "language", "provenance", "ref",
 ]
 
 
@@ -148,8 +150,10 @@ def timeline(incidents: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.D
 
     Columns: ``date`` (Timestamp), ``event`` (readable), ``kind``, ``category`` (see
     :data:`CATEGORY`), ``context`` (intra-/extra-familial...), ``agency``, ``place``,
-    ``indicators``, ``child_words``, ``narrative``, ``provenance`` (agency, recorded date,
-    3x5x2 grading) and ``ref`` (incident or link id).
+    ``indicators``, ``child_words``, ``narrative``, ``language`` (victim-blaming phrases in
+    the agency's narrative, each with what to say instead; the child's own words are never
+    flagged), ``provenance`` (agency, recorded date, 3x5x2 grading) and ``ref`` (incident or
+    link id).
     """
     rows: list[dict[str, Any]] = []
     for _, r in incidents.iterrows():
@@ -169,6 +173,8 @@ def timeline(incidents: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.D
             "indicators": _indicators(r.get("indicators")),
             "child_words": text_or_blank(r.get("child_words")),
             "narrative": text_or_blank(r.get("narrative")),
+            "language": " ".join(f.message() for f in language.check(
+                text_or_blank(r.get("narrative")))),
             "provenance": _provenance(r, agency, r.get("recorded_date")),
             "ref": str(r["incident_id"]),
         })
@@ -190,6 +196,7 @@ def timeline(incidents: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.D
                 "indicators": "",
                 "child_words": "",
                 "narrative": "",
+                "language": "",
                 "provenance": _provenance(r, agency, r.get("recorded_date")),
                 "ref": str(r["link_id"]),
             })

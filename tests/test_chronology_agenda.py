@@ -172,3 +172,14 @@ def test_suggest_merges_reasons_orders_and_excludes() -> None:
     with pytest.raises(ValueError, match="after"):
         agenda.suggest(since=AS_OF, as_of=date(2025, 1, 1), new_concerns=concerns,
                        flags_by_child={}, child_labels={})
+
+
+def test_agency_narratives_are_language_checked_but_the_childs_words_are_not(
+        child_incidents: pd.DataFrame) -> None:
+    inc = child_incidents.copy()
+    inc.loc[inc["incident_id"] == "i2", "narrative"] = "Putting herself at risk again."
+    inc.loc[inc["incident_id"] == "i6", "child_words"] = "I was putting myself at risk"
+    tl = chronology.timeline(inc).set_index("ref")
+    assert "may have been groomed" in tl.loc["i2", "language"]
+    assert tl.loc["i6", "language"] == ""  # a child's own words are quoted, never corrected
+    assert (tl.drop(index="i2")["language"] == "").all()

@@ -65,13 +65,21 @@ def timeline(events: pd.DataFrame) -> None:
     st.altair_chart(chart, width="stretch")
     table = shown.assign(date=shown["date"].dt.strftime("%d %b %Y %H:%M"))
     cols = ["date", "event", "context", "agency", "place", "indicators", "provenance"]
+    flagged = int((shown["language"] != "").sum())
     if (shown["narrative"] != "").any():  # restricted: only in multi-agency mode
         cols.insert(2, "narrative")
+        if flagged:
+            cols.insert(3, "language")
     st.dataframe(table[cols], hide_index=True, width="stretch",
                  column_config={"date": "Date", "event": "Event", "context": "Context",
                                 "agency": "Agency", "place": "Place",
                                 "indicators": "Indicators", "narrative": "Narrative",
+                                "language": "Language check",
                                 "provenance": "Source, recorded, grading"})
+    if flagged and "narrative" in cols:
+        st.warning(f"{flagged} agency narrative(s) use victim-blaming language; the Language "
+                   "check column says what to say instead. The record is shown as the agency "
+                   "wrote it.", icon=":material/spellcheck:")
     st.caption(f"{len(shown)} of {len(events)} events. Grading is the 3x5x2 code "
                "(source 1-3, intelligence A-E, handling P/C).")
 

@@ -136,8 +136,10 @@ def run(db: Path, repeats: int) -> dict[str, float]:
         pick = [_pick_place(page, places[(i + 1) % len(places)]) for i in range(repeats)]
         layers = [_toggle_layer(page, "Incident clusters") for _ in range(repeats)]
         for layer in ("Places", "Homes (intra-familial)", "Incident clusters"):
-            if layer != "Incident clusters" or repeats % 2 == 0:
-                _toggle_layer(page, layer)  # off: a ward's centre is then never under a point
+            box = page.frame_locator(FRAME).locator(".leaflet-control-layers")
+            label = box.locator("label").filter(has_text=layer)
+            if label.locator("input").is_checked():
+                _toggle_layer(page, layer)  # off: a ward's inside point is never under a point
         click = [_click_ward(page, *wards[(7 * i) % len(wards)]) for i in range(repeats)]
     return {
         "pick_place_median_s": statistics.median(pick), "pick_place_p95_s": _p95(pick),

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.components import offline_map, panel_map
+from dashboard.components import map_layers, offline_map, panel_map
 from data.errors import ValidationError
 from tests.places_town import WARDS_FILE, XSS_IMG, XSS_TPL
 
@@ -127,13 +127,13 @@ def test_heat_image_is_clear_where_there_is_no_density() -> None:
 
     kd = place_stats.kernel_density(_places(), weight="incidents", bandwidth_m=1500,
                                     cell_m=200)
-    image = offline_map.density_image(kd)
+    image = map_layers.density_image(kd)
     assert image is not None and image.rgba.shape[:2] == kd.grid.shape
     alpha = image.rgba[..., 3]
     assert alpha.max() == round(255 * 0.8) and (alpha == 0).mean() > 0.5
     assert image.bounds == kd.bounds
     empty = place_stats.kernel_density(_places().iloc[0:0])
-    assert offline_map.density_image(empty) is None
+    assert map_layers.density_image(empty) is None
 
 
 def test_drawing_without_the_page_render_gives_streamlit_folium_the_same_map(
@@ -142,7 +142,7 @@ def test_drawing_without_the_page_render_gives_streamlit_folium_the_same_map(
     GeoJSON bbox: the component must get exactly what it gets with folium's own way."""
     import streamlit_folium
 
-    from dashboard.components.offline_map import _GeoJson
+    from dashboard.components.map_layers import _GeoJson
 
     homes = pd.DataFrame({"lon": [-2.4], "lat": [53.1], "incidents": [2]})
     data = panel_map.prepare(_wards(), _places(), homes)

@@ -8,7 +8,7 @@ import streamlit as st
 from analytics import commissioning as comm
 from analytics.suppression import SUPPRESSED, SuppressionPolicy
 from dashboard import common, labels
-from dashboard.components import offline_map, panel_map
+from dashboard.components import map_layers, offline_map, panel_map
 from data.errors import CSMapError, ValidationError
 
 RATE_COLOURS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"]
@@ -76,10 +76,10 @@ geo = wards[["ward_code", "geometry"]].merge(
                 spot=body["hotspot"].map({"hot": "Hot spot", "cold": "Cold spot",
                                           "ns": "-"})), on="ward_code")
 m = offline_map.base_map(wards.total_bounds, height=520)
-offline_map.add_areas(m, geo, name="Incidents per 1,000 children",
-                      tooltip=["name", "shown", "rate", "spot"],
-                      aliases=["Ward", "Incidents", "Per 1,000 children", "Gi*"],
-                      fill=fills, outline=outlines, fill_opacity=0.75)
+map_layers.add_areas(m, geo, name="Incidents per 1,000 children",
+                     tooltip=["name", "shown", "rate", "spot"],
+                     aliases=["Ward", "Incidents", "Per 1,000 children", "Gi*"],
+                     fill=fills, outline=outlines, fill_opacity=0.75)
 map_col, side = st.columns([3, 2])
 with map_col:
     offline_map.show(offline_map.finish(m, layer_control=False), key="hotspots_map",

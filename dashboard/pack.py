@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from analytics import chronology
-from dashboard import briefing, labels
+from dashboard import briefing, item_summary, labels
 from data.access import Viewer
 from data.errors import NotFoundError, ValidationError
 from data.store import Store
@@ -106,7 +106,7 @@ def _actions_table(actions: pd.DataFrame, today: date) -> str:
     return _table(shown, cols, row_class=["overdue" if o else "" for o in late])
 
 
-def _item_html(s: briefing.ItemSummary, n: int, today: date) -> str:
+def _item_html(s: item_summary.ItemSummary, n: int, today: date) -> str:
     kind = {"child": "Child", "place": "Location", "group": "Peer group"}[s.subject_kind]
     parts = [f"<section class='item'><h2>{n}. {escape(kind)}: {_e(s.label)}</h2>",
              f"<p class='meta'>Why on the agenda: {_e(s.reason)}</p>",
@@ -167,7 +167,7 @@ def build(store: Store, viewer: Viewer, meeting_id: str, *, as_of: date,
     html.append("<h2>Decisions and actions</h2>")
     html.append(_actions_table(actions, as_of))
     for n, (_, row) in enumerate(items.iterrows(), start=1):
-        summary = briefing.item_summary(store, viewer, {str(k): v for k, v in row.items()},
+        summary = item_summary.item_summary(store, viewer, {str(k): v for k, v in row.items()},
                                          as_of=as_of)
         html.append(_item_html(summary, n, as_of))
     html.append("</body></html>")

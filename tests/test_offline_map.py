@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.components import map_layers, offline_map, panel_map
+from dashboard.components import map_data, offline_assets, offline_map, panel_map
 from data.errors import ValidationError
 from tests.places_town import WARDS_FILE, XSS_IMG, XSS_TPL
 
@@ -54,7 +54,7 @@ def test_panel_map_uses_no_cdn_and_escapes_every_name() -> None:
 def test_an_asset_without_offline_copy_is_refused() -> None:
     m = offline_map.base_map([-2.6, 53.0, -2.2, 53.3])
     folium.plugins.HeatMap([[53.1, -2.4, 1.0]]).add_to(m)
-    with pytest.raises(offline_map.OfflineAssetError, match="no offline copy"):
+    with pytest.raises(offline_assets.OfflineAssetError, match="no offline copy"):
         offline_map.finish(m)
 
 
@@ -127,13 +127,13 @@ def test_heat_image_is_clear_where_there_is_no_density() -> None:
 
     kd = place_stats.kernel_density(_places(), weight="incidents", bandwidth_m=1500,
                                     cell_m=200)
-    image = map_layers.density_image(kd)
+    image = map_data.density_image(kd)
     assert image is not None and image.rgba.shape[:2] == kd.grid.shape
     alpha = image.rgba[..., 3]
     assert alpha.max() == round(255 * 0.8) and (alpha == 0).mean() > 0.5
     assert image.bounds == kd.bounds
     empty = place_stats.kernel_density(_places().iloc[0:0])
-    assert map_layers.density_image(empty) is None
+    assert map_data.density_image(empty) is None
 
 
 def test_drawing_without_the_page_render_gives_streamlit_folium_the_same_map(

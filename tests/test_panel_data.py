@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analytics import language
-from dashboard import briefing
+from dashboard import briefing, item_summary
 from data import meetings
 from data.access import Mode, Role, Viewer
 from data.errors import AccessDeniedError, NotFoundError, ValidationError
@@ -168,7 +168,7 @@ def test_item_summaries_have_map_network_and_no_names(town: Store, chair: Viewer
                                                       sid: str, label: str) -> None:
     item = {"item_id": "x", "subject_kind": kind, "subject_id": sid, "label": label,
             "reason": "r", "decision": None}
-    s = briefing.item_summary(town, chair, item, as_of=AS_OF)
+    s = item_summary.item_summary(town, chair, item, as_of=AS_OF)
     assert s.map_svg.startswith("<svg") and "<circle" in s.map_svg
     assert s.network_svg.startswith("<svg") and "<line" in s.network_svg
     assert s.facts and s.harms

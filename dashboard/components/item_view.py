@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import briefing, common, labels
+from dashboard import common, item_summary, labels
 from dashboard.components import actions_table, language_check, safe
 from data import meetings
 from data.access import Viewer
@@ -22,7 +22,7 @@ def _bullets(lines: list[str], empty: str) -> None:
         st.markdown(f"- {safe.md(line)}")
 
 
-def summary(s: briefing.ItemSummary, today: date) -> None:
+def summary(s: item_summary.ItemSummary, today: date) -> None:
     """Facts, map and network extracts, chronology highlights, harms and strengths, actions."""
     st.markdown(" · ".join(safe.md(f) for f in s.facts))
     st.caption(f"On the agenda because: {safe.md(s.reason)}")

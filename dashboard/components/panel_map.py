@@ -18,7 +18,7 @@ import shapely
 
 from analytics import places as place_stats
 from dashboard import labels
-from dashboard.components import map_layers, offline_map
+from dashboard.components import map_data, map_layers, offline_map
 
 KIND_COLOURS: dict[str, str] = {
     "takeaway": "#E69F00",
@@ -59,7 +59,7 @@ def legend_items(kinds: Sequence[str]) -> list[tuple[str, str]]:
     items = [(KIND_COLOURS.get(k, "#BBBBBB"), labels.label(k)) for k in KIND_COLOURS
              if k in set(kinds)]
     return [*items, (HOME_COLOUR, "Homes with intra-familial incidents (clusters)"),
-            (map_layers.HEAT[1], "Incident heat: low"), (map_layers.HEAT[-1], "high")]
+            (map_data.HEAT[1], "Incident heat: low"), (map_data.HEAT[-1], "high")]
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class MapData:
     bounds: tuple[float, float, float, float]
     wards: dict[str, Any]
     places: dict[str, Any] | None
-    heat: map_layers.DensityImage | None
+    heat: map_data.DensityImage | None
     incidents: list[list[float]]
     homes: list[list[float]]
 
@@ -82,12 +82,12 @@ def prepare(wards: gpd.GeoDataFrame, places: pd.DataFrame, homes: pd.DataFrame) 
     active = places[places["incidents"] > 0]
     heat = None
     if not active.empty:
-        heat = map_layers.density_image(place_stats.kernel_density(
+        heat = map_data.density_image(place_stats.kernel_density(
             active, weight="incidents", bandwidth_m=1200, cell_m=300, max_cells=8000))
     points = None
     if not places.empty:
         size = place_radius(places["incidents"].to_numpy(dtype=float))
-        points = map_layers.point_features(
+        points = map_data.point_features(
             places.assign(scope="place", id=places["place_id"],
                           kind_label=places["kind"].map(labels.label)),
             fields=[*PLACE_TOOLTIP, "scope", "id"],
@@ -95,10 +95,10 @@ def prepare(wards: gpd.GeoDataFrame, places: pd.DataFrame, homes: pd.DataFrame) 
     bounds = tuple(float(b) for b in wards.total_bounds)
     return MapData(
         bounds=bounds,  # type: ignore[arg-type]
-        wards=map_layers.area_features(wards.assign(scope="ward", id=wards["ward_code"]),
+        wards=map_data.area_features(wards.assign(scope="ward", id=wards["ward_code"]),
                                         fields=["name", "scope", "id"]),
-        places=points, heat=heat, incidents=map_layers.cluster_rows(active),
-        homes=map_layers.cluster_rows(homes) if not homes.empty else [])
+        places=points, heat=heat, incidents=map_data.cluster_rows(active),
+        homes=map_data.cluster_rows(homes) if not homes.empty else [])
 
 
 PLACE_TOOLTIP = ("name", "kind_label", "incidents", "children")

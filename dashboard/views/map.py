@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import common, labels
 from dashboard.components import (
+    offline_assets,
     offline_map,
     panel_map,
     place_filters,
@@ -48,7 +49,7 @@ wards, places_res, homes_res, online, map_data = session_cache.remember("map", d
 homes = homes_res.frame
 try:
     fmap = panel_map.draw(map_data)
-except offline_map.OfflineAssetError as exc:  # a programming error, shown readably
+except offline_assets.OfflineAssetError as exc:  # a programming error, shown readably
     common.show_error(exc)
     st.stop()
 places = places_res.frame

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import briefing, common
+from dashboard import common, item_summary
 from dashboard.components import (
     actions_editor,
     agenda_editor,
@@ -62,7 +62,7 @@ with item_tab:
                                key="panel_item")
         row = accepted[accepted["item_id"] == item_id].iloc[0]
         st.subheader(md(names[item_id]))
-        summary = common.guarded(briefing.item_summary)(
+        summary = common.guarded(item_summary.item_summary)(
             store, viewer, {str(k): v for k, v in row.items()}, as_of=today)
         if summary is not None:
             item_view.summary(summary, today)

@@ -1,6 +1,7 @@
 # CSMap: two commands for a new user.
 #   make demo   install, build the synthetic demo town if missing, serve on http://127.0.0.1:8501
-#   make test   install, lint, type-check and run the whole test suite (what .ci/run calls)
+#   make test   install, lint (ruff, import-linter layers), type-check, run the whole test suite
+#               (what .ci/run calls)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -35,6 +36,7 @@ system-deps:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

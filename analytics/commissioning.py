@@ -20,7 +20,7 @@ import pandas as pd
 
 from analytics import places as place_stats
 from analytics.suppression import SUPPRESSED, SuppressionPolicy, protect_table, rate_per_1000
-from data.errors import ValidationError
+from domain.errors import ValidationError
 
 ALL = "all"
 

@@ -4,7 +4,7 @@ Used by ``csmap roles``. EDGES.csv has a header with ``source`` and ``target`` a
 ``weight``, ``kind`` and ``first_seen`` (ISO date). Edges are undirected; repeated pairs merge
 and their weights add. NODES.csv has ``id`` and ``kind`` (child, adult, adult_of_concern,
 trusted_adult, professional, place, online, or anything else for "other"); without it every
-node counts as an adult of concern. Problems raise :class:`~data.errors.ValidationError` with
+node counts as an adult of concern. Problems raise :class:`~domain.errors.ValidationError` with
 a one-line message naming the file, the row (the header is row 1) and the column.
 """
 
@@ -22,7 +22,7 @@ import networkx as nx
 
 from analytics import brokerage
 from analytics.network import ADULT_OF_CONCERN, CHILD, PeerGroups, peer_groups
-from data.errors import ValidationError
+from domain.errors import ValidationError
 
 KIND_ALIASES = {
     "adult": ADULT_OF_CONCERN,

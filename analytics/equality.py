@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.suppression import SUPPRESSED, Shown, SuppressionPolicy, protect_table
-from data.errors import ValidationError
+from domain.errors import ValidationError
 
 NOT_RECORDED = "Not recorded"
 

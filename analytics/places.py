@@ -30,7 +30,7 @@ import pandas as pd
 from libpysal.weights import Queen, Rook, W
 from scipy.spatial import cKDTree
 
-from data.errors import ValidationError
+from domain.errors import ValidationError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LISA_LABELS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant codes
@@ -432,7 +432,7 @@ def _plain(v: Any) -> Any:
 
 @contextmanager
 def _seeded(seed: int) -> Iterator[None]:
-    """esda's global Moran draws from numpy's global generator: seed it, then restore it."""
+    """Esda's global Moran draws from numpy's global generator: seed it, then restore it."""
     state = np.random.get_state()
     np.random.seed(seed)
     try:

@@ -23,8 +23,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from data import settings
-from data.errors import ValidationError
+from domain import settings
+from domain.errors import ValidationError
 
 SUPPRESSED = "*"
 

@@ -24,9 +24,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from data import generate, importers  # noqa: E402
-from data.access import Mode, Role, Viewer  # noqa: E402
 from data.importers import linkage  # noqa: E402
 from data.store import Store  # noqa: E402
+from domain.access import Mode, Role, Viewer  # noqa: E402
 
 
 def presences_csv(store: Store, rows: int, *, seed: int = 1) -> bytes:

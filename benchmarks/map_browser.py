@@ -80,9 +80,9 @@ def _click_ward(page: Any, code: str, name: str, lat: float, lon: float) -> floa
 
 def _ward_points(db: Path) -> list[tuple[str, str, float, float]]:
     """(code, name, lat, lon) of a point inside each ward (shapely's representative point)."""
-    from dashboard.components import panel_map
-    from data.access import Role, Viewer
     from data.store import Store
+    from domain.access import Role, Viewer
+    from services import panel_map
 
     store = Store.open(db)
     try:
@@ -152,8 +152,8 @@ def _busiest_names(db: Path, n: int = 5) -> list[str]:
     """The ``n`` busiest places in the Map page's default period (its first filter state)."""
     from datetime import date, timedelta
 
-    from data.access import Role, Viewer
     from data.store import Store
+    from domain.access import Role, Viewer
 
     store = Store.open(db)
     try:

@@ -33,8 +33,8 @@ if str(ROOT) not in sys.path:
 
 from analytics import brokerage, network  # noqa: E402
 from data import network as netdata  # noqa: E402
-from data.access import Role, Viewer  # noqa: E402
 from data.store import Store  # noqa: E402
+from domain.access import Role, Viewer  # noqa: E402
 
 T = TypeVar("T")
 TARGETS = {"facilitators": 3.0, "connected children (p95)": 0.2, "ego view (p95)": 1.0}

@@ -29,9 +29,9 @@ if str(ROOT) not in sys.path:
 from analytics import commissioning as comm  # noqa: E402
 from analytics import places as place_stats  # noqa: E402
 from analytics.suppression import SuppressionPolicy  # noqa: E402
-from dashboard.components import offline_map, panel_map  # noqa: E402
-from data.access import Role, Viewer  # noqa: E402
 from data.store import Store  # noqa: E402
+from domain.access import Role, Viewer  # noqa: E402
+from services import offline_map, panel_map  # noqa: E402
 
 TARGETS = {"place_profile_s": 0.3, "map_page_filter_p95_s": 1.0,
            "map_page_rerun_p95_s": 1.0, "map_page_with_profile_p95_s": 1.0, "map_html_mb": 3.0}

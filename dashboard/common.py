@@ -7,18 +7,17 @@ readable message and stops the page.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
-from data import settings
-from data.access import Mode, Role, Viewer, may_see_names
-from data.errors import CSMapError
 from data.store import QueryResult, Store
+from domain import settings
+from domain.access import Mode, Role, Viewer, may_see_names
+from domain.errors import CSMapError
 
 ROLE_KEY = "csmap_role"
 MODE_KEY = "csmap_mode"
@@ -35,9 +34,6 @@ DEFAULT_PURPOSES: dict[str, str] = {
 def default_purpose(role: str) -> str:
     """The suggested purpose of access for a role (the user may type their own)."""
     return DEFAULT_PURPOSES.get(role, DEFAULT_PURPOSE)
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -77,38 +73,26 @@ def show_error(exc: BaseException) -> None:
 
 
 def context(*, need_data: bool = True) -> PageContext:
-    """Open the store and build the viewer, or show a readable error and stop the page."""
+    """Open the store and build the viewer (a missing or empty store raises a domain error,
+    which the page runner's boundary shows)."""
+    store = _open_store(str(settings.db_path()))
+    if need_data:
+        store.require_data()
+    return PageContext(store, current_viewer())
+
+
+@contextmanager
+def boundary() -> Iterator[None]:
+    """The app's one error boundary, around the page runner (:func:`dashboard.nav.run`).
+
+    A domain error (:class:`~domain.errors.CSMapError`) raised anywhere in a page, a
+    component or a service ends the page with its readable message. Streamlit's own
+    control flow (stop, rerun) passes through.
+    """
     try:
-        store = _open_store(str(settings.db_path()))
-        if need_data:
-            store.require_data()
-        return PageContext(store, current_viewer())
+        yield
     except CSMapError as exc:
         show_error(exc)
-        st.stop()
-        raise  # unreachable: st.stop() raises
-
-
-def guarded(fn: Callable[P, T]) -> Callable[P, T | None]:
-    """Run a page section; a domain error becomes a readable message instead of a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T | None:
-        try:
-            return fn(*args, **kwargs)
-        except CSMapError as exc:
-            show_error(exc)
-            return None
-
-    return wrapper
-
-
-def require_role(viewer: Viewer, *roles: Role) -> None:
-    """Stop the page with a readable message unless the viewer has one of ``roles``."""
-    if viewer.role not in roles:
-        names = ", ".join(r.value for r in roles)
-        st.warning(f"This page is for the {names} role(s). Switch role in the sidebar.")
-        st.stop()
 
 
 def as_of(store: Store) -> date:

@@ -1,11 +1,21 @@
-"""The pages of the app and which roles see them. A page is listed only if its file exists."""
+"""The pages, the roles that see each (declared here once), and the page runner.
+
+:func:`run` draws the sidebar, builds the navigation for the viewer's role, refuses a page
+the role may not see, and runs the page inside the app's one error boundary
+(:func:`dashboard.common.boundary`): a domain error raised anywhere in a page is shown as a
+readable message, never a traceback.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.access import Role
+import streamlit as st
+
+from dashboard import common
+from dashboard.components import sidebar
+from domain.access import Role
 
 PAGES_DIR = Path(__file__).resolve().parent / "views"
 
@@ -14,7 +24,7 @@ PANEL, ANALYST, COMMISSIONER, ADMIN = Role.PANEL, Role.ANALYST, Role.COMMISSIONE
 
 @dataclass(frozen=True)
 class PageEntry:
-    """One page: its script, title, icon and the roles that see it in the navigation."""
+    """One page: its script, title, icon and the roles that may open it."""
 
     file: str
     title: str
@@ -46,5 +56,40 @@ PAGES: list[PageEntry] = [
 
 
 def pages_for(role: Role) -> list[PageEntry]:
-    """The pages a role sees, in order, skipping any whose script does not exist yet."""
-    return [p for p in PAGES if role in p.roles and p.path.exists()]
+    """The pages a role sees, in order."""
+    return [p for p in PAGES if role in p.roles]
+
+
+def entry(file: str) -> PageEntry:
+    """The page whose script is ``file`` (e.g. ``"child.py"``)."""
+    for p in PAGES:
+        if p.file == file:
+            return p
+    raise KeyError(f"no page {file!r}")
+
+
+def _st_page(p: PageEntry) -> st.Page:
+    return st.Page(str(p.path), title=p.title, icon=p.icon, url_path=p.url_path)
+
+
+def run(*, only: str | None = None) -> None:
+    """Draw the sidebar, the navigation for the viewer's role and the chosen page.
+
+    ``only`` runs that one page script with no navigation menu (tests, and a direct link):
+    the same role check and error boundary apply.
+    """
+    viewer = sidebar.render()
+    entries = [entry(only)] if only else pages_for(viewer.role)
+    if not entries:
+        common.show_error(RuntimeError("No pages are available for this role."))
+        st.stop()
+    by_path = {p.url_path: p for p in entries}
+    page = st.navigation([_st_page(p) for p in entries],
+                         position="hidden" if only else "sidebar")
+    chosen = by_path.get(page.url_path, entries[0])
+    if viewer.role not in chosen.roles:
+        names = ", ".join(r.value for r in Role if r in chosen.roles)
+        st.warning(f"This page is for the {names} role(s). Switch role in the sidebar.")
+        st.stop()
+    with common.boundary():
+        page.run()

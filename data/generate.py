@@ -60,8 +60,8 @@ from data.demo_vocabulary import (
     STRENGTHS,
     TRUSTED_TITLES,
 )
-from data.errors import ValidationError
 from data.store import Store
+from domain.errors import ValidationError
 
 AS_OF = date(2026, 9, 30)
 WINDOW_DAYS = 730

@@ -13,9 +13,9 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from data.access import Viewer
-from data.errors import ValidationError
 from data.store import Store
+from domain.access import Viewer
+from domain.errors import ValidationError
 
 TACTICS: tuple[str, ...] = (
     "child_abduction_warning_notice", "sexual_risk_order", "closure_notice",

@@ -8,8 +8,8 @@ from datetime import date
 
 import pandas as pd
 
-from data.access import Viewer
 from data.store import Store
+from domain.access import Viewer
 
 # Analysis needs every row in the window, not a screenful: the element cap and the
 # "showing N of M" caption apply to what is drawn, not to what is analysed.

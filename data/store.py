@@ -1,7 +1,7 @@
 """The one connection gateway to the DuckDB store.
 
 Pages and analytics never open connections: they call :meth:`Store.run` with the name of a
-registered query (:mod:`data.queries`), parameters and the :class:`~data.access.Viewer`. The
+registered query (:mod:`data.queries`), parameters and the :class:`~domain.access.Viewer`. The
 gateway checks the viewer's role, masks restricted columns unless the viewer may see names,
 caps the rows (``truncated`` says when it did) and writes an audit event for every read of
 personal data.
@@ -29,9 +29,9 @@ import duckdb
 import pandas as pd
 
 from data import queries as _queries
-from data import settings
-from data.access import Access, Viewer
-from data.errors import (
+from domain import settings
+from domain.access import Access, Viewer
+from domain.errors import (
     AccessDeniedError,
     EmptyStoreError,
     SchemaError,
@@ -192,7 +192,7 @@ class Store:
 
     @property
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor on the shared connection."""
+        """The cursor of this thread on the shared connection."""
         cur = getattr(self._local, "cursor", None)
         if cur is None:
             cur = self._con.cursor()

@@ -51,7 +51,7 @@ def serve_app(db_path: Path, port: int | None = None, **env: str) -> Iterator[st
     shutil.copyfile(db_path, private)
     db_path = private
     full_env = dict(os.environ, CSMAP_DB_PATH=str(db_path), **env)
-    cmd = [sys.executable, "-m", "data.cli", "serve", "--db", str(db_path), "--port", str(port)]
+    cmd = [sys.executable, "-m", "services.cli", "serve", "--db", str(db_path), "--port", str(port)]
     log = ARTIFACTS / f"server-{port}.log"
     ARTIFACTS.mkdir(exist_ok=True)
     with open(log, "w") as out:

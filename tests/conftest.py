@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from data.access import Mode, Role, Viewer
 from data.store import Store
+from domain.access import Mode, Role, Viewer
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"

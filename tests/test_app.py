@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import nav
-from data.access import Role
+from domain.access import Role
+from tests.apptest_support import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -16,7 +17,8 @@ PAGES = ROOT / "dashboard" / "views"
 
 
 def _run(path: str, role: str = "panel", mode: str = "pseudonymised") -> AppTest:
-    at = AppTest.from_file(path, default_timeout=60)
+    at = (AppTest.from_file(path, default_timeout=60) if path == APP
+          else page_app(path, default_timeout=60))
     at.session_state["csmap_role"] = role
     at.session_state["csmap_mode"] = mode
     return at.run()

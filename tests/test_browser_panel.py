@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import briefing, common
+from dashboard import common
 from data import meetings
-from data.access import Role, Viewer
 from data.store import Store
+from domain.access import Role, Viewer
+from services import briefing
 from tests.browser_support import assert_no_exception, chromium, screenshot, serve_app, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

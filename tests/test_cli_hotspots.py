@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import Point, box
 from typer.testing import CliRunner
 
-from data.cli import app
+from services.cli import app
 from tests.places_town import WARDS_FILE
 
 RUN = CliRunner()

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from analytics import edgelist
-from data.cli import app
-from data.errors import ValidationError
+from domain.errors import ValidationError
+from services.cli import app
 
 runner = CliRunner()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data import settings
+from domain import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

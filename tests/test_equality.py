@@ -7,7 +7,7 @@ import pytest
 
 from analytics import equality
 from analytics.suppression import SUPPRESSED, SuppressionPolicy
-from data.errors import ValidationError
+from domain.errors import ValidationError
 
 POLICY = SuppressionPolicy(threshold=8, base=5)
 

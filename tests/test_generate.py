@@ -11,8 +11,8 @@ import pytest
 import shapely
 
 from data import generate
-from data.errors import ValidationError
 from data.store import WRITABLE_TABLES, Store
+from domain.errors import ValidationError
 
 
 def _q(store: Store, sql: str) -> pd.DataFrame:
@@ -344,7 +344,7 @@ def test_failure_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.Monke
 def test_cli_generate(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from data.cli import app
+    from services.cli import app
 
     out = tmp_path / "cli.duckdb"
     result = CliRunner().invoke(app, ["generate", "--size", "small", "--out", str(out)])

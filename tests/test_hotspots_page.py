@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.suppression import SUPPRESSED
+from tests.apptest_support import page_app
 
 PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "hotspots.py")
 
@@ -21,7 +22,7 @@ def demo_env(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> Path:
 
 
 def _run(role: str = "commissioner") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
+    at = page_app(PAGE, default_timeout=90)
     at.session_state["csmap_role"] = role
     return at.run()
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from data import importers
-from data.access import Mode, Role, Viewer
-from data.errors import AccessDeniedError, ValidationError
 from data.importers import formats
 from data.store import Store
+from domain.access import Mode, Role, Viewer
+from domain.errors import AccessDeniedError, ValidationError
 from tests.import_support import TODAY, sample, seed_reference
 
 ANALYST = Viewer("test-analyst", Role.ANALYST, "testing")
@@ -360,7 +360,7 @@ def test_an_empty_database_says_to_load_agencies_first() -> None:
 def test_cli_import_reports_and_writes(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from data.cli import app
+    from services.cli import app
 
     db = tmp_path / "cli.duckdb"
     with Store.open(db, create=True) as s:
@@ -383,7 +383,7 @@ def test_cli_refuses_a_huge_file_before_reading_it(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from data.cli import app
+    from services.cli import app
 
     big = tmp_path / "person_records.csv"
     big.write_bytes(b"x" * 2_000)

@@ -9,8 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import common
 from data import importers
-from data.access import Role, Viewer
 from data.store import Store
+from domain.access import Role, Viewer
+from tests.apptest_support import page_app
 from tests.import_support import TODAY, sample, seed_reference
 
 PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "data_import.py")
@@ -28,7 +29,7 @@ def db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Store:
 
 
 def run(role: str = "analyst", mode: str = "pseudonymised") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = page_app(PAGE, default_timeout=60)
     at.session_state["csmap_role"] = role
     at.session_state["csmap_mode"] = mode
     return at.run()

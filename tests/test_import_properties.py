@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data import importers
-from data.access import Role, Viewer
-from data.errors import ValidationError
 from data.store import Store
+from domain.access import Role, Viewer
+from domain.errors import ValidationError
 from tests.import_support import TODAY, seed_reference
 
 ANALYST = Viewer("prop-analyst", Role.ANALYST, "testing")

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from data import importers
-from data.access import Mode, Role, Viewer
-from data.errors import AccessDeniedError, ValidationError
 from data.importers import linkage, review
 from data.store import Store
+from domain.access import Mode, Role, Viewer
+from domain.errors import AccessDeniedError, ValidationError
 from tests.import_support import TODAY, sample, seed_reference, synthetic_records
 
 ANALYST = Viewer("test-analyst", Role.ANALYST, "testing")

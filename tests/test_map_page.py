@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_support import page_app
 from tests.places_town import CHILD_NAMES, make_town
 
 PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "map.py")
@@ -24,7 +25,7 @@ def town_env(monkeypatch: pytest.MonkeyPatch, town_db: Path) -> Path:
 
 
 def _run(role: str = "panel", mode: str = "pseudonymised") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = page_app(PAGE, default_timeout=60)
     at.session_state["csmap_role"] = role
     at.session_state["csmap_mode"] = mode
     return at.run()

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics import analysis
 from data import network as netdata
-from data.access import Viewer
 from data.store import Store
+from domain.access import Viewer
+from tests.apptest_support import page_app
 
 PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "network.py")
 
@@ -89,7 +89,7 @@ def test_connected_children_fast_enough_and_children_only(demo_analysis: tuple) 
 def test_network_page_on_demo_town(monkeypatch: pytest.MonkeyPatch, page_copy: Path,
                                    role: str) -> None:
     monkeypatch.setenv("CSMAP_DB_PATH", str(page_copy))
-    at = AppTest.from_file(PAGE, default_timeout=90)
+    at = page_app(PAGE, default_timeout=90)
     at.session_state["csmap_role"] = role
     at = at.run()
     assert not at.exception, at.exception

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.store import Store
 from tests import network_town
+from tests.apptest_support import page_app
 
 PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "network.py")
 
@@ -25,7 +26,7 @@ def town_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _run(db: Path, monkeypatch: pytest.MonkeyPatch, role: str, mode: str = "pseudonymised",
          **state: object) -> AppTest:
     monkeypatch.setenv("CSMAP_DB_PATH", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = page_app(PAGE, default_timeout=60)
     at.session_state["csmap_role"] = role
     at.session_state["csmap_mode"] = mode
     for k, v in state.items():
@@ -80,7 +81,7 @@ def test_export_records_purpose_in_audit(tmp_path: Path) -> None:
     from analytics import analysis
     from dashboard.components import network_exports
     from data import network as netdata
-    from data.access import Role, Viewer
+    from domain.access import Role, Viewer
 
     # a separate file: the AppTests above keep the shared one open in this process
     with Store.open(tmp_path / "export.duckdb", create=True) as store:
@@ -110,7 +111,7 @@ def test_graph_elements_style_and_highlight() -> None:
     from analytics import analysis
     from dashboard.components import network_graph
     from data import network as netdata
-    from data.access import Role, Viewer
+    from domain.access import Role, Viewer
 
     with Store.open(":memory:") as store:
         network_town.build(store)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from data import network as netdata
-from data.access import Mode, Role, Viewer
-from data.errors import AccessDeniedError
 from data.store import Store
+from domain.access import Mode, Role, Viewer
+from domain.errors import AccessDeniedError
 from tests import network_town
 
 

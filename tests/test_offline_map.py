@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.components import map_data, offline_assets, offline_map, panel_map
-from data.errors import ValidationError
+from domain.errors import ValidationError
+from services import map_data, offline_assets, offline_map, panel_map
 from tests.places_town import WARDS_FILE, XSS_IMG, XSS_TPL
 
 EXTERNAL = re.compile(r"""<(?:script|link)[^>]+(?:src|href)=["']?(?:https?:)?//""", re.I)
@@ -81,7 +81,7 @@ def test_data_is_never_evaluated_as_a_template() -> None:
     """branca compiled rendered output as Jinja: ``{{ 7*7 }}`` in data became 49 (and worse)."""
     import folium
 
-    from dashboard.components import offline_map
+    from services import offline_map
 
     m = folium.Map()
     feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0, 0]},
@@ -142,7 +142,7 @@ def test_drawing_without_the_page_render_gives_streamlit_folium_the_same_map(
     GeoJSON bbox: the component must get exactly what it gets with folium's own way."""
     import streamlit_folium
 
-    from dashboard.components.map_layers import _GeoJson
+    from services.map_layers import _GeoJson
 
     homes = pd.DataFrame({"lon": [-2.4], "lat": [53.1], "incidents": [2]})
     data = panel_map.prepare(_wards(), _places(), homes)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from analytics import language
-from dashboard import briefing, item_summary
 from data import meetings
-from data.access import Mode, Role, Viewer
-from data.errors import AccessDeniedError, NotFoundError, ValidationError
 from data.store import Store
+from domain.access import Mode, Role, Viewer
+from domain.errors import AccessDeniedError, NotFoundError, ValidationError
+from services import briefing, item_summary
 from tests import panel_town
 
 AS_OF = panel_town.AS_OF
@@ -200,7 +200,7 @@ def test_flags_stay_on_record_when_wording_is_changed(town: Store, chair: Viewer
 
 
 def test_markdown_escaping_shows_data_as_written() -> None:
-    from dashboard.components.safe import md
+    from services.safe import md
 
     assert md("![x](http://evil.example/a.png) $5 *bold*") == (
         r"\!\[x\]\(http\://evil\.example/a\.png\) \$5 \*bold\*")

@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from dashboard import briefing, common
-from data.access import Viewer
+from dashboard import common
 from data.store import Store
+from domain.access import Viewer
+from services import briefing
+from tests.apptest_support import page_app
 
 PAGES = Path(__file__).resolve().parent.parent / "dashboard" / "views"
 
@@ -88,7 +89,7 @@ def test_pages_run_on_the_demo_town(demo_db: Path, monkeypatch: pytest.MonkeyPat
     copy = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, copy)
     monkeypatch.setenv("CSMAP_DB_PATH", str(copy))
-    at = AppTest.from_file(str(PAGES / page), default_timeout=90)
+    at = page_app(str(PAGES / page), default_timeout=90)
     at.session_state["csmap_role"] = "panel"
     at.session_state["csmap_mode"] = "pseudonymised"
     at.run()
@@ -101,7 +102,7 @@ def test_suggestions_come_a_few_at_a_time(demo_db: Path, monkeypatch: pytest.Mon
     copy = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, copy)
     monkeypatch.setenv("CSMAP_DB_PATH", str(copy))
-    at = AppTest.from_file(str(PAGES / "panel.py"), default_timeout=90)
+    at = page_app(str(PAGES / "panel.py"), default_timeout=90)
     at.session_state["csmap_role"] = "panel"
     at.run()
     at.button(key="panel_create").click().run()

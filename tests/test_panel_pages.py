@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import briefing, common, pack
+from dashboard import common
 from data import meetings
-from data.access import Mode, Role, Viewer
-from data.errors import ValidationError
 from data.store import Store
+from domain.access import Mode, Role, Viewer
+from domain.errors import ValidationError
+from services import briefing, pack
 from tests import panel_town
+from tests.apptest_support import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "dashboard" / "views"
@@ -40,7 +42,7 @@ def town_db(town_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def _run(page: str, role: str = "panel", mode: str = "pseudonymised") -> AppTest:
-    at = AppTest.from_file(str(PAGES / page), default_timeout=60)
+    at = page_app(str(PAGES / page), default_timeout=60)
     at.session_state["csmap_role"] = role
     at.session_state["csmap_mode"] = mode
     return at.run()

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from data.access import Viewer
 from data.store import Store
+from domain.access import Viewer
 
 AS_OF = date(2026, 9, 30)
 

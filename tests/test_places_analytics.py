@@ -31,7 +31,7 @@ from libpysal.weights.distance import DistanceBand
 from shapely.geometry import Point, box
 
 from analytics import places as P
-from data.errors import ValidationError
+from domain.errors import ValidationError
 
 EX = libpysal.examples
 

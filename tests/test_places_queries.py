@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 
 from data import queries
-from data.access import Access, Viewer
-from data.errors import AccessDeniedError
 from data.queries.places import FILTER_PARAMS
 from data.store import Store
+from domain.access import Access, Viewer
+from domain.errors import AccessDeniedError
 from tests.places_town import seed_town
 
 WINDOW = {"start": date(2024, 4, 1), "end": date(2026, 4, 1), "kinds": [], "agencies": [],

@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data import generate, protection
+from data import generate
 from data import queries as registry
-from data.access import Access, Mode, Role, Viewer
-from data.errors import AccessDeniedError, NotFoundError, ValidationError
 from data.queries import QuerySpec
 from data.store import Store
+from domain.access import Access, Mode, Role, Viewer
+from domain.errors import AccessDeniedError, NotFoundError, ValidationError
+from services import protection
 
 ADMIN = Viewer("test-admin", Role.ADMIN, "subject access request test")
 AS_OF = date(2026, 9, 30)  # the small demo's "today"
@@ -316,7 +317,7 @@ def test_retention_review_lists_and_extends(town: Store) -> None:
 def test_cli_writes_the_report_and_audits_it(town: Store, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from data.cli import app
+    from services.cli import app
 
     path = town.path
     town.close()

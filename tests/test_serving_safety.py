@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from data.cli import STREAMLIT_FLAGS
+from services.cli import STREAMLIT_FLAGS
 
 CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
 

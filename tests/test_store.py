@@ -9,15 +9,15 @@ import pandas as pd
 import pytest
 
 from data import queries
-from data.access import Access, Role, Viewer
-from data.errors import (
+from data.store import Store, schema_version_latest
+from domain.access import Access, Role, Viewer
+from domain.errors import (
     AccessDeniedError,
     SchemaError,
     StoreNotFoundError,
     UnknownQueryError,
     ValidationError,
 )
-from data.store import Store, schema_version_latest
 
 POINT = {"lon": -2.4, "lat": 53.1}
 

@@ -17,7 +17,7 @@ from analytics.suppression import (
     rate_per_1000,
     shown_series,
 )
-from data.errors import ValidationError
+from domain.errors import ValidationError
 
 SAFE = [(t, b) for t in range(4, 13) for b in range(2, 11) if _safe(t, b)]
 

@@ -10,12 +10,11 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, labels
 from dashboard.components import actions_table, language_check
 from data import meetings
-from data.access import Viewer
-from data.errors import CSMapError
 from data.store import Store
+from domain import labels
+from domain.access import Viewer
 
 
 def form(store: Store, viewer: Viewer, meeting_id: str, items: pd.DataFrame,
@@ -44,22 +43,18 @@ def form(store: Store, viewer: Viewer, meeting_id: str, items: pd.DataFrame,
     status = c4.selectbox("Status", meetings.ACTION_STATUSES, format_func=labels.label,
                           key="action_status")
     if st.button("Save action", key="action_save", type="primary"):
-        try:
-            meetings.add_action(store, viewer, meeting_id=meeting_id, item_id=item_id,
-                                tactic=tactic, description=description,
-                                owner_agency=str(owner or ""),
-                                due_date=due, review_date=review, status=status,
-                                language_flags=flags, today=today)
-        except CSMapError as exc:
-            common.show_error(exc)
-        else:
-            st.success(f"Action saved: {labels.label(tactic)}, owner {agency_names[owner]}, "
-                       f"due {due:%d %b %Y}." + (f" {len(flags)} language flag(s) recorded."
-                                                 if flags else ""))
+        meetings.add_action(store, viewer, meeting_id=meeting_id, item_id=item_id,
+                            tactic=tactic, description=description,
+                            owner_agency=str(owner or ""),
+                            due_date=due, review_date=review, status=status,
+                            language_flags=flags, today=today)
+        st.success(f"Action saved: {labels.label(tactic)}, owner {agency_names[owner]}, "
+                   f"due {due:%d %b %Y}." + (f" {len(flags)} language flag(s) recorded."
+                                             if flags else ""))
 
 
 def log(store: Store, viewer: Viewer, meeting_id: str, today: date) -> None:
-    """This meeting's actions, status updates, and open actions from every meeting."""
+    """The actions of this meeting, status updates, and open actions from every meeting."""
     actions = store.frame("panel.actions", viewer, {"meeting_id": meeting_id})
     actions_table.show(actions, today=today, key="action_table")
     if not actions.empty:

@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import briefing, labels
+from domain import labels
+from services import briefing
 
 OVERDUE_STYLE = "background-color: #fde2e1; color: #7a1010; font-weight: 600"
 COLUMNS = {"subject": "Item", "status": "Status", "tactic": "Tactic",

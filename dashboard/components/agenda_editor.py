@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics.agenda import SuggestedItem
-from dashboard import briefing, common
 from dashboard.components import child_picker, language_check
-from dashboard.components.safe import md
 from data import meetings
-from data.access import Viewer
 from data.store import Store
+from domain.access import Viewer
+from services import briefing
+from services.safe import md
 
 KIND_LABELS = {"child": "Child", "place": "Location", "group": "Peer group"}
 CACHE_KEY = "agenda_suggestions"
@@ -25,7 +25,7 @@ PAGE_SIZE = 12
 
 def _add(store: Store, viewer: Viewer, meeting_id: str, item: SuggestedItem, status: str,
          position: int) -> None:
-    done = common.guarded(meetings.add_item)(
+    done = meetings.add_item(
         store, viewer, meeting_id=meeting_id, subject_kind=item.subject_kind,
         subject_id=item.subject_id, reason=item.reason, status=status, position=position)
     if done:
@@ -38,7 +38,7 @@ def _cached(store: Store, viewer: Viewer, meeting_id: str, held_on: date,
     key = (store.path, meeting_id, held_on, today)
     cached = st.session_state.get(CACHE_KEY)
     if st.session_state.pop("agenda_refresh", False) or not cached or cached[0] != key:
-        result = common.guarded(briefing.suggestions)(
+        result = briefing.suggestions(
             store, viewer, meeting_id=meeting_id, held_on=held_on, as_of=today,
             exclude_existing=False)
         if result is None:
@@ -134,7 +134,7 @@ def manual_add(store: Store, viewer: Viewer, meeting_id: str, next_position: int
     reason, flags = language_check.text_with_check("Why it is on the agenda",
                                                    key="agenda_reason", height=68)
     if st.button("Add to agenda", key="agenda_manual_add") and subject:
-        done = common.guarded(meetings.add_item)(
+        done = meetings.add_item(
             store, viewer, meeting_id=meeting_id, subject_kind=kind, subject_id=subject,
             reason=reason, status="accepted", position=next_position, language_flags=flags)
         if done:

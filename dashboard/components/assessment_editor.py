@@ -6,12 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import common, labels
 from dashboard.components import language_check
 from data import meetings
-from data.access import Viewer
-from data.errors import CSMapError
 from data.store import Store
+from domain import labels
+from domain.access import Viewer
 
 DOMAIN_HELP: dict[str, str] = {
     "group_functioning": "How the group works: relationships, power, what members get from it.",
@@ -60,12 +59,8 @@ def editor(store: Store, viewer: Viewer, today: date) -> None:
                           key="assess_source")
     on = c2.date_input("Date", value=today, key="assess_date", format="DD/MM/YYYY")
     if st.button("Save assessment", key="assess_save", type="primary"):
-        try:
-            meetings.add_assessment(store, viewer, subject_kind=str(kind), subject_id=str(sid),
-                                    domain=domain, body=body, source_agency=str(source or ""),
-                                    assessed_on=on, language_flags=flags)
-        except CSMapError as exc:
-            common.show_error(exc)
-        else:
-            st.success("Assessment saved" + (f" with {len(flags)} language flag(s) recorded."
-                                             if flags else "."))
+        meetings.add_assessment(store, viewer, subject_kind=str(kind), subject_id=str(sid),
+                                domain=domain, body=body, source_agency=str(source or ""),
+                                assessed_on=on, language_flags=flags)
+        st.success("Assessment saved" + (f" with {len(flags)} language flag(s) recorded."
+                                         if flags else "."))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data.access import Viewer
 from data.store import Store
+from domain.access import Viewer
 
 KEY = "child_person_id"
 SEARCH_KEY = "child_search"

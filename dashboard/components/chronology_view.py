@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics import chronology
 from analytics.chronology import EscalationFlag
-from dashboard.components.safe import md
+from services.safe import md
 
 
 def moments(flags: list[EscalationFlag], *, shown: int = 3) -> None:

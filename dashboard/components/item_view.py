@@ -7,12 +7,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, item_summary, labels
-from dashboard.components import actions_table, language_check, safe
+from dashboard.components import actions_table, language_check
 from data import meetings
-from data.access import Viewer
-from data.errors import CSMapError
 from data.store import Store
+from domain import labels
+from domain.access import Viewer
+from services import item_summary, safe
 
 
 def _bullets(lines: list[str], empty: str) -> None:
@@ -59,12 +59,8 @@ def decision(store: Store, viewer: Viewer, item: pd.Series) -> None:
     text, flags = language_check.text_with_check("Decision", key=key,
                                                  placeholder="What the panel decided, and why")
     if st.button("Save decision", key=f"item_save_{item['item_id']}", type="primary"):
-        try:
-            meetings.record_decision(store, viewer, item["item_id"], text, flags)
-        except CSMapError as exc:
-            common.show_error(exc)
-        else:
-            st.success("Decision saved" + (f" with {len(flags)} language flag(s) recorded."
-                                           if flags else "."))
-            return
+        meetings.record_decision(store, viewer, item["item_id"], text, flags)
+        st.success("Decision saved" + (f" with {len(flags)} language flag(s) recorded."
+                                       if flags else "."))
+        return
     language_check.show_recorded(item["language_flags"])

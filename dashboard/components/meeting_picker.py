@@ -7,10 +7,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import common
 from data import meetings
-from data.access import Viewer
 from data.store import Store
+from domain.access import Viewer
 
 KEY = "panel_meeting_id"
 
@@ -23,7 +22,7 @@ def pick_or_create(store: Store, viewer: Viewer, today: date) -> pd.Series | Non
         held_on = c1.date_input("Date", value=today, key="panel_new_date", format="DD/MM/YYYY")
         title = c2.text_input("Title", value=f"MACE panel {today:%B %Y}", key="panel_new_title")
         if st.button("Create meeting", key="panel_create", type="primary"):
-            mid = common.guarded(meetings.create_meeting)(store, viewer, held_on=held_on,
+            mid = meetings.create_meeting(store, viewer, held_on=held_on,
                                                           title=title)
             if mid:
                 st.session_state[KEY] = mid

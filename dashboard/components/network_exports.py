@@ -12,8 +12,8 @@ import networkx as nx
 import streamlit as st
 
 from analytics import exports
-from data.access import Viewer
 from data.store import Store
+from domain.access import Viewer
 
 PURPOSE_KEY = "network_export_purpose"
 NAMES_KEY = "network_export_names"

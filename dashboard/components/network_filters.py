@@ -10,10 +10,10 @@ from datetime import date, timedelta
 import streamlit as st
 
 from analytics.network import INTEL_GRADES, LINK_KINDS, NATURES
-from dashboard import labels
-from data.access import Viewer
 from data.network import NetworkQuery
 from data.store import Store
+from domain import labels
+from domain.access import Viewer
 
 
 def render(store: Store, viewer: Viewer, today: date) -> NetworkQuery:

@@ -17,7 +17,7 @@ import networkx as nx
 import streamlit as st
 from streamlit_cytoscape import EdgeStyle, NodeStyle, streamlit_cytoscape
 
-from dashboard import labels
+from domain import labels
 
 EVENT_KEY = "network_graph_event"
 

@@ -9,14 +9,16 @@ breadth-first search.
 from __future__ import annotations
 
 import gc
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
 from analytics import analysis
-from data import network, settings
-from data.access import Viewer
+from data import network
 from data.store import Store
+from domain import settings
+from domain.access import Viewer
+from services import network as network_service
 
 LAST_KEY = "network_last_view"
 
@@ -26,11 +28,7 @@ def _analyse(_store: Store, _viewer: Viewer, path: str, fingerprint: str,
              query: network.NetworkQuery, names: bool, hours: float,
              as_of: date) -> analysis.NetworkAnalysis:
     gc.unfreeze()  # let analyses evicted from the cache be collected before building anew
-    frames = network.load(_store, _viewer, query)
-    people = frames.people.copy()
-    places = frames.places
-    result = analysis.analyse(people, places, frames.links, frames.presences, as_of=as_of,
-                              copresence_window=timedelta(hours=hours))
+    result = network_service.analyse(_store, _viewer, query, as_of=as_of)
     # The cached graphs are millions of long-lived objects: move them out of the cyclic
     # garbage collector's sight, or every later query pays for scanning them. (Unfrozen
     # again above, so evicted analyses are collected when the next one is built.)
@@ -45,9 +43,7 @@ def get(store: Store, viewer: Viewer, query: network.NetworkQuery,
     hours = float(settings.get("copresence_hours"))
     result = _analyse(store, viewer, store.path, network.fingerprint(store, viewer), query,
                       viewer.shows_names, hours, as_of)
-    detail = (f"start={query.start} end={query.end} kinds={list(query.kinds)} "
-              f"natures={list(query.natures)} agencies={list(query.agencies)} "
-              f"min_intel={query.min_intel} named={viewer.shows_names}")
+    detail = network_service.view_detail(query, viewer)
     key = (viewer.actor, viewer.role.value, viewer.purpose, detail)
     if st.session_state.get(LAST_KEY) == key:  # one event per new view, not per rerun
         return result

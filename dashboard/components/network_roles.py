@@ -11,8 +11,8 @@ import streamlit as st
 
 from analytics import brokerage
 from analytics.analysis import NetworkAnalysis
-from dashboard import labels
-from dashboard.components.safe import md
+from domain import labels
+from services.safe import md
 
 LEAD_KEY = "network_lead"
 NONE = "(none)"

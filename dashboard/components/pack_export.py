@@ -9,10 +9,9 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import common, pack
-from data.access import Mode, Viewer
-from data.errors import CSMapError
 from data.store import Store
+from domain.access import Mode, Viewer
+from services import pack
 
 
 def export(store: Store, viewer: Viewer, meeting_id: str, today: date) -> None:
@@ -25,16 +24,12 @@ def export(store: Store, viewer: Viewer, meeting_id: str, today: date) -> None:
                              "The pack is pseudonymised otherwise.")
     who = viewer if named and viewer.shows_names else viewer.with_mode(Mode.PSEUDONYMISED)
     if st.button("Build meeting pack", key="pack_build", type="primary"):
-        try:
-            with st.spinner("Building the PDF..."):
-                pdf = pack.export(store, who, meeting_id, as_of=today, purpose=purpose)
-        except CSMapError as exc:
-            common.show_error(exc)
-        else:
-            st.session_state["pack_pdf"] = (meeting_id, pdf)
-            st.success(f"Pack built ({len(pdf) // 1024} KB, "
-                       f"{'with names' if who.shows_names else 'pseudonymised'}); "
-                       "the export is recorded in the audit trail.")
+        with st.spinner("Building the PDF..."):
+            pdf = pack.export(store, who, meeting_id, as_of=today, purpose=purpose)
+        st.session_state["pack_pdf"] = (meeting_id, pdf)
+        st.success(f"Pack built ({len(pdf) // 1024} KB, "
+                   f"{'with names' if who.shows_names else 'pseudonymised'}); "
+                   "the export is recorded in the audit trail.")
     built = st.session_state.get("pack_pdf")
     if built and built[0] == meeting_id:
         st.download_button("Download PDF", data=built[1], file_name=f"meeting-pack-{today}.pdf",

@@ -8,12 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import common
 from dashboard.components import session_cache, subject_access_view
-from data import protection
-from data.access import Viewer
-from data.errors import CSMapError
 from data.store import Store
+from domain.access import Viewer
+from services import protection
 
 DONE_KEY = "dp_del_done"
 
@@ -22,7 +20,7 @@ def form(store: Store, viewer: Viewer, person_id: str) -> None:
     """The plan (rows per table), the confirmation box and the delete button."""
     plan = session_cache.remember(  # read (and audited) once, like the report
         "dp_plan", (viewer, person_id, subject_access_view.generation()),
-        lambda: common.guarded(protection.plan_deletion)(store, viewer, person_id))
+        lambda: protection.plan_deletion(store, viewer, person_id))
     if plan is None:
         return
     st.markdown(f"Deleting **{plan.pseudonym}** removes {plan.total:,} rows:")
@@ -35,15 +33,11 @@ def form(store: Store, viewer: Viewer, person_id: str) -> None:
     purpose = st.text_input("Purpose (recorded in the audit trail)", key="dp_del_purpose",
                             placeholder="e.g. erasure request, retention period ended")
     if st.button("Delete everywhere", key="dp_del_go", type="primary"):
-        try:
-            done = protection.delete_person(store, viewer, person_id, confirm=confirm,
-                                            purpose=purpose)
-        except CSMapError as exc:
-            common.show_error(exc)
-        else:
-            st.session_state[DONE_KEY] = (done.pseudonym, done.total)
-            subject_access_view.refresh()
-            st.rerun()
+        done = protection.delete_person(store, viewer, person_id, confirm=confirm,
+                                        purpose=purpose)
+        st.session_state[DONE_KEY] = (done.pseudonym, done.total)
+        subject_access_view.refresh()
+        st.rerun()
 
 
 def last_done() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import labels
+from domain import labels
 
 QUERY_KEY = "dp_person_query"
 KEY = "dp_person_id"

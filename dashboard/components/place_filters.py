@@ -12,9 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import labels
-from data.access import Viewer
 from data.store import Store
+from domain import labels
+from domain.access import Viewer
 
 INCIDENT_KINDS = (
     "missing_episode", "rhi_disclosure", "sexual_assault", "physical_assault",

@@ -14,11 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics import places as place_stats
-from dashboard import common, labels
+from dashboard import common
 from dashboard.components import charts, session_cache
-from dashboard.components.safe import md
-from data.access import Viewer
 from data.store import QueryRequest, Store
+from domain import labels
+from domain.access import Viewer
+from services.safe import md
 
 
 def _heat(table: pd.DataFrame) -> alt.Chart:

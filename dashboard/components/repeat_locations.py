@@ -13,10 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from analytics import places as place_stats
-from dashboard import common, labels
+from dashboard import common
 from dashboard.components import session_cache
-from data.access import Viewer
 from data.store import Store
+from domain import labels
+from domain.access import Viewer
 
 ROW_LIMIT = 1_000_000
 

@@ -7,12 +7,11 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard import common, labels
 from dashboard.components import subject_access_view
-from data import protection
-from data.access import Viewer
-from data.errors import CSMapError
 from data.store import Store
+from domain import labels
+from domain.access import Viewer
+from services import protection
 
 DONE_KEY = "dp_ret_done"
 
@@ -30,7 +29,7 @@ def show(store: Store, viewer: Viewer, today: date) -> None:
     done = st.session_state.pop(DONE_KEY, None)
     if done:
         st.success(f"Review and end dates extended: {done}. Recorded in the audit trail.")
-    review = common.guarded(protection.retention_review)(store, viewer, as_of=today)
+    review = protection.retention_review(store, viewer, as_of=today)
     if review is None:
         return
     cols = st.columns(3)
@@ -71,12 +70,8 @@ def show(store: Store, viewer: Viewer, today: date) -> None:
         new_end = right.date_input("New end date", value=today + timedelta(days=365),
                                    key="dp_ret_end")
         if st.form_submit_button("Extend"):
-            try:
-                protection.extend_concern(store, viewer, str(concern), review_date=new_review,
-                                          end_date=new_end, as_of=today)
-            except CSMapError as exc:
-                common.show_error(exc)
-            else:
-                st.session_state[DONE_KEY] = names.get(concern, concern)
-                subject_access_view.refresh()  # the person's concerns changed
-                st.rerun()
+            protection.extend_concern(store, viewer, str(concern), review_date=new_review,
+                                      end_date=new_end, as_of=today)
+            st.session_state[DONE_KEY] = names.get(concern, concern)
+            subject_access_view.refresh()  # the person's concerns changed
+            st.rerun()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import labels
-from dashboard.components.safe import md
+from domain import labels
+from services.safe import md
 
 
 def indicators(counts: dict[str, int]) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import common
-from data import settings
-from data.access import ROLE_LABELS, Mode, Role, Viewer, may_see_names
+from domain import settings
+from domain.access import ROLE_LABELS, Mode, Role, Viewer, may_see_names
 
 
 def banner() -> None:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import common
 from dashboard.components import session_cache
-from data import protection
-from data.access import Viewer
-from data.errors import CSMapError
 from data.store import Store
+from domain.access import Viewer
+from services import protection
 
 PURPOSE_KEY = "dp_sar_purpose"
 FILE_KEY = "dp_sar_file"
@@ -30,7 +28,7 @@ def load(store: Store, viewer: Viewer, person_id: str) -> protection.SubjectAcce
     """The person's report, read (and audited) once until :func:`refresh`."""
     key = (viewer, person_id, generation())
     return session_cache.remember(
-        "dp_sar", key, lambda: common.guarded(protection.subject_access)(store, viewer,
+        "dp_sar", key, lambda: protection.subject_access(store, viewer,
                                                                        person_id))
 
 
@@ -64,14 +62,10 @@ def export(store: Store, viewer: Viewer, report: protection.SubjectAccessReport)
     purpose = st.text_input("Purpose of this export (recorded in the audit trail)",
                             key=PURPOSE_KEY, placeholder="e.g. subject access request 2026-041")
     if st.button("Prepare CSV", key="dp_sar_build"):
-        try:
-            data = protection.export_subject_access(store, viewer, report, purpose=purpose)
-        except CSMapError as exc:
-            common.show_error(exc)
-        else:
-            st.session_state[FILE_KEY] = (report.person_id, data)
-            st.success("Export recorded in the audit trail "
-                       f"({'with names' if viewer.shows_names else 'pseudonymised'}).")
+        data = protection.export_subject_access(store, viewer, report, purpose=purpose)
+        st.session_state[FILE_KEY] = (report.person_id, data)
+        st.success("Export recorded in the audit trail "
+                   f"({'with names' if viewer.shows_names else 'pseudonymised'}).")
     built = st.session_state.get(FILE_KEY)
     if built and built[0] == report.person_id:
         st.download_button("Download CSV", data=built[1], mime="text/csv",

@@ -7,10 +7,8 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import common
-from data.access import Role
 
 ctx = common.context(need_data=False)
-common.require_role(ctx.viewer, Role.ADMIN)
 store, viewer = ctx.store, ctx.viewer
 
 st.title("Audit trail")

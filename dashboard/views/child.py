@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import briefing, common, labels
-from dashboard.components import child_picker, chronology_view, safe, side_by_side
-from data.access import Role
+from dashboard import common
+from dashboard.components import child_picker, chronology_view, side_by_side
+from domain import labels
+from services import briefing, safe
 
 ctx = common.context()
 store, viewer = ctx.store, ctx.viewer
-common.require_role(viewer, Role.PANEL, Role.ANALYST)
 today = common.as_of(store)
 
 st.title("Child")
 person_id = child_picker.pick(store, viewer)
 if person_id is None:
     st.stop()
-story = common.guarded(briefing.child_story)(store, viewer, person_id, as_of=today)
+story = briefing.child_story(store, viewer, person_id, as_of=today)
 if story is None:
     st.stop()
 

@@ -7,14 +7,13 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.components import import_widgets as widgets
-from dashboard.components.safe import md
-from data import importers, settings
-from data.access import Role
-from data.errors import CSMapError
+from data import importers
 from data.importers import formats, review
+from domain import settings
+from domain.access import Role
+from services.safe import md
 
 ctx = common.context(need_data=False)
-common.require_role(ctx.viewer, Role.ANALYST, Role.ADMIN)
 store, viewer = ctx.store, ctx.viewer
 widgets.init_state()
 
@@ -41,13 +40,10 @@ with upload_tab:
                           ["(named in the file)", *agencies["agency_id"]], key="import_agency")
     if st.button("Check file", type="primary", disabled=name is None, key="import_check"):
         data = uploaded.getvalue() if uploaded else samples[str(name)].read_bytes()
-        try:
-            st.session_state[widgets.PLAN_KEY] = importers.check_file(
-                store, viewer, kind=kind, file_name=str(name), data=data,
-                agency_id=None if agency.startswith("(") else agency)
-        except CSMapError as exc:
-            st.session_state[widgets.PLAN_KEY] = None
-            common.show_error(exc)
+        st.session_state[widgets.PLAN_KEY] = None  # a file that fails its check leaves none
+        st.session_state[widgets.PLAN_KEY] = importers.check_file(
+            store, viewer, kind=kind, file_name=str(name), data=data,
+            agency_id=None if agency.startswith("(") else agency)
     plan = st.session_state[widgets.PLAN_KEY]
     if plan is not None:
         st.subheader(f"Validation report: {md(plan.report.file_name)}")
@@ -55,11 +51,8 @@ with upload_tab:
         go, stop = st.columns(2)
         if go.button(f"Import {plan.report.accepted:,} rows and quarantine "
                      f"{plan.report.rejected:,}", key="import_commit"):
-            try:
-                done = importers.commit(store, viewer, plan)
-                st.success(f"{done.summary()} Batch {done.batch_id}.")
-            except CSMapError as exc:
-                common.show_error(exc)
+            done = importers.commit(store, viewer, plan)
+            st.success(f"{done.summary()} Batch {done.batch_id}.")
             st.session_state[widgets.PLAN_KEY] = None
         if stop.button("Cancel: write nothing", key="import_cancel"):
             st.session_state[widgets.PLAN_KEY] = None
@@ -90,7 +83,7 @@ with quarantine_tab:
         if st.button("Mark as dealt with (fixed and re-imported, or not needed)",
                      key="import_resolve"):
             batch_id, number = refs[int(pick or 0)]
-            common.guarded(store.execute)("import.resolve_quarantine_row", viewer,
+            store.execute("import.resolve_quarantine_row", viewer,
                                           {"batch_id": batch_id, "row_number": number})
             st.rerun()
 
@@ -103,7 +96,7 @@ with review_tab:
                    "multi-agency mode (find again after switching); the comparison levels "
                    "show in both.")
         if st.button("Find candidate matches", key="import_find"):
-            st.session_state[widgets.QUEUE_KEY] = common.guarded(review.review_queue)(
+            st.session_state[widgets.QUEUE_KEY] = review.review_queue(
                 store, viewer)
         queue = st.session_state[widgets.QUEUE_KEY]
         if queue is not None and queue.empty:
@@ -117,14 +110,11 @@ with review_tab:
             pair = queue.iloc[i]
             args = (store, viewer, pair["record_id_l"], pair["record_id_r"])
             prob = float(pair["match_probability"])
-            try:
-                if yes.button("Same person: confirm", key="import_confirm"):
-                    pid = review.confirm_match(*args, probability=prob)
-                    widgets.decided(i, f"Confirmed: both records now belong to person {pid}.")
-                if no.button("Different people: reject", key="import_reject"):
-                    review.reject_match(*args, probability=prob)
-                    widgets.decided(i, "Recorded as different people.")
-            except CSMapError as exc:
-                common.show_error(exc)
+            if yes.button("Same person: confirm", key="import_confirm"):
+                pid = review.confirm_match(*args, probability=prob)
+                widgets.decided(i, f"Confirmed: both records now belong to person {pid}.")
+            if no.button("Different people: reject", key="import_reject"):
+                review.reject_match(*args, probability=prob)
+                widgets.decided(i, "Recorded as different people.")
     if msg := st.session_state.pop(widgets.FLASH_KEY, None):
         st.success(msg)

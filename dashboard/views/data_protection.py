@@ -14,11 +14,9 @@ from dashboard.components import (
     retention_view,
     subject_access_view,
 )
-from data import protection
-from data.access import Role
+from services import protection
 
 ctx = common.context()
-common.require_role(ctx.viewer, Role.ADMIN)
 store, viewer = ctx.store, ctx.viewer
 today = common.as_of(store)
 
@@ -31,7 +29,7 @@ person_deletion.last_done()
 sar, delete, retention, equality_tab = st.tabs(
     ["Subject access", "Delete a person", "Retention review", "Disproportionality"])
 
-people = common.guarded(protection.people)(store, viewer)
+people = protection.people(store, viewer)
 with sar:
     st.markdown("### Subject access report")
     person_id = person_search.pick(people) if people is not None else None
@@ -55,7 +53,7 @@ with retention:
 
 with equality_tab:
     st.markdown("### Disproportionality")
-    people_eq = common.guarded(store.frame)("protection.equality_people", viewer,
+    people_eq = store.frame("protection.equality_people", viewer,
                                             {"as_of": today}, limit=10_000_000)
     if people_eq is not None:
         tables = equality.equality_tables(people_eq)

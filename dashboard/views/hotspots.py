@@ -7,9 +7,11 @@ import streamlit as st
 
 from analytics import commissioning as comm
 from analytics.suppression import SUPPRESSED, SuppressionPolicy
-from dashboard import common, labels
-from dashboard.components import map_layers, offline_map, panel_map
-from data.errors import CSMapError, ValidationError
+from dashboard import common
+from dashboard.components import map_view
+from domain import labels
+from domain.errors import ValidationError
+from services import map_layers, offline_map, panel_map
 
 RATE_COLOURS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"]
 HOT, COLD, HIDDEN = "#b2182b", "#2166ac", "#d9d9d9"
@@ -19,11 +21,7 @@ ctx = common.context()
 store, viewer = ctx.store, ctx.viewer
 today = common.as_of(store)
 st.title("Hotspots: where and when harm is recorded")
-try:
-    policy = SuppressionPolicy.from_settings()
-except CSMapError as exc:
-    common.show_error(exc)
-    st.stop()
+policy = SuppressionPolicy.from_settings()
 st.caption(f"Aggregates only. Counts from 1 to {policy.threshold - 1} show as {SUPPRESSED}; "
            f"others are rounded to the nearest {policy.base}, and rates use the rounded "
            "counts, so no figure can be worked back to a child.")
@@ -82,7 +80,7 @@ map_layers.add_areas(m, geo, name="Incidents per 1,000 children",
                      fill=fills, outline=outlines, fill_opacity=0.75)
 map_col, side = st.columns([3, 2])
 with map_col:
-    offline_map.show(offline_map.finish(m, layer_control=False), key="hotspots_map",
+    map_view.show(offline_map.finish(m, layer_control=False), key="hotspots_map",
                      height=520, clickable=False)
     st.markdown(offline_map.legend_markdown(
         [(RATE_COLOURS[0], "lowest fifth"), (RATE_COLOURS[-1], "highest fifth"),

@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import common, labels
+from dashboard import common
 from dashboard.components import (
-    offline_assets,
-    offline_map,
-    panel_map,
+    map_view,
     place_filters,
     place_profile,
     repeat_locations,
     session_cache,
 )
-from data.access import Role
+from domain import labels
+from services import offline_assets, offline_map, panel_map
 
 SUBJECT_KEY = "map_subject"
 
 ctx = common.context()
 store, viewer = ctx.store, ctx.viewer
-common.require_role(viewer, Role.PANEL, Role.ANALYST)
 today = common.as_of(store)
 st.title("Map: places and spaces")
 st.caption("Where harm happens, on the real ward boundaries. Works with no internet. Switch "
@@ -55,7 +53,7 @@ except offline_assets.OfflineAssetError as exc:  # a programming error, shown re
 places = places_res.frame
 left, right = st.columns([3, 1])
 with left:
-    clicked = offline_map.show(fmap, key="panel_map", height=560)
+    clicked = map_view.show(fmap, key="panel_map", height=560)
     st.markdown(offline_map.legend_markdown(panel_map.legend_items(places["kind"].tolist())),
                 unsafe_allow_html=True)
     common.show_truncation(places_res)
@@ -112,7 +110,7 @@ def _profile_section() -> None:
     names = place_names if scope == "place" else ward_names
     if subject in names:
         title = names[subject] if scope == "place" else f"{names[subject]} ward"
-        common.guarded(place_profile.render)(store, viewer, scope=scope, subject_id=subject,
+        place_profile.render(store, viewer, scope=scope, subject_id=subject,
                                              title=title, params=params)
     else:
         st.info("Pick a place or a ward to see its location assessment.",

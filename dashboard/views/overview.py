@@ -7,9 +7,10 @@ from datetime import timedelta
 import streamlit as st
 
 from analytics import overview
-from dashboard import common, labels
+from dashboard import common
 from dashboard.components import charts
-from data.access import Access
+from domain import labels
+from domain.access import Access
 
 ctx = common.context()
 store, viewer = ctx.store, ctx.viewer

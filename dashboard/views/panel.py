@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, item_summary
+from dashboard import common
 from dashboard.components import (
     actions_editor,
     agenda_editor,
@@ -18,12 +18,11 @@ from dashboard.components import (
     meeting_picker,
     pack_export,
 )
-from dashboard.components.safe import md
-from data.access import Role
+from services import item_summary
+from services.safe import md
 
 ctx = common.context()
 store, viewer = ctx.store, ctx.viewer
-common.require_role(viewer, Role.PANEL)
 today = common.as_of(store)
 
 st.title("Panel meeting")
@@ -62,7 +61,7 @@ with item_tab:
                                key="panel_item")
         row = accepted[accepted["item_id"] == item_id].iloc[0]
         st.subheader(md(names[item_id]))
-        summary = common.guarded(item_summary.item_summary)(
+        summary = item_summary.item_summary(
             store, viewer, {str(k): v for k, v in row.items()}, as_of=today)
         if summary is not None:
             item_view.summary(summary, today)

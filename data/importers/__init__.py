@@ -10,7 +10,7 @@ Two steps, so a person sees the validation report before anything is written:
    quarantine table, whole, with their reasons) in ONE transaction: all of it or nothing.
 
 A file that cannot be read at all (too big, empty, header only, not UTF-8, broken quoting,
-wrong columns) raises :class:`~data.errors.ValidationError` naming the file and what to fix.
+wrong columns) raises :class:`~domain.errors.ValidationError` naming the file and what to fix.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from typing import Any
 
 import pandas as pd
 
-from data import settings
-from data.access import Role, Viewer
-from data.errors import AccessDeniedError, CSMapError, ValidationError
 from data.importers import _read, formats
 from data.importers._validate import KnownIds, RowChecker, RowProblem
 from data.store import Store
+from domain import settings
+from domain.access import Role, Viewer
+from domain.errors import AccessDeniedError, CSMapError, ValidationError
 
 __all__ = ["IMPORT_ROLES", "ImportPlan", "ImportReport", "RowProblem", "check_file",
            "check_size", "commit", "guess_kind", "import_file", "sample_files"]

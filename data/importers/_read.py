@@ -1,7 +1,7 @@
 """Reading an agency file into header + numbered rows, streamed in chunks.
 
 Every problem with the file as a whole (too big, empty, not UTF-8, broken quoting, a header
-that does not fit the format) is a :class:`~data.errors.ValidationError` naming the file and
+that does not fit the format) is a :class:`~domain.errors.ValidationError` naming the file and
 what to fix. Problems with single rows are left to the validator so the rest can be imported.
 """
 
@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from data import settings
-from data.errors import ValidationError
 from data.importers.formats import FileFormat
+from domain import settings
+from domain.errors import ValidationError
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 

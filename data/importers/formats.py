@@ -190,7 +190,7 @@ FORMATS: dict[str, FileFormat] = {
 
 def get(kind: str) -> FileFormat:
     """The format called ``kind``, with a message listing the valid ones."""
-    from data.errors import ValidationError
+    from domain.errors import ValidationError
 
     try:
         return FORMATS[kind]

@@ -15,11 +15,11 @@ from datetime import datetime
 
 import pandas as pd
 
-from data import settings
-from data.access import Mode, Viewer
-from data.errors import NotFoundError, ValidationError
 from data.importers import linkage
 from data.store import Store
+from domain import settings
+from domain.access import Mode, Viewer
+from domain.errors import NotFoundError, ValidationError
 
 _BIG = 2**62
 SHOWN_WITH_NAMES = ("name_l", "name_r", "dob_l", "dob_r", "postcode_l", "postcode_r")

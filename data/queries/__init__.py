@@ -11,8 +11,8 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
-from data.access import Access
-from data.errors import UnknownQueryError
+from domain.access import Access
+from domain.errors import UnknownQueryError
 
 
 @dataclass(frozen=True)

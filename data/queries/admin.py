@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from data.access import Access
 from data.queries import QuerySpec, register
+from domain.access import Access
 
 register(QuerySpec(
     name="admin.audit_events",

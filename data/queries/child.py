@@ -7,8 +7,8 @@ and the 3x5x2 grading where it applies). Exact addresses are never shown as plac
 
 from __future__ import annotations
 
-from data.access import Access
 from data.queries import QuerySpec, register, safe_place_name
+from domain.access import Access
 
 _PLACE_NAME = safe_place_name("pl")
 

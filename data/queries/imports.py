@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from data.access import Access
 from data.queries import QuerySpec, register
+from domain.access import Access
 
 # -- ids the importers check references and duplicates against (run as the import system
 #    viewer; ids only, no personal details) --------------------------------------------------

@@ -16,8 +16,8 @@ Links also take ``kinds`` and ``natures`` (empty lists keep all).
 
 from __future__ import annotations
 
-from data.access import Access
 from data.queries import QuerySpec, exact_address, register, safe_place_name
+from domain.access import Access
 
 _GRADING = """
   ($min_intel::VARCHAR IS NULL

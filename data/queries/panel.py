@@ -7,8 +7,8 @@ timestamps are made by :mod:`data.meetings`, which pages call.
 
 from __future__ import annotations
 
-from data.access import Access
 from data.queries import QuerySpec, register, safe_place_name
+from domain.access import Access
 
 _SAFE = safe_place_name("pl")
 

@@ -13,8 +13,8 @@ extra_familial, intra_familial, self, unknown).
 
 from __future__ import annotations
 
-from data.access import Access
 from data.queries import QuerySpec, register
+from domain.access import Access
 
 FILTER_PARAMS = ("start", "end", "kinds", "agencies", "indicators", "contexts")
 

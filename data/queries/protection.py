@@ -2,7 +2,7 @@
 disproportionality counts.
 
 Every query takes ``$person_id`` where it is about one person. The table list these cover is
-:data:`data.protection.PERSON_REFERENCES`; a test fails when the schema gains a person
+:data:`services.protection.PERSON_REFERENCES`; a test fails when the schema gains a person
 reference that list does not cover. Deletion statements take explicit id lists worked out
 before anything is deleted (``$incident_ids``, ``$item_ids``), so each statement removes
 exactly the rows the plan counted.
@@ -10,8 +10,8 @@ exactly the rows the plan counted.
 
 from __future__ import annotations
 
-from data.access import Access
 from data.queries import QuerySpec, register
+from domain.access import Access
 
 _PERSON = ("person_id",)
 _NAMES = ("given_name", "family_name", "date_of_birth", "full_name")

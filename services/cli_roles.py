@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from data.errors import CSMapError
+from domain.errors import CSMapError
 
 
 def roles(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 
-from data import settings
-from data.errors import CSMapError
+from domain import settings
+from domain.errors import CSMapError
 
 app = typer.Typer(
     add_completion=False,
@@ -108,8 +108,8 @@ def import_(
 ) -> None:
     """Check an agency file and import it; rejected rows go to quarantine (docs/import.md)."""
     from data import importers
-    from data.access import Role, Viewer
     from data.store import Store
+    from domain.access import Role, Viewer
 
     kind = kind or importers.guess_kind(file.name) or ""
     if not file.exists():
@@ -129,15 +129,15 @@ def import_(
     typer.echo(report.summary() + (" (dry run: nothing written)" if dry_run else ""))
 
 
-from data import cli_roles  # noqa: E402
+from services import cli_roles  # noqa: E402
 
 cli_roles.register(app)
 
-from data import cli_hotspots  # noqa: E402
+from services import cli_hotspots  # noqa: E402
 
 cli_hotspots.register(app)
 
-from data import cli_protection  # noqa: E402
+from services import cli_protection  # noqa: E402
 
 cli_protection.register(app)
 

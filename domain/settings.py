@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.errors import ValidationError
+from domain.errors import ValidationError
 
 
 @dataclass(frozen=True)

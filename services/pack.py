@@ -17,10 +17,11 @@ from typing import Any
 import pandas as pd
 
 from analytics import chronology
-from dashboard import briefing, item_summary, labels
-from data.access import Viewer
-from data.errors import NotFoundError, ValidationError
 from data.store import Store
+from domain import labels
+from domain.access import Viewer
+from domain.errors import NotFoundError, ValidationError
+from services import briefing, item_summary
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm;

@@ -1,6 +1,6 @@
 """The panel's map: wards, places by kind, incident heat and clusters, homes, built offline.
 
-Pure composition of :mod:`dashboard.components.offline_map` layers from query frames; the
+Pure composition of :mod:`services.offline_map` layers from query frames; the
 page decides which layers to show. Colours follow the Okabe-Ito palette (colour-blind safe).
 """
 
@@ -17,8 +17,8 @@ import pandas as pd
 import shapely
 
 from analytics import places as place_stats
-from dashboard import labels
-from dashboard.components import map_data, map_layers, offline_map
+from domain import labels
+from services import map_data, map_layers, offline_map
 
 KIND_COLOURS: dict[str, str] = {
     "takeaway": "#E69F00",

@@ -2,7 +2,7 @@
 strengths side by side, assessments, a map extract and a network extract.
 
 Runs the named queries for one viewer (so access, masking and audit apply); builds on
-:func:`dashboard.briefing.child_story` for a child. No Streamlit here.
+:func:`services.briefing.child_story` for a child. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ import pandas as pd
 from analytics import chronology
 from analytics import network as network_measures
 from analytics.chronology import EscalationFlag
-from dashboard import labels, svg
-from dashboard.briefing import child_story
-from data.access import Viewer
-from data.errors import NotFoundError
 from data.store import Store
+from domain import labels
+from domain.access import Viewer
+from domain.errors import NotFoundError
+from services import svg
+from services.briefing import child_story
 
 
 @dataclass

@@ -14,7 +14,7 @@ JavaScript template strings, where ``${...}`` runs. Every data string goes throu
 layer. Legends are drawn by Streamlit (:func:`legend_markdown`), not branca (which fetches d3).
 
 The layers that carry data (areas, points, clusters, heat) are in
-:mod:`dashboard.components.map_layers`.
+:mod:`services.map_layers`.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ import folium
 import folium.plugins
 import pandas as pd
 
-from dashboard.components.offline_assets import localise
-from data import settings
-from data.errors import ValidationError
+from domain import settings
+from domain.errors import ValidationError
+from services.offline_assets import localise
 
 
 # -- safe strings --------------------------------------------------------------------------
@@ -68,7 +68,7 @@ class _Rendered(branca.element.Element):
 
 
 def _render_macro(self: branca.element.MacroElement, **kwargs: Any) -> None:
-    """branca's ``MacroElement.render``, except that rendered output is kept as text.
+    """Branca's ``MacroElement.render``, except that rendered output is kept as text.
 
     branca wraps each rendered header/html/script in ``Element(text)``, which compiles the
     text as a Jinja template: slow for a GeoJSON layer with thousands of features (the whole
@@ -154,21 +154,3 @@ def legend_markdown(items: Sequence[tuple[str, str]], *, shape: str = "circle") 
         for colour, label in items
     ]
     return '<div style="font-size:0.85rem;line-height:1.8">' + "".join(parts) + "</div>"
-
-
-# -- drawing ---------------------------------------------------------------------------------
-def show(m: folium.Map, *, key: str, height: int = 600,
-         clickable: bool = True) -> dict[str, Any]:
-    """Draw the map with streamlit-folium; returns what was clicked (``last_active_drawing``).
-
-    ``clickable=False`` returns nothing to the app (the commissioners' map: no drill-down).
-    """
-    from streamlit_folium import st_folium
-
-    # render=False: streamlit-folium renders the map itself (``Map.render``) either way; its
-    # extra whole-page render only repeats the work for a map drawn fresh each run, as ours
-    # are (a test checks both give the component the same arguments)
-    out = st_folium(m, key=key, height=height, use_container_width=True,
-                    returned_objects=["last_active_drawing"] if clickable else [],
-                    render=False)
-    return dict(out or {})

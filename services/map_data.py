@@ -1,9 +1,9 @@
 """The data half of the map layers: escaped GeoJSON, cluster rows and a heat image, made
 from query frames and worth keeping while those stay the same (no folium here).
 
-Every data string goes through :func:`dashboard.components.offline_map.safe`: HTML escape,
+Every data string goes through :func:`services.offline_map.safe`: HTML escape,
 then ``$``, backtick, backslash and braces as entities, so no name can run as script or as a
-template. :mod:`dashboard.components.map_layers` lays these onto a folium map.
+template. :mod:`services.map_layers` lays these onto a folium map.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.components.offline_map import safe
+from services.offline_map import safe
 
 
 def _clean_properties(props: Mapping[str, Any]) -> dict[str, Any]:

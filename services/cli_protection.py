@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from data import settings
-from data.errors import CSMapError
+from domain import settings
+from domain.errors import CSMapError
 
 
 def subject_access(
@@ -19,9 +19,9 @@ def subject_access(
     actor: str = typer.Option("csmap-cli", help="Who is exporting (recorded in the audit)."),
 ) -> None:
     """Write a subject access report (pseudonymised; one CSV with a section column)."""
-    from data import protection
-    from data.access import Role, Viewer
     from data.store import Store
+    from domain.access import Role, Viewer
+    from services import protection
 
     try:
         with Store.open(db or settings.db_path()) as store:

@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import typer
 
-from data.errors import CSMapError
+from domain.errors import CSMapError
 
 
 def _fail(message: str) -> NoReturn:

@@ -22,9 +22,9 @@ from typing import Any
 import pandas as pd
 
 from analytics.exports import neutralise_frame
-from data.access import Viewer
-from data.errors import NotFoundError, ValidationError
 from data.store import QueryRequest, Store
+from domain.access import Viewer
+from domain.errors import NotFoundError, ValidationError
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ import pandas as pd
 from analytics import agenda, chronology
 from analytics import network as network_measures
 from analytics.chronology import EscalationFlag
-from data import settings
-from data.access import Viewer
-from data.errors import NotFoundError, ValidationError
 from data.store import Store
+from domain import settings
+from domain.access import Viewer
+from domain.errors import NotFoundError, ValidationError
 
 INTERNAL_LIMIT = 200_000  # rows for internal computation (not shown as a table)
 DEFAULT_LOOKBACK_DAYS = 90

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from data.errors import ValidationError
+from domain.errors import ValidationError
 
 
 class Role(StrEnum):

@@ -1,7 +1,7 @@
 """Map layers that carry data: areas, points, clusters and a heat image, each one layer.
 
 The data half (escaped GeoJSON, cluster rows, an image) is in
-:mod:`dashboard.components.map_data`; this module lays it onto a folium map. Each layer is
+:mod:`services.map_data`; this module lays it onto a folium map. Each layer is
 one GeoJson layer (one JavaScript object however many features), one clustered array or one
 image; never thousands of Marker objects.
 """
@@ -17,13 +17,13 @@ import folium.plugins
 import geopandas as gpd
 import pandas as pd
 
-from dashboard.components.map_data import (
+from services.map_data import (
     DensityImage,
     area_features,
     cluster_rows,
     point_features,
 )
-from dashboard.components.offline_map import safe
+from services.offline_map import safe
 
 
 class _GeoJson(folium.GeoJson):

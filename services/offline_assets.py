@@ -19,9 +19,12 @@ from typing import Any
 
 import folium
 
+from domain.errors import CSMapError
 
-class OfflineAssetError(RuntimeError):
-    """A map element wants a script or stylesheet we cannot serve offline."""
+
+class OfflineAssetError(CSMapError, RuntimeError):
+    """A map element wants a script or stylesheet we cannot serve offline (a programming
+    error, shown readably by the page boundary)."""
 
 
 def _xstatic_dir(package: str) -> Path:

@@ -1,5 +1,5 @@
 """The layers hold: import-linter's contracts pass on the tree and fail on an upward import;
-every module in ``dashboard/`` is Streamlit code."""
+every module in ``dashboard/`` is Streamlit code; page scripts stay short."""
 
 from __future__ import annotations
 
@@ -71,3 +71,9 @@ def test_every_dashboard_module_is_streamlit_code() -> None:
                      if p.name != "__init__.py" and "streamlit" not in _imports(p)]
     assert not not_streamlit, f"move these to services/: {not_streamlit}"
 
+
+
+def test_page_scripts_only_compose() -> None:
+    long_pages = {p.name: n for p in (ROOT / "dashboard" / "views").glob("*.py")
+                  if (n := len(p.read_text().splitlines())) > 80}
+    assert not long_pages, f"over 80 lines (move logic to components or services): {long_pages}"

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import actions_table, language_check
+from dashboard.components import actions_table, agenda_editor, language_check
 from data import meetings
 from data.store import Store
 from domain import labels
@@ -64,3 +64,20 @@ def decision(store: Store, viewer: Viewer, item: pd.Series) -> None:
                                        if flags else "."))
         return
     language_check.show_recorded(item["language_flags"])
+
+
+def item_tab(store: Store, viewer: Viewer, accepted: pd.DataFrame, today: date) -> None:
+    """Pick an accepted agenda item; its one-screen summary and its decision box."""
+    if accepted.empty:
+        st.info("Accept an agenda item first.")
+        return
+    names = {r["item_id"]: f"{n}. {agenda_editor.KIND_LABELS[r['subject_kind']]}: "
+             f"{r['label']}" for n, r in enumerate(accepted.to_dict("records"), start=1)}
+    item_id = st.selectbox("Item", list(names), format_func=lambda i: names.get(i, i),
+                           key="panel_item")
+    row = accepted[accepted["item_id"] == item_id].iloc[0]
+    st.subheader(safe.md(names[item_id]))
+    s = item_summary.item_summary(store, viewer, {str(k): v for k, v in row.items()},
+                                  as_of=today)
+    summary(s, today)
+    decision(store, viewer, row)

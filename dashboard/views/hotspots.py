@@ -8,13 +8,11 @@ import streamlit as st
 from analytics import commissioning as comm
 from analytics.suppression import SUPPRESSED, SuppressionPolicy
 from dashboard import common
-from dashboard.components import map_view
+from dashboard.components import hotspot_map, hotspot_tables
 from domain import labels
 from domain.errors import ValidationError
-from services import map_layers, offline_map, panel_map
+from services import panel_map
 
-RATE_COLOURS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"]
-HOT, COLD, HIDDEN = "#b2182b", "#2166ac", "#d9d9d9"
 AGG_ROW_LIMIT = 1_000_000  # aggregate rows are small; the cap must never cut a count
 
 ctx = common.context()
@@ -62,50 +60,9 @@ c[1].metric("Hot spot wards", int((spots.spots["hotspot"] == "hot").sum()))
 c[2].metric("Cold spot wards", int((spots.spots["hotspot"] == "cold").sum()))
 st.caption(spots.summary)
 
-rates = body["rate_per_1000"].dropna()
-edges = rates.quantile([0.2, 0.4, 0.6, 0.8]).tolist() if len(rates) else []
-fills = [HIDDEN if r is None or r != r else RATE_COLOURS[sum(r > e for e in edges)]
-         for r in body["rate_per_1000"]]
-outlines = [{"hot": HOT, "cold": COLD}.get(h) for h in body["hotspot"]]
-geo = wards[["ward_code", "geometry"]].merge(
-    body.assign(shown=body["incidents"].astype(str),
-                rate=body["rate_per_1000"].map(lambda r: "*" if r is None or r != r
-                                               else f"{r:.1f}"),
-                spot=body["hotspot"].map({"hot": "Hot spot", "cold": "Cold spot",
-                                          "ns": "-"})), on="ward_code")
-m = offline_map.base_map(wards.total_bounds, height=520)
-map_layers.add_areas(m, geo, name="Incidents per 1,000 children",
-                     tooltip=["name", "shown", "rate", "spot"],
-                     aliases=["Ward", "Incidents", "Per 1,000 children", "Gi*"],
-                     fill=fills, outline=outlines, fill_opacity=0.75)
 map_col, side = st.columns([3, 2])
 with map_col:
-    map_view.show(offline_map.finish(m, layer_control=False), key="hotspots_map",
-                     height=520, clickable=False)
-    st.markdown(offline_map.legend_markdown(
-        [(RATE_COLOURS[0], "lowest fifth"), (RATE_COLOURS[-1], "highest fifth"),
-         (HIDDEN, "suppressed"), (HOT, "hot spot outline"), (COLD, "cold spot outline")],
-        shape="square"), unsafe_allow_html=True)
+    hotspot_map.show(wards, body)
 with side:
-    st.markdown("**Trend by quarter**")
-    trend = comm.quarter_trend(cells, sel, policy, all_quarters=quarters)
-    st.line_chart(trend.set_index("quarter")["plotted"], height=220)
-    st.caption(f"Gaps are quarters with fewer than {policy.threshold} incidents.")
-    st.markdown("**Place kinds**")
-    kt = comm.kind_table(cells, sel, policy)
-    st.dataframe(kt.assign(place_kind=kt["place_kind"].map(
-        lambda k: "Total" if k == "TOTAL" else labels.label(k)),
-        incidents=kt["incidents"].astype(str)), hide_index=True, width="stretch",
-        column_config={"place_kind": "Place kind", "incidents": "Incidents"})
-
-st.markdown("**Wards** (children: distinct children linked to incidents in the period)")
-out = table.merge(spots.spots, on="ward_code", how="left").fillna({"hotspot": "", "lisa": ""})
-out = out[["name", "child_population", "incidents", "children", "rate_per_1000", "hotspot",
-           "lisa"]].astype({"incidents": str, "children": str})
-st.dataframe(out, hide_index=True, width="stretch",
-             column_config={"name": "Ward", "child_population": "Children living there",
-                            "rate_per_1000": "Incidents per 1,000", "hotspot": "Gi*",
-                            "lisa": "Local Moran"})
-st.download_button("Download this table (CSV)", out.to_csv(index=False).encode(),
-                    file_name=f"csmap_hotspots_{q_from}_{q_to}.csv", mime="text/csv",
-                    key="hotspots_csv")
+    hotspot_tables.trend_and_kinds(cells, sel, policy, quarters)
+hotspot_tables.wards_table(table, spots.spots, q_from, q_to)

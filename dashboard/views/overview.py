@@ -8,9 +8,8 @@ import streamlit as st
 
 from analytics import overview
 from dashboard import common
-from dashboard.components import charts
+from dashboard.components import charts, overview_lists
 from domain import labels
-from domain.access import Access
 
 ctx = common.context()
 store, viewer = ctx.store, ctx.viewer
@@ -51,30 +50,7 @@ with right:
                "incidents are managed in isolation.")
     charts.monthly(by_context.rename(columns=labels.label), label="Context", mark="line")
 
-if viewer.may(Access.PERSONAL):
-    left, right = st.columns([3, 2])
-    with left:
-        st.subheader("Children with open concerns")
-        res = store.run("overview.children_open_concerns", viewer, {"as_of": today})
-        table = res.frame[["label", "age_years", "ward", "categories", "next_review", "agencies"]]
-        st.dataframe(
-            table.assign(categories=table["categories"].map(
-                lambda s: ", ".join(labels.label(c) for c in str(s).split(", ")))),
-            hide_index=True,
-            column_config={"label": "Child", "age_years": "Age", "ward": "Ward",
-                           "categories": "Concerns", "next_review": "Next review",
-                           "agencies": "Agencies"},
-            width="stretch",
-        )
-        common.show_truncation(res)
-    with right:
-        st.subheader("Places linked to most children")
-        top = store.frame("overview.top_places", viewer, {**window, "n": 10})
-        st.dataframe(top.assign(kind=top["kind"].map(labels.label))[
-            ["name", "kind", "ward", "children", "incidents"]],
-            hide_index=True, width="stretch")
-else:
-    st.info("Person-level lists are not available to this role.", icon=":material/lock:")
+overview_lists.person_lists(store, viewer, today, window)
 
 st.subheader("Agencies contributing")
 agencies = store.frame("overview.agencies", viewer, window)

@@ -18,8 +18,6 @@ from dashboard.components import (
     meeting_picker,
     pack_export,
 )
-from services import item_summary
-from services.safe import md
 
 ctx = common.context()
 store, viewer = ctx.store, ctx.viewer
@@ -52,20 +50,7 @@ with agenda_tab:
         agenda_editor.suggestions(store, viewer, mid, held_on, today, items, next_pos)
 
 with item_tab:
-    if accepted.empty:
-        st.info("Accept an agenda item first.")
-    else:
-        names = {r["item_id"]: f"{n}. {agenda_editor.KIND_LABELS[r['subject_kind']]}: "
-                 f"{r['label']}" for n, r in enumerate(accepted.to_dict("records"), start=1)}
-        item_id = st.selectbox("Item", list(names), format_func=lambda i: names.get(i, i),
-                               key="panel_item")
-        row = accepted[accepted["item_id"] == item_id].iloc[0]
-        st.subheader(md(names[item_id]))
-        summary = item_summary.item_summary(
-            store, viewer, {str(k): v for k, v in row.items()}, as_of=today)
-        if summary is not None:
-            item_view.summary(summary, today)
-        item_view.decision(store, viewer, row)
+    item_view.item_tab(store, viewer, accepted, today)
 
 with actions_tab:
     st.subheader("New action")

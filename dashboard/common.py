@@ -1,8 +1,9 @@
-"""What every page shares: the store, the viewer, readable errors.
+"""What every page shares: the store, the viewer, the one error boundary.
 
-This component owns the session-state keys ``csmap_role``, ``csmap_mode`` and
-``csmap_purpose``. Pages call :func:`context` first; it never raises: on an error it shows a
-readable message and stops the page.
+This component owns the session-state keys ``csmap_role`` (the role chosen among those
+granted), ``csmap_purpose`` (why the user is looking), ``csmap_names`` (a grant to show
+names: reason, page and time it lapses), ``csmap_page`` (the page being shown) and
+``csmap_viewer`` (who is looking, built by the page runner on every run).
 """
 
 from __future__ import annotations
@@ -10,24 +11,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import streamlit as st
 
+from data.sessions import Session, utcnow
 from data.store import QueryResult, Store
 from domain import settings
 from domain.access import Mode, Role, Viewer, may_see_names
-from domain.errors import CSMapError
+from domain.errors import CSMapError, SignInError, ValidationError
 
 ROLE_KEY = "csmap_role"
-MODE_KEY = "csmap_mode"
 PURPOSE_KEY = "csmap_purpose"
-DEFAULT_PURPOSE = "MACE panel preparation (demo)"
+NAMES_KEY = "csmap_names"
+PAGE_KEY = "csmap_page"
+VIEWER_KEY = "csmap_viewer"
+DEFAULT_PURPOSE = "MACE panel preparation"
 DEFAULT_PURPOSES: dict[str, str] = {
     Role.PANEL.value: DEFAULT_PURPOSE,
-    Role.ANALYST.value: "Intelligence analysis for exploitation disruption (demo)",
-    Role.COMMISSIONER.value: "Quarterly commissioning review (demo)",
-    Role.ADMIN.value: "Audit and data management (demo)",
+    Role.ANALYST.value: "Intelligence analysis for exploitation disruption",
+    Role.COMMISSIONER.value: "Quarterly commissioning review",
+    Role.ADMIN.value: "Data management",
+    Role.AUDITOR.value: "Audit of access to personal data",
 }
 
 
@@ -49,22 +54,68 @@ def _open_store(path: str) -> Store:
     return Store.open(path)
 
 
-def init_state() -> None:
-    """Give this component's session-state keys their defaults."""
-    st.session_state.setdefault(ROLE_KEY, Role.PANEL.value)
-    st.session_state.setdefault(MODE_KEY, Mode.PSEUDONYMISED.value)
+def store() -> Store:
+    """The store the app serves (opened once per server process)."""
+    return _open_store(str(settings.db_path()))
+
+
+def init_state(session: Session) -> None:
+    """Give this component's keys their defaults for a signed-in session."""
+    granted = [r.value for r in session.roles]
+    if st.session_state.get(ROLE_KEY) not in granted:
+        st.session_state[ROLE_KEY] = granted[0]
     st.session_state.setdefault(PURPOSE_KEY, default_purpose(st.session_state[ROLE_KEY]))
 
 
-def current_viewer() -> Viewer:
-    """The viewer from session state (pseudonymised unless the role may see names)."""
-    init_state()
+@dataclass(frozen=True)
+class NamesGrant:
+    """Names shown on request: why, on which page, until when (UTC)."""
+
+    reason: str
+    page: str
+    until: datetime
+
+
+def names_grant(page: str, *, now: datetime | None = None) -> NamesGrant | None:
+    """The live grant to show names on ``page``; a lapsed one, or one for another page, is
+    withdrawn (names go back to pseudonyms)."""
+    grant = st.session_state.get(NAMES_KEY)
+    if not isinstance(grant, NamesGrant):
+        return None
+    if grant.page != page or (now or utcnow()) >= grant.until:
+        del st.session_state[NAMES_KEY]
+        return None
+    return grant
+
+
+def grant_names(store: Store, viewer: Viewer, reason: str, page: str) -> NamesGrant:
+    """Show names on ``page`` for ``names_lapse_minutes``: needs an entitled role and a
+    typed reason, and is audited before any name is shown."""
+    if not may_see_names(viewer.role):
+        raise SignInError(f"The {viewer.role.value} role may not see names.")
+    text = " ".join(reason.split())
+    if len(text) < 5:
+        raise ValidationError("Say why you need to see names (at least a few words).")
+    until = utcnow() + timedelta(minutes=float(settings.get("names_lapse_minutes")))
+    store.audit(viewer, "view", "names", page, detail=f"names shown until {until:%H:%M} UTC",
+                purpose=text)
+    grant = NamesGrant(text, page, until)
+    st.session_state[NAMES_KEY] = grant
+    return grant
+
+
+def build_viewer(session: Session, page: str) -> Viewer:
+    """Who is looking on this run: the session's identity, the chosen role, the purpose and
+    names only under a live grant for this page. Kept for :func:`context`."""
+    init_state(session)
     role = Role(st.session_state[ROLE_KEY])
-    mode = Mode(st.session_state[MODE_KEY])
-    if not may_see_names(role):
-        mode = Mode.PSEUDONYMISED
-    return Viewer(actor=f"demo-{role.value}", role=role, purpose=st.session_state[PURPOSE_KEY],
-                  mode=mode)
+    purpose = str(st.session_state.get(PURPOSE_KEY) or "").strip() or default_purpose(role)
+    st.session_state[PAGE_KEY] = page
+    named = may_see_names(role) and names_grant(page) is not None
+    viewer = Viewer(actor=session.subject, role=role, purpose=purpose,
+                    mode=Mode.NAMED if named else Mode.PSEUDONYMISED, session=session.short_id)
+    st.session_state[VIEWER_KEY] = viewer
+    return viewer
 
 
 def show_error(exc: BaseException) -> None:
@@ -73,12 +124,15 @@ def show_error(exc: BaseException) -> None:
 
 
 def context(*, need_data: bool = True) -> PageContext:
-    """Open the store and build the viewer (a missing or empty store raises a domain error,
-    which the page runner's boundary shows)."""
-    store = _open_store(str(settings.db_path()))
+    """The store and who is looking (a missing or empty store, or no sign-in, raises a
+    domain error, which the page runner's boundary shows)."""
+    viewer = st.session_state.get(VIEWER_KEY)
+    if not isinstance(viewer, Viewer):
+        raise SignInError("Sign in to see this page.")
+    opened = store()
     if need_data:
-        store.require_data()
-    return PageContext(store, current_viewer())
+        opened.require_data()
+    return PageContext(opened, viewer)
 
 
 @contextmanager

@@ -302,7 +302,7 @@ class Store:
             row = cur.execute(count_sql, params).fetchone()
             total = int(row[0]) if row else cap
         frame = self._mask(frame, spec, viewer)
-        if spec.access in (Access.PERSONAL, Access.ADMIN):
+        if spec.access in (Access.PERSONAL, Access.ADMIN, Access.AUDIT):
             kind, oid, detail = "query", audit_object or name, _detail(params)
             person = params.get("person_id")
             if audit_object is None and isinstance(person, str) and not spec.write:

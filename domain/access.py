@@ -18,7 +18,8 @@ class Role(StrEnum):
     PANEL = "panel"  # contextual safeguarding / MACE panel member
     ANALYST = "analyst"  # police intelligence analyst
     COMMISSIONER = "commissioner"  # aggregates only
-    ADMIN = "admin"  # audit and data management
+    ADMIN = "admin"  # data management (import review, data protection) and the audit trail
+    AUDITOR = "auditor"  # reads the audit trail and checks it; no case data
 
 
 class Mode(StrEnum):
@@ -34,21 +35,24 @@ class Access(StrEnum):
     REFERENCE = "reference"  # wards, agencies, place kinds: anyone
     AGGREGATE = "aggregate"  # counts with suppression applied by the caller: anyone
     PERSONAL = "personal"  # about identifiable people: panel, analyst; audited
-    ADMIN = "admin"  # audit trail, data management: admin only; audited
+    ADMIN = "admin"  # data management: admin only; audited
+    AUDIT = "audit"  # the audit trail: admin and auditor; audited
 
 
 ROLE_LABELS: dict[Role, str] = {
     Role.PANEL: "MACE / contextual safeguarding panel",
     Role.ANALYST: "Police intelligence analyst",
     Role.COMMISSIONER: "Commissioner (aggregates only)",
-    Role.ADMIN: "Administrator (audit)",
+    Role.ADMIN: "Administrator",
+    Role.AUDITOR: "Auditor (audit trail only)",
 }
 
 _ALLOWED: dict[Access, frozenset[Role]] = {
     Access.REFERENCE: frozenset(Role),
-    Access.AGGREGATE: frozenset(Role),
+    Access.AGGREGATE: frozenset({Role.PANEL, Role.ANALYST, Role.COMMISSIONER, Role.ADMIN}),
     Access.PERSONAL: frozenset({Role.PANEL, Role.ANALYST}),
     Access.ADMIN: frozenset({Role.ADMIN}),
+    Access.AUDIT: frozenset({Role.ADMIN, Role.AUDITOR}),
 }
 
 _MAY_SEE_NAMES: frozenset[Role] = frozenset({Role.PANEL, Role.ANALYST})
@@ -62,6 +66,7 @@ class Viewer:
     role: Role
     purpose: str
     mode: Mode = Mode.PSEUDONYMISED
+    session: str = ""  # the sign-in session (short id) the audit trail records
 
     def __post_init__(self) -> None:
         if not self.actor.strip():
@@ -84,7 +89,7 @@ class Viewer:
 
     def with_mode(self, mode: Mode) -> Viewer:
         """The same viewer in another display mode."""
-        return Viewer(self.actor, self.role, self.purpose, mode)
+        return Viewer(self.actor, self.role, self.purpose, mode, self.session)
 
 
 def parse_role(text: str) -> Role:

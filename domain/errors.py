@@ -40,3 +40,7 @@ class NotFoundError(CSMapError, LookupError):
 
 class ValidationError(CSMapError, ValueError):
     """Input that does not fit: the message says what to fix."""
+
+
+class SignInError(CSMapError, PermissionError):
+    """Sign-in refused, or the session ended (signed out, timed out, revoked)."""

@@ -55,6 +55,26 @@ SETTINGS: dict[str, Setting] = {
         Setting("import_chunk_rows", "20000", int, "Rows an import reads and checks at a time."),
         Setting("linkage_threshold", "0.5", float,
                 "Match probability from which two person records are shown for review."),
+        Setting("auth_mode", "local", str,
+                "How people sign in: 'local' (accounts file), 'oidc' (identity provider) or "
+                "'demo' (role selector; generated demo towns only)."),
+        Setting("accounts_path", "", str,
+                "Local accounts file (JSON, argon2id hashes), kept outside the repository."),
+        Setting("session_idle_minutes", "30", float,
+                "A signed-in session with no activity for this long ends."),
+        Setting("session_max_hours", "12", float,
+                "A signed-in session ends this long after sign-in, active or not."),
+        Setting("lockout_failures", "5", int,
+                "Failed sign-ins in a row that lock a local account."),
+        Setting("lockout_minutes", "15", float, "How long a locked local account stays locked."),
+        Setting("names_lapse_minutes", "15", float,
+                "Names shown on request go back to pseudonyms after this long (or on leaving "
+                "the page)."),
+        Setting("oidc_roles_claim", "groups", str,
+                "The identity token claim that lists a user's groups (OIDC sign-in)."),
+        Setting("oidc_role_map", "", str,
+                "Group-to-role mapping for OIDC sign-in: 'group=role;group=role'. A user whose "
+                "groups map to no role gets no data."),
     ]
 }
 

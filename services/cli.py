@@ -20,8 +20,9 @@ app = typer.Typer(
 
 APP_PATH = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 
+# Security options pinned on the command line, where Streamlit gives them precedence over any
+# .streamlit/config.toml in the operator's folder: a config file cannot loosen them.
 STREAMLIT_FLAGS = [
-    "--server.address=127.0.0.1",
     "--server.headless=true",
     "--browser.gatherUsageStats=false",
     "--client.showErrorDetails=none",
@@ -29,9 +30,29 @@ STREAMLIT_FLAGS = [
     "--client.disableDataExport=true",  # tables offer no unaudited CSV download
     "--server.enableXsrfProtection=true",
     "--server.enableCORS=true",
+    "--server.enableAgentApi=false",
+    "--server.enableStaticServing=false",
     "--server.fileWatcherType=none",
     "--global.developmentMode=false",
+    "--server.runOnSave=false",
 ]
+AUTH_MODES = ("local", "oidc", "demo")
+
+
+def security_flags(*, address: str, port: int, hosts: list[str]) -> list[str]:
+    """The pinned security options for one server: its address, the host names and origins it
+    answers (a DNS-rebinding page with another Host or Origin is refused) and the upload
+    limit (the import limit, so a bigger file never reaches server memory)."""
+    names = list(dict.fromkeys(["127.0.0.1", "localhost", *hosts]))
+    upload_mb = max(1, -(-settings.get_int("import_max_bytes") // 1_048_576))
+    flags = [*STREAMLIT_FLAGS, f"--server.address={address}", f"--server.port={port}",
+             f"--server.maxUploadSize={upload_mb}"]
+    for name in names:
+        flags += ["--server.allowedHosts", name]
+    for name in names:
+        for scheme in ("http", "https"):
+            flags += ["--server.corsAllowedOrigins", f"{scheme}://{name}:{port}"]
+    return flags
 
 
 def fail(message: str) -> None:
@@ -57,12 +78,20 @@ def generate(
     typer.echo(report.summary())
 
 
-def _serve(db: Path, port: int) -> None:
+def _serve(db: Path, port: int, *, auth: str, accounts: Path | None = None,
+           address: str = "127.0.0.1", hosts: list[str] | None = None,
+           secrets: Path | None = None) -> None:
     env = dict(os.environ)
     env[settings.SETTINGS["db_path"].env] = str(db.resolve())
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), f"--server.port={port}",
-           *STREAMLIT_FLAGS]
-    typer.echo(f"CSMap on http://127.0.0.1:{port} (database {db}); Ctrl+C stops it.")
+    env[settings.SETTINGS["auth_mode"].env] = auth
+    if accounts is not None:
+        env[settings.SETTINGS["accounts_path"].env] = str(accounts.resolve())
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH),
+           *security_flags(address=address, port=port, hosts=hosts or [])]
+    if secrets is not None:
+        cmd += ["--secrets.files", str(secrets.resolve())]
+    typer.echo(f"CSMap on http://{address}:{port} (database {db}, sign-in: {auth}); "
+               "Ctrl+C stops it.")
     if os.name == "posix":  # become the server, so stopping this process stops Streamlit
         sys.stdout.flush()
         os.execve(sys.executable, cmd, env)
@@ -72,16 +101,61 @@ def _serve(db: Path, port: int) -> None:
         raise typer.Exit(0) from None
 
 
+def check_serve(db: Path, auth: str, accounts: Path | None,
+                secrets: Path | None = None) -> None:
+    """Refuse to serve what cannot work or would be unsafe, with what to do instead."""
+    from data.store import Store
+
+    if auth not in AUTH_MODES:
+        fail(f"--auth {auth}: use local, oidc or demo")
+    if not db.exists():
+        fail(f"no database at {db}: run `csmap generate --out {db}` first")
+    if auth == "local":
+        path = accounts or (Path(settings.get_str("accounts_path"))
+                            if settings.get_str("accounts_path") else None)
+        if path is None or not path.exists():
+            fail("--auth local needs an accounts file: add users with "
+                 "`csmap users add NAME --role panel --accounts PATH`, then "
+                 "`csmap serve --auth local --accounts PATH`")
+    if auth == "oidc" and not (secrets or Path(".streamlit/secrets.toml")).exists():
+        fail("--auth oidc needs the identity provider's client settings in "
+             ".streamlit/secrets.toml or --secrets PATH ([auth] redirect_uri, cookie_secret, "
+             "client_id, client_secret, server_metadata_url); see docs/security.md")
+    if auth == "demo":
+        try:
+            with Store.open(db, read_only=True) as store:
+                synthetic = store.meta().get("synthetic") == "true"
+        except CSMapError as exc:
+            fail(str(exc))
+        if not synthetic:
+            fail(f"--auth demo works only on a generated demo town, and {db} is not one: "
+                 "serve it with --auth local or --auth oidc")
+
+
 @app.command()
 def serve(
     db: Path = typer.Option(None, help="DuckDB file (default: the CSMAP_DB_PATH setting)."),
-    port: int = typer.Option(8501, help="Port on 127.0.0.1."),
+    port: int = typer.Option(8501, help="Port."),
+    auth: str = typer.Option("local", "--auth",
+                             help="Sign-in: local (accounts file), oidc (identity provider in "
+                                  ".streamlit/secrets.toml) or demo (role selector; demo "
+                                  "towns only)."),
+    accounts: Path = typer.Option(None, "--accounts",
+                                  help="Local accounts file (default: CSMAP_ACCOUNTS_PATH)."),
+    address: str = typer.Option("127.0.0.1", help="Address to listen on (keep 127.0.0.1 "
+                                                  "behind a TLS proxy)."),
+    host: list[str] = typer.Option([], "--host",
+                                   help="Public host name the proxy serves CSMap as (repeat "
+                                        "for several); any other Host header is refused."),
+    secrets: Path = typer.Option(None, "--secrets",
+                                 help="The identity provider's client settings (TOML, [auth]); "
+                                      "default .streamlit/secrets.toml."),
 ) -> None:
-    """Serve the dashboard on 127.0.0.1."""
+    """Serve the dashboard behind sign-in."""
     path = db or settings.db_path()
-    if not path.exists():
-        fail(f"no database at {path}: run `csmap generate --out {path}` first")
-    _serve(path, port)
+    check_serve(path, auth, accounts, secrets)
+    _serve(path, port, auth=auth, accounts=accounts, address=address, hosts=host,
+           secrets=secrets)
 
 
 @app.command()
@@ -89,10 +163,18 @@ def demo(
     port: int = typer.Option(8501, help="Port on 127.0.0.1."),
     db: Path = typer.Option(Path("demo/csmap_demo.duckdb"), help="Demo database file."),
 ) -> None:
-    """Build the small demo town if missing, then serve the dashboard on it."""
+    """Build the small demo town if missing, make one demo account per role (passwords
+    printed here, new at every start), then serve the dashboard with local sign-in."""
+    from services import accounts as local_accounts
+
     if not db.exists():
         generate(size="small", seed=7, out=db, force=False)
-    _serve(db, port)
+    path = db.parent / "demo_accounts.json"
+    made = local_accounts.demo_accounts(path)
+    typer.echo("Demo accounts (synthetic data only; passwords are new at every start):")
+    for username, password, role in made:
+        typer.echo(f"  {role:<13} username {username:<18} password {password}")
+    _serve(db, port, auth="local", accounts=path)
 
 
 @app.command("import")
@@ -140,6 +222,10 @@ cli_hotspots.register(app)
 from services import cli_protection  # noqa: E402
 
 cli_protection.register(app)
+
+from services import cli_users  # noqa: E402
+
+cli_users.register(app)
 
 
 def main() -> None:

@@ -39,19 +39,42 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+TESTER = "tester"
+TEST_PASSWORD = "synthetic-test-password-1"  # a test account on a synthetic town only
+
+
+def test_accounts(folder: Path) -> Path:
+    """An accounts file with ``tester`` (every role) and ``analyst1`` (analyst only)."""
+    from domain.access import Role
+    from services import accounts
+
+    path = folder / "accounts.json"
+    accounts.add_user(TESTER, TEST_PASSWORD, list(Role), path=path)
+    accounts.add_user("analyst1", TEST_PASSWORD, [Role.ANALYST], path=path)
+    return path
+
+
 @contextmanager
-def serve_app(db_path: Path, port: int | None = None, **env: str) -> Iterator[str]:
-    """Run `csmap serve` on 127.0.0.1 against a private copy of ``db_path``; yields the URL.
+def serve_app(db_path: Path, port: int | None = None, *, auth: str = "local",
+              accounts: Path | None = None, extra: tuple[str, ...] = (),
+              **env: str) -> Iterator[str]:
+    """Run `csmap serve --auth local` on 127.0.0.1 against a private copy of ``db_path``, with
+    the test accounts (:func:`test_accounts`) unless ``accounts`` is given; yields the URL.
 
     The copy matters: DuckDB lets one process hold a file, and the test process may have the
     original open (AppTest, fixtures).
     """
     port = port or free_port()
-    private = Path(tempfile.mkdtemp(prefix="csmap-serve-")) / db_path.name
+    folder = Path(tempfile.mkdtemp(prefix="csmap-serve-"))
+    private = folder / db_path.name
     shutil.copyfile(db_path, private)
     db_path = private
     full_env = dict(os.environ, CSMAP_DB_PATH=str(db_path), **env)
-    cmd = [sys.executable, "-m", "services.cli", "serve", "--db", str(db_path), "--port", str(port)]
+    cmd = [sys.executable, "-m", "services.cli", "serve", "--db", str(db_path), "--port",
+           str(port), "--auth", auth]
+    if auth == "local":
+        cmd += ["--accounts", str(accounts or test_accounts(folder))]
+    cmd += list(extra)
     log = ARTIFACTS / f"server-{port}.log"
     ARTIFACTS.mkdir(exist_ok=True)
     with open(log, "w") as out:
@@ -113,6 +136,22 @@ def chromium(block_external: bool = True) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+
+
+def sign_in(page: Any, url: str, *, username: str = TESTER,
+            password: str = TEST_PASSWORD, role_label: str | None = None) -> None:
+    """Open ``url``, sign in through the form, and (optionally) pick the role to act in."""
+    page.goto(url)
+    page.get_by_label("Username").wait_for(timeout=45_000)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out", exact=True).wait_for(timeout=45_000)
+    wait_for_app(page)
+    if role_label:
+        page.get_by_label("Role").click()  # the sidebar's role selector
+        page.get_by_role("option", name=role_label).click()
+        wait_for_app(page)
 
 
 def wait_for_app(page: Any, *, text: str | None = None, timeout_ms: int = 45_000) -> None:

@@ -30,8 +30,15 @@ def demo_env(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> Path:
     return demo_db
 
 
+@pytest.fixture
+def demo_mode(monkeypatch: pytest.MonkeyPatch, demo_env: Path) -> Path:
+    """The app served with --auth demo: a role selector on a generated demo town."""
+    monkeypatch.setenv("CSMAP_AUTH_MODE", "demo")
+    return demo_env
+
+
 @pytest.mark.parametrize("role", [r.value for r in Role])
-def test_app_shell_runs_for_every_role_with_banner(demo_env: Path, role: str) -> None:
+def test_app_shell_runs_for_every_role_with_banner(demo_mode: Path, role: str) -> None:
     at = _run(APP, role)
     assert not at.exception, at.exception
     assert any("Synthetic demo data" in i.value for i in at.info)
@@ -96,10 +103,10 @@ def test_audit_page_lists_views_for_admin_and_refuses_others(demo_env: Path) -> 
     assert "overview.children_open_concerns" in set(frame["object_id"])
     refused = _run(str(PAGES / "audit.py"), "panel")
     assert not refused.exception
-    assert "for the admin role" in refused.warning[0].value
+    assert "for the admin, auditor role(s)" in refused.warning[0].value
 
 
-def test_suggested_purpose_follows_the_role_but_a_typed_one_stays(demo_env: Path) -> None:
+def test_suggested_purpose_follows_the_role_but_a_typed_one_stays(demo_mode: Path) -> None:
     at = _run(APP, "panel")
     assert at.sidebar.text_input[0].value.startswith("MACE panel")
     at.sidebar.selectbox[0].select("commissioner").run()

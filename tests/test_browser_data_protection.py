@@ -6,18 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import assert_no_exception, chromium, screenshot, serve_app, wait_for_app
+from tests.browser_support import (
+    assert_no_exception,
+    chromium,
+    screenshot,
+    serve_app,
+    sign_in,
+    wait_for_app,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def test_data_protection_page_in_chromium(demo_db: Path) -> None:
     with serve_app(demo_db) as url, chromium() as page:
-        page.goto(url + "/")
-        wait_for_app(page, text="Synthetic demo data")
-        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-        page.get_by_role("option", name="Administrator (audit)").click()
-        wait_for_app(page)
+        sign_in(page, url + "/", role_label="Administrator")
         page.get_by_test_id("stSidebarNav").get_by_text("Data protection", exact=True).click()
         wait_for_app(page, text="Subject access report")
         page.get_by_label("Search by pseudonym").fill("YP-00012")

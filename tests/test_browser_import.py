@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import assert_no_exception, chromium, screenshot, serve_app, wait_for_app
+from tests.browser_support import (
+    assert_no_exception,
+    chromium,
+    screenshot,
+    serve_app,
+    sign_in,
+    wait_for_app,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -16,11 +23,7 @@ def test_import_page_checks_a_sample_in_chromium(demo_db: Path, tmp_path: Path) 
     db = tmp_path / "import-browser.duckdb"
     shutil.copy(demo_db, db)  # the server holds its own copy read-write
     with serve_app(db) as url, chromium() as page:
-        page.goto(url + "/")
-        wait_for_app(page, text="Synthetic demo data")
-        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-        page.get_by_role("option", name="Police intelligence analyst").click()
-        wait_for_app(page)
+        sign_in(page, url + "/", role_label="Police intelligence analyst")
         page.get_by_test_id("stSidebarNav").get_by_text("Import", exact=True).click()
         wait_for_app(page, text="Import agency data")
         page.get_by_test_id("stMain").get_by_test_id("stSelectbox").nth(0).click()

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import assert_no_exception, chromium, screenshot, serve_app, wait_for_app
+from tests.browser_support import (
+    assert_no_exception,
+    chromium,
+    screenshot,
+    serve_app,
+    sign_in,
+    wait_for_app,
+)
 from tests.places_town import make_town
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -18,7 +25,7 @@ def test_map_renders_offline_with_wards_and_markers(tmp_path: Path) -> None:
     with serve_app(db) as url, chromium() as page:
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(url + "/map")
+        sign_in(page, url + "/map")
         # deep link: the page runs on its own (the role defaults to panel)
         wait_for_app(page, text="Online spaces", timeout_ms=90_000)
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
@@ -72,7 +79,7 @@ def test_map_renders_offline_with_wards_and_markers(tmp_path: Path) -> None:
 
 def test_demo_town_map_profile_and_hotspots_render_offline(demo_db: Path) -> None:
     with serve_app(demo_db) as url, chromium() as page:
-        page.goto(url + "/map")
+        sign_in(page, url + "/map")
         wait_for_app(page, text="Online spaces", timeout_ms=90_000)
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
         frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
@@ -92,7 +99,7 @@ def test_demo_town_map_profile_and_hotspots_render_offline(demo_db: Path) -> Non
         screenshot(page, "map_demo_ward_profile_detail")
         assert not page.blocked_requests, page.blocked_requests
 
-        page.goto(url + "/hotspots")
+        page.get_by_test_id("stSidebarNav").get_by_text("Hotspots", exact=True).click()
         wait_for_app(page, text="Trend by quarter", timeout_ms=90_000)
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
         frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)

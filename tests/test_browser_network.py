@@ -9,7 +9,14 @@ import pytest
 
 from data.store import Store
 from tests import network_town
-from tests.browser_support import assert_no_exception, chromium, screenshot, serve_app, wait_for_app
+from tests.browser_support import (
+    assert_no_exception,
+    chromium,
+    screenshot,
+    serve_app,
+    sign_in,
+    wait_for_app,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -28,7 +35,7 @@ def test_network_graph_renders_on_demo_town(demo_db: Path, tmp_path: Path) -> No
     db = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, db)  # the served process must own its file
     with serve_app(db) as url, chromium() as page:
-        page.goto(url + "/network")
+        sign_in(page, url + "/network")
         wait_for_app(page, text="Synthetic demo data")
         wait_for_app(page, text="Leads to check")
         assert_no_exception(page)
@@ -48,7 +55,7 @@ def test_network_graph_renders(tmp_path: Path) -> None:
     with Store.open(db, create=True) as store:
         network_town.build(store)
     with serve_app(db) as url, chromium() as page:
-        page.goto(url + "/network")
+        sign_in(page, url + "/network")
         wait_for_app(page, text="Leads to check")
         assert_no_exception(page)
         _graph_canvas_drawn(page, "network")

@@ -6,14 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import assert_no_exception, chromium, screenshot, serve_app, wait_for_app
+from tests.browser_support import (
+    assert_no_exception,
+    chromium,
+    screenshot,
+    serve_app,
+    sign_in,
+    wait_for_app,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def test_overview_renders_in_chromium(demo_db: Path) -> None:
     with serve_app(demo_db) as url, chromium() as page:
-        page.goto(url + "/")  # the first page is served at the root
+        sign_in(page, url + "/")  # the first page is served at the root
         wait_for_app(page, text="Children with open concerns")
         assert page.get_by_text("Synthetic demo data").count() >= 1
         assert_no_exception(page)

@@ -13,7 +13,14 @@ from data import meetings
 from data.store import Store
 from domain.access import Role, Viewer
 from services import briefing
-from tests.browser_support import assert_no_exception, chromium, screenshot, serve_app, wait_for_app
+from tests.browser_support import (
+    assert_no_exception,
+    chromium,
+    screenshot,
+    serve_app,
+    sign_in,
+    wait_for_app,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -44,7 +51,7 @@ def meeting_db(demo_db: Path, tmp_path: Path) -> Path:
 def test_child_page_in_chromium(demo_db: Path) -> None:
     with serve_app(demo_db) as url, chromium() as page:
         page.set_viewport_size({"width": 1440, "height": 5200})  # the app scrolls inside
-        page.goto(url + "/child")
+        sign_in(page, url + "/child")
         wait_for_app(page, text="Multi-agency chronology")
         assert_no_exception(page)
         assert page.get_by_text("Reachable moments").count() >= 1
@@ -52,7 +59,8 @@ def test_child_page_in_chromium(demo_db: Path) -> None:
         page.wait_for_timeout(3000)  # data grids paint after the script finishes
         shot = screenshot(page, "child")
         assert shot.stat().st_size > 50_000
-        page.get_by_text("Multi-agency (names)").click()  # the child's words, in named mode
+        page.get_by_label("Reason for showing names").fill("Browser test of named mode")
+        page.get_by_role("button", name="Show names").click()  # the child's words, by name
         wait_for_app(page, text="Multi-agency chronology")
         page.wait_for_timeout(2000)
         assert page.get_by_text("switch to multi-agency mode").count() == 0
@@ -64,7 +72,7 @@ def test_child_page_in_chromium(demo_db: Path) -> None:
 def test_panel_page_in_chromium(meeting_db: Path) -> None:
     with serve_app(meeting_db) as url, chromium() as page:
         page.set_viewport_size({"width": 1440, "height": 3400})
-        page.goto(url + "/panel")
+        sign_in(page, url + "/panel")
         wait_for_app(page, text="Suggested items")
         assert_no_exception(page)
         page.wait_for_timeout(2000)

@@ -61,7 +61,7 @@ def test_admin_finds_a_person_exports_and_deletes(db: Path) -> None:
     assert "Say why" in at.error[0].value
     at.text_input(key="dp_sar_purpose").input("subject access request 41").run()
     at.button(key="dp_sar_build").click().run()
-    assert "Export recorded" in at.success[0].value
+    assert "Export recorded" in at.main.success[0].value
 
     at.text_input(key="dp_del_confirm").input("YP-0001").run()
     at.text_input(key="dp_del_purpose").input("erasure request").run()
@@ -70,7 +70,7 @@ def test_admin_finds_a_person_exports_and_deletes(db: Path) -> None:
     at.text_input(key="dp_del_confirm").input("YP-00012").run()
     at.button(key="dp_del_go").click().run()
     assert not at.exception, at.exception
-    assert "YP-00012 deleted everywhere" in at.success[0].value
+    assert "YP-00012 deleted everywhere" in at.main.success[0].value
     assert any("No one held matches" in i.value for i in at.info)
 
 
@@ -79,9 +79,9 @@ def test_retention_and_disproportionality_tabs(db: Path) -> None:
     metrics = {m.label: m.value for m in at.metric}
     due = int(metrics["Review date passed"])
     assert due > 0 and metrics["Past their end date"] == "0"
-    at.button[-1].click().run()  # Extend (form submit) with the suggested dates
+    at.main.button[-1].click().run()  # Extend (form submit) with the suggested dates
     assert not at.exception, at.exception
-    assert "Review and end dates extended" in at.success[0].value
+    assert "Review and end dates extended" in at.main.success[0].value
     assert int({m.label: m.value for m in at.metric}["Review date passed"]) == due - 1
     tables = [df.value for df in at.dataframe if "ratio" in df.value.columns]
     assert len(tables) == 6  # ethnicity, sex, age band for children and for adults

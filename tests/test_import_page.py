@@ -62,7 +62,7 @@ def test_analyst_checks_a_sample_sees_the_report_and_commits(db: Store) -> None:
     assert count(db, "person_record") == 0, "nothing is written before commit"
     at.button(key="import_commit").click().run()
     assert not at.exception
-    assert "7 rows, 1 accepted, 6 rejected. Written." in at.success[0].value
+    assert "7 rows, 1 accepted, 6 rejected. Written." in at.main.success[0].value
     assert count(db, "person_record") == 1 and count(db, "quarantine_row") == 6
     quarantine = at.dataframe[-1].value
     assert len(quarantine) == 6 and quarantine["raw"].isna().all(), "pseudonymised by default"
@@ -95,7 +95,7 @@ def test_merge_review_confirms_a_pair_pseudonymised(db: Store) -> None:
     assert len(table) >= 4 and "name A" not in table.columns
     at.button(key="import_confirm").click().run()
     assert not at.exception, at.exception
-    assert "Confirmed: both records now belong to person" in at.success[-1].value
+    assert "Confirmed: both records now belong to person" in at.main.success[-1].value
     assert count(db, "merge_decision") == 1
     assert len(at.dataframe[-1].value) == len(table) - 1
 
@@ -118,7 +118,7 @@ def test_other_roles_are_refused_readably(db: Store, role: str) -> None:
     at = run(role)
     assert not at.exception
     assert "for the analyst, admin role(s)" in at.warning[0].value
-    assert not at.button
+    assert not at.main.button
 
 
 def test_merge_review_in_named_mode_shows_names(db: Store) -> None:
@@ -133,7 +133,7 @@ def test_merge_review_in_named_mode_shows_names(db: Store) -> None:
     assert "Jayden Whitfield" in set(table["name A"]) | set(table["name B"])
     at.button(key="import_reject").click().run()
     assert not at.exception
-    assert "Recorded as different people." in at.success[-1].value
+    assert "Recorded as different people." in at.main.success[-1].value
 
 
 def test_quarantined_row_can_be_marked_dealt_with(db: Store) -> None:

@@ -172,7 +172,7 @@ def test_panel_meeting_flow(town_db: Path) -> None:
     assert [f.split(":")[0] for f in flags] == ["keeps_going_missing", "boyfriend"]
     actions = store.frame("panel.actions", panel, {"meeting_id": mid})
     assert actions.iloc[0]["tactic"] == "child_abduction_warning_notice"
-    assert actions.iloc[0]["created_by"] == "demo-panel"
+    assert actions.iloc[0]["created_by"] == "test-user"
 
 
 def test_overdue_actions_stand_out(town_db: Path) -> None:

@@ -7,7 +7,7 @@ from domain.access import Access
 
 register(QuerySpec(
     name="admin.audit_events",
-    access=Access.ADMIN,
+    access=Access.AUDIT,
     description="The audit trail",
     params=("start", "end"),
     sql="""

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.components import child_picker, chronology_view, side_by_side
-from domain import labels
+from domain import vocabulary
 from services import briefing, safe
 
 ctx = common.context()
@@ -36,7 +36,7 @@ facts = [f"{p['age_years']} years" if p["age_years"] is not None else "age not r
 st.markdown(" · ".join(f for f in facts if f))
 st.caption(
     "Open concerns: " + (", ".join(
-        f"{labels.label(r['category'])} (review {r['review_date']:%d %b %Y})"
+        f"{vocabulary.label(r['category'])} (review {r['review_date']:%d %b %Y})"
         for _, r in open_concerns.iterrows()) or "none")
     + f". Data up to {today:%d %B %Y}. There is no risk score: the judgement is the panel's."
 )
@@ -87,14 +87,14 @@ with left:
                                "source_agency"]], hide_index=True, width="stretch")
 with right:
     st.markdown("**Places and online spaces**")
-    places = story.places.assign(place_kind=story.places["place_kind"].map(labels.label))
+    places = story.places.assign(place_kind=story.places["place_kind"].map(vocabulary.label))
     st.dataframe(places[["place_name", "place_kind", "platform", "ward", "times",
                          "last_seen", "how", "agencies"]], hide_index=True, width="stretch",
                  column_config={"place_name": "Place", "place_kind": "Kind",
                                 "how": "How linked", "times": "Times"})
     st.markdown("**Everyone linked**")
-    links = story.links.assign(other_kind=story.links["other_kind"].map(labels.label),
-                               kind=story.links["kind"].map(labels.label))
+    links = story.links.assign(other_kind=story.links["other_kind"].map(vocabulary.label),
+                               kind=story.links["kind"].map(vocabulary.label))
     st.dataframe(links[["other_label", "other_kind", "kind", "nature", "first_seen",
                         "verified", "source_agency_name", "recorded_date", "grading"]],
                  hide_index=True, width="stretch",
@@ -104,5 +104,5 @@ with right:
                                 "grading": "3x5x2 grading"})
 
 st.markdown("### Which agencies hold what")
-st.dataframe(story.agencies.assign(sector=story.agencies["sector"].map(labels.label)),
+st.dataframe(story.agencies.assign(sector=story.agencies["sector"].map(vocabulary.label)),
              hide_index=True, width="stretch")

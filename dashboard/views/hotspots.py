@@ -9,7 +9,7 @@ from analytics import commissioning as comm
 from analytics.suppression import SUPPRESSED, SuppressionPolicy
 from dashboard import common
 from dashboard.components import map_view
-from domain import labels
+from domain import vocabulary
 from domain.errors import ValidationError
 from services import map_layers, offline_map, panel_map
 
@@ -45,7 +45,7 @@ q_from, q_to = left.select_slider("Quarters", options=quarters,
                                   key="hotspots_quarters")
 kinds = sorted(cells["place_kind"].unique())
 kind = right.selectbox("Place kind", [comm.ALL, *kinds], key="hotspots_kind",
-                       format_func=lambda k: "All kinds" if k == comm.ALL else labels.label(k))
+                       format_func=lambda k: "All kinds" if k == comm.ALL else vocabulary.label(k))
 sel = comm.Selection(comm.quarters_between(q_from, q_to), kind)
 start, end = comm.quarter_span(q_from, q_to)
 
@@ -94,7 +94,7 @@ with side:
     st.markdown("**Place kinds**")
     kt = comm.kind_table(cells, sel, policy)
     st.dataframe(kt.assign(place_kind=kt["place_kind"].map(
-        lambda k: "Total" if k == "TOTAL" else labels.label(k)),
+        lambda k: "Total" if k == "TOTAL" else vocabulary.label(k)),
         incidents=kt["incidents"].astype(str)), hide_index=True, width="stretch",
         column_config={"place_kind": "Place kind", "incidents": "Incidents"})
 

@@ -13,7 +13,7 @@ from dashboard.components import (
     repeat_locations,
     session_cache,
 )
-from domain import labels
+from domain import vocabulary
 from services import offline_assets, offline_map, panel_map
 
 SUBJECT_KEY = "map_subject"
@@ -64,7 +64,7 @@ with right:
                  column_config={"name": "Space", "children": "Children"})
     st.markdown("**Busiest places**")
     busiest = places[places["incidents"] > 0].head(8)
-    st.dataframe(busiest.assign(kind=busiest["kind"].map(labels.label))[
+    st.dataframe(busiest.assign(kind=busiest["kind"].map(vocabulary.label))[
         ["name", "kind", "incidents", "children"]], hide_index=True, width="stretch")
     st.metric("Homes with intra-familial incidents",
               int(homes["homes"].sum()) if not homes.empty else 0,

@@ -9,7 +9,7 @@ import streamlit as st
 from analytics import overview
 from dashboard import common
 from dashboard.components import charts
-from domain import labels
+from domain import vocabulary
 from domain.access import Access
 
 ctx = common.context()
@@ -44,12 +44,12 @@ by_context = overview.monthly_series(monthly, by="harm_context", top=4)
 left, right = st.columns(2)
 with left:
     st.subheader("Incidents by month and kind")
-    charts.monthly(by_kind.rename(columns=labels.label), label="Kind")
+    charts.monthly(by_kind.rename(columns=vocabulary.label), label="Kind")
 with right:
     st.subheader("Inside and outside the home")
     st.caption("Extra- and intra-familial harm side by side: cumulative harm is missed when "
                "incidents are managed in isolation.")
-    charts.monthly(by_context.rename(columns=labels.label), label="Context", mark="line")
+    charts.monthly(by_context.rename(columns=vocabulary.label), label="Context", mark="line")
 
 if viewer.may(Access.PERSONAL):
     left, right = st.columns([3, 2])
@@ -59,7 +59,7 @@ if viewer.may(Access.PERSONAL):
         table = res.frame[["label", "age_years", "ward", "categories", "next_review", "agencies"]]
         st.dataframe(
             table.assign(categories=table["categories"].map(
-                lambda s: ", ".join(labels.label(c) for c in str(s).split(", ")))),
+                lambda s: ", ".join(vocabulary.label(c) for c in str(s).split(", ")))),
             hide_index=True,
             column_config={"label": "Child", "age_years": "Age", "ward": "Ward",
                            "categories": "Concerns", "next_review": "Next review",
@@ -70,7 +70,7 @@ if viewer.may(Access.PERSONAL):
     with right:
         st.subheader("Places linked to most children")
         top = store.frame("overview.top_places", viewer, {**window, "n": 10})
-        st.dataframe(top.assign(kind=top["kind"].map(labels.label))[
+        st.dataframe(top.assign(kind=top["kind"].map(vocabulary.label))[
             ["name", "kind", "ward", "children", "incidents"]],
             hide_index=True, width="stretch")
 else:
@@ -78,5 +78,5 @@ else:
 
 st.subheader("Agencies contributing")
 agencies = store.frame("overview.agencies", viewer, window)
-st.dataframe(agencies.assign(sector=agencies["sector"].map(labels.label))[
+st.dataframe(agencies.assign(sector=agencies["sector"].map(vocabulary.label))[
     ["name", "sector", "incidents"]], hide_index=True, width="stretch")

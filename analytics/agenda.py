@@ -24,18 +24,15 @@ from typing import Any
 import pandas as pd
 
 from analytics.chronology import EscalationFlag
+from domain import vocabulary
 
-SUBJECT_KINDS: tuple[str, ...] = ("child", "place", "group")
+SUBJECT_KINDS: tuple[str, ...] = vocabulary.AGENDA_SUBJECT_KINDS.codes
 
 # Escalations that put a child on the agenda on their own; other flags need company.
 KEY_ESCALATIONS: frozenset[str] = frozenset({
     "missing_more_frequent", "new_adult_of_concern", "first_overdose", "first_sexual_assault",
 })
 
-CONCERN_LABELS: dict[str, str] = {
-    "cse": "CSE", "cce": "CCE", "county_lines": "county lines", "peer_abuse": "peer abuse",
-    "online_harm": "online harm", "other": "safeguarding",
-}
 
 
 @dataclass(frozen=True)
@@ -181,7 +178,7 @@ def suggest(
                 cid = str(r["person_id"])
                 cat = str(r["category"])
                 add("child", cid, child_labels.get(cid, cid),
-                    f"New {CONCERN_LABELS.get(cat, cat)} concern opened "
+                    f"New {vocabulary.CONCERN_CATEGORIES.phrase(cat)} concern opened "
                     f"{on.isoformat()} ({r['source_agency']})", 2, on)
     for p in rising:
         add("place", p.place_id, p.label, "Rising incidents: " + p.explain(window_days), 3, as_of)

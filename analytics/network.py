@@ -33,20 +33,22 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from domain import vocabulary
+
 CHILD = "child"
 ADULT_OF_CONCERN = "adult_of_concern"
 TRUSTED_ADULT = "trusted_adult"
 PROFESSIONAL = "professional"
 PLACE = "place"
 ONLINE = "online"
-PERSON_KINDS = (CHILD, ADULT_OF_CONCERN, TRUSTED_ADULT, PROFESSIONAL)
+PERSON_KINDS = vocabulary.PERSON_KINDS.codes
 
-LINK_KINDS = ("peer", "family", "relationship_reported", "associate", "supplies",
-              "trusted_adult", "professional")
+LINK_KINDS = vocabulary.LINK_KINDS.codes
 CO_PRESENCE = "co_presence"
-NATURES = ("harmful", "unknown", "protective")
+NATURES = vocabulary.LINK_NATURES.codes
+# When two links join the same pair, the edge takes the most severe nature.
 _NATURE_RANK = {"harmful": 0, "unknown": 1, "protective": 2}
-INTEL_GRADES = ("A", "B", "C", "D", "E")
+INTEL_GRADES = vocabulary.GRADING_INTEL.codes
 
 # Presence kinds that say a child was harmed or found there: they weigh more in hub scores.
 HARM_PRESENCE_KINDS = frozenset({"harmed_at", "found_at_after_missing"})
@@ -134,16 +136,9 @@ class GraphFilter:
 
 
 def grading_text(source: Any, intel: Any, handling: Any) -> str:
-    """The 3x5x2 grading as analysts write it, e.g. ``2B P``; "ungraded" when absent."""
-    parts = []
-    if _present(source):
-        parts.append(str(int(source)))
-    if _present(intel):
-        parts.append(str(intel))
-    text = "".join(parts)
-    if _present(handling):
-        text = f"{text} {handling}".strip()
-    return text or "ungraded"
+    """The 3x5x2 grading as analysts write it, e.g. ``2B P``; "ungraded" when absent
+    (:func:`domain.vocabulary.grading_text`)."""
+    return vocabulary.grading_text(source, intel, handling)
 
 
 def _present(value: Any) -> bool:

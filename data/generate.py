@@ -34,6 +34,7 @@ import pandas as pd
 import shapely
 
 from data.demo_vocabulary import (
+    ADULT_INCIDENT_KINDS,
     AGENCIES,
     CHILD_ONLY_KINDS,
     CHILD_WORDS,
@@ -49,7 +50,6 @@ from data.demo_vocabulary import (
     HUB_KINDS,
     INCIDENT_AGENCY,
     INDICATORS,
-    LINK_KINDS,
     NARRATIVE,
     PLACE_NAMES,
     PLACE_SOURCE,
@@ -61,6 +61,7 @@ from data.demo_vocabulary import (
     TRUSTED_TITLES,
 )
 from data.store import Store
+from domain import vocabulary
 from domain.errors import ValidationError
 
 AS_OF = date(2026, 9, 30)
@@ -795,8 +796,8 @@ class _Block:
         b_ts = _times(rng, b_day - 3, b_day + 3, b_pat)
         # stream A: incidents involving an adult of concern, within the link's dates
         a_link = rng.integers(0, len(hl), n_a)
-        ak = np.array(list(LINK_KINDS), dtype=object)
-        a_kind = ak[rng.choice(len(ak), n_a, p=np.array(list(LINK_KINDS.values())))]
+        ak = np.array(list(ADULT_INCIDENT_KINDS), dtype=object)
+        a_kind = ak[rng.choice(len(ak), n_a, p=np.array(list(ADULT_INCIDENT_KINDS.values())))]
         a_child = hl["c"].to_numpy()[a_link]
         a_adult = hl["a"].to_numpy()[a_link]
         a_kind = np.where(np.isin(a_child, escal) & (a_kind == "missing_episode"),
@@ -881,7 +882,7 @@ class _Block:
         agency = np.where((kinds == "exchange_gifts_money") & (rng.random(ni) < 0.4),
                           "POL", agency)
         agency = np.where((kinds == "arrest") & (rng.random(ni) < 0.2), "YJS", agency)
-        extra = np.array(["physical", "emotional", "material", "behavioural"], dtype=object)
+        extra = np.array(vocabulary.INDICATOR_CATEGORIES.codes, dtype=object)
         add = rng.random(ni) < 0.3
         add_which = extra[rng.integers(0, 4, ni)]
         indicators = [sorted(set(INDICATORS[k]) | ({x} if a else set()))

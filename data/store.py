@@ -337,20 +337,27 @@ class Store:
 
     @staticmethod
     def _mask(frame: pd.DataFrame, spec: _queries.QuerySpec, viewer: Viewer) -> pd.DataFrame:
+        """Mask restricted columns unless the viewer may see names, and set the labels.
+
+        ``label`` is the full name for a viewer entitled to names (named mode), else the
+        pseudonym. A query that renames the pair keeps the shared prefix: ``other_label``
+        (the pseudonym) with ``other_full_name`` (the name) reads the same way. A full-name
+        column is masked for a viewer not entitled to names even if the query forgot to list
+        it as restricted.
+        """
         shows = viewer.shows_names
+        names = [c for c in frame.columns if c == "full_name" or str(c).endswith("_full_name")]
         if not shows:
-            for col in spec.restricted:
+            for col in {*spec.restricted, *names}:
                 if col in frame.columns:
                     frame[col] = RESTRICTED_MASK
-        if "pseudonym" in frame.columns and "full_name" in frame.columns:
-            if shows:
-                frame["label"] = frame["full_name"].where(
-                    frame["full_name"].notna(), frame["pseudonym"]
-                )
-            else:
-                frame["label"] = frame["pseudonym"]
-        elif "pseudonym" in frame.columns:
+        if "pseudonym" in frame.columns:
             frame["label"] = frame["pseudonym"]
+        for col in names:
+            label = str(col)[: -len("full_name")] + "label"
+            source = "pseudonym" if label == "label" else label
+            if shows and source in frame.columns:
+                frame[label] = frame[col].where(frame[col].notna(), frame[source])
         return frame
 
     # -- writes ----------------------------------------------------------------------------

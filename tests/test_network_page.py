@@ -149,3 +149,16 @@ def test_views_and_searches_are_audited_once(tmp_path: Path,
         "SELECT action, count(*) FROM audit_event WHERE object_kind = 'network' "
         "GROUP BY action ORDER BY action").fetchall()
     assert dict(rows) == {"search": 2, "view": 1}
+
+
+def test_betweenness_tooltip_says_what_the_code_and_the_doc_say() -> None:
+    """Betweenness is normalised over the people with at least one link, not per component."""
+    from analytics import brokerage
+    from dashboard.components import network_roles
+
+    help_text = network_roles.BETWEENNESS_HELP
+    assert "normalised over the component" not in help_text
+    assert "people with at least one link" in help_text and "C(n-1, 2)" in help_text
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "network.md").read_text()
+    assert "normalised over the people with at least one link" in doc
+    assert "people with at least" in " ".join((brokerage.__doc__ or "").split())

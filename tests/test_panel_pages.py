@@ -142,7 +142,7 @@ def test_panel_meeting_flow(town_db: Path) -> None:
     at.text_area(key="action_text").input("Serve a CAWN on AC-0001.").run()
     at.button(key="action_save").click().run()
     assert not at.exception, at.exception
-    assert any("Action saved: Child abduction warning notice" in s.value for s in at.success)
+    assert any("Action saved: Child Abduction Warning Notice" in s.value for s in at.success)
     # an assessment of the hotel
     at.radio(key="assess_kind").set_value("place").run()
     at.selectbox(key="assess_subject").set_value("H1")

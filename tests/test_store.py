@@ -250,3 +250,37 @@ def test_run_many_matches_run_one_by_one_and_audits_each(
     with pytest.raises(AccessDeniedError):
         empty_store.run_many(commissioner, requests)
     assert empty_store.run_many(panel, {}) == {}
+
+
+def test_renamed_name_columns_show_names_only_in_named_mode(
+    empty_store: Store, panel: Viewer, analyst_named: Viewer
+) -> None:
+    """``other_label`` / ``other_full_name`` (child.links) read like ``label`` / ``full_name``:
+    the name for an entitled viewer in named mode, the pseudonym otherwise."""
+    _seed_minimal(empty_store)
+    _person(empty_store, "c")
+    _person(empty_store, "x", kind="adult_of_concern", age=30)
+    empty_store.cursor.execute(
+        "INSERT INTO link (link_id, source_person_id, target_person_id, kind, nature, "
+        "first_seen, last_seen, source_agency, recorded_date) VALUES ('l1', 'x', 'c', "
+        "'associate', 'harmful', '2025-01-01', '2025-02-01', 'pol', '2025-02-01')")
+    hidden = empty_store.frame("child.links", panel, {"person_id": "c"})
+    assert list(hidden["other_label"]) == ["P-x"] and hidden["other_full_name"].isna().all()
+    shown = empty_store.frame("child.links", analyst_named, {"person_id": "c"})
+    assert list(shown["other_label"]) == ["Ann Smith"]
+    among = empty_store.frame("panel.links_among", panel, {"person_ids": ["c"]})
+    assert list(among["source_label"]) == ["P-x"] and list(among["target_label"]) == ["P-c"]
+    assert among["source_full_name"].isna().all()
+    among = empty_store.frame("panel.links_among", analyst_named, {"person_ids": ["c"]})
+    assert list(among["source_label"]) == ["Ann Smith"]
+    assert list(among["target_label"]) == ["Ann Smith"]
+
+
+def test_a_full_name_column_is_masked_even_when_a_query_forgets_it(panel: Viewer) -> None:
+    spec = queries.QuerySpec(name="t.forgot", sql="", access=Access.PERSONAL,
+                             description="a query that lists no restricted column")
+    frame = pd.DataFrame({"pseudonym": ["P-1"], "child_label": ["P-1"],
+                          "child_full_name": ["Ann Smith"]})
+    masked = Store._mask(frame, spec, panel)
+    assert masked["child_full_name"].isna().all()
+    assert list(masked["child_label"]) == ["P-1"] and list(masked["label"]) == ["P-1"]

@@ -14,11 +14,12 @@ from analytics.agenda import SuggestedItem
 from dashboard.components import child_picker, language_check
 from data import meetings
 from data.store import Store
+from domain import vocabulary
 from domain.access import Viewer
 from services import briefing
 from services.safe import md
 
-KIND_LABELS = {"child": "Child", "place": "Location", "group": "Peer group"}
+KIND_LABELS: dict[str, str] = vocabulary.AGENDA_SUBJECT_KINDS.labels()
 CACHE_KEY = "agenda_suggestions"
 PAGE_SIZE = 12
 

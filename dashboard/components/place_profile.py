@@ -17,7 +17,7 @@ from analytics import places as place_stats
 from dashboard import common
 from dashboard.components import charts, session_cache
 from data.store import QueryRequest, Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 from services.safe import md
 
@@ -86,7 +86,7 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
     with right:
         st.markdown("**Kinds of harm**")
         by_kind = kinds.groupby("kind")["incidents"].sum().sort_values(ascending=False)
-        st.dataframe(by_kind.rename(index=labels.label), width="stretch")
+        st.dataframe(by_kind.rename(index=vocabulary.label), width="stretch")
         st.markdown("**Agencies reporting**")
         st.dataframe(kinds.groupby("agency")["incidents"].sum().sort_values(ascending=False),
                      width="stretch")
@@ -118,7 +118,7 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
         if notes.empty:
             st.caption("No guardianship or assessment notes recorded yet.")
         else:
-            st.dataframe(notes.assign(domain=notes["domain"].map(labels.label)),
+            st.dataframe(notes.assign(domain=notes["domain"].map(vocabulary.label)),
                          hide_index=True, width="stretch",
                          column_config={"domain": "Domain", "note": "Note",
                                         "source_agency": "Source",
@@ -129,14 +129,14 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
         if actions.empty:
             st.caption("No disruption actions linked yet.")
         else:
-            st.dataframe(actions.assign(tactic=actions["tactic"].map(labels.label))[
+            st.dataframe(actions.assign(tactic=actions["tactic"].map(vocabulary.label))[
                 ["tactic", "place", "owner_agency", "due_date", "status"]],
                 hide_index=True, width="stretch")
 
     with st.expander("Latest incidents (with source, date and grading)"):
         res = data["incidents"]
         incidents = res.frame
-        st.dataframe(incidents.assign(kind=incidents["kind"].map(labels.label))[
+        st.dataframe(incidents.assign(kind=incidents["kind"].map(vocabulary.label))[
             ["occurred_at", "kind", "agency", "indicators", "grading", "recorded_date"]],
             hide_index=True, width="stretch")
         common.show_truncation(res)

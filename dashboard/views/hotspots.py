@@ -9,7 +9,7 @@ from analytics import commissioning as comm
 from analytics.suppression import SUPPRESSED, SuppressionPolicy
 from dashboard import common
 from dashboard.components import hotspot_map, hotspot_tables
-from domain import labels
+from domain import vocabulary
 from domain.errors import ValidationError
 from services import panel_map
 
@@ -43,7 +43,7 @@ q_from, q_to = left.select_slider("Quarters", options=quarters,
                                   key="hotspots_quarters")
 kinds = sorted(cells["place_kind"].unique())
 kind = right.selectbox("Place kind", [comm.ALL, *kinds], key="hotspots_kind",
-                       format_func=lambda k: "All kinds" if k == comm.ALL else labels.label(k))
+                       format_func=lambda k: "All kinds" if k == comm.ALL else vocabulary.label(k))
 sel = comm.Selection(comm.quarters_between(q_from, q_to), kind)
 start, end = comm.quarter_span(q_from, q_to)
 

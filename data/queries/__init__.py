@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
+from domain import vocabulary
 from domain.access import Access
 from domain.errors import UnknownQueryError
 
@@ -53,6 +54,19 @@ def exact_address(alias: str = "pl") -> str:
     """SQL for the exact address of a home or address of concern (NULL for other places);
     list its column in ``restricted``."""
     return f"CASE WHEN {alias}.kind IN ('home', 'address_of_concern') THEN {alias}.name END"
+
+
+def grading_sql(alias: str) -> str:
+    """SQL for a row's 3x5x2 grading written as :func:`domain.vocabulary.grading_text` writes
+    it (``2B P``), or ``''`` when it has none. ``alias`` is the table's alias (a constant)."""
+    return (f"trim(concat_ws('', {alias}.grading_source::VARCHAR, {alias}.grading_intel, "
+            f"' ' || {alias}.grading_handling))")
+
+
+def action_open_sql(alias: str = "x") -> str:
+    """SQL that is true for an action still to be done (:data:`OPEN_ACTION_STATUSES`)."""
+    statuses = ", ".join(f"'{s}'" for s in vocabulary.OPEN_ACTION_STATUSES)
+    return f"{alias}.status IN ({statuses})"
 
 
 _REGISTRY: dict[str, QuerySpec] = {}

@@ -7,7 +7,7 @@ timestamps are made by :mod:`data.meetings`, which pages call.
 
 from __future__ import annotations
 
-from data.queries import QuerySpec, register, safe_place_name
+from data.queries import QuerySpec, action_open_sql, grading_sql, register, safe_place_name
 from domain.access import Access
 
 _SAFE = safe_place_name("pl")
@@ -35,14 +35,14 @@ register(QuerySpec(
     name="panel.meetings",
     access=Access.PERSONAL,
     description="Panel meetings",
-    sql="""
+    sql=f"""
         SELECT m.meeting_id, m.held_on, m.title, m.created_by, m.created_at,
                (SELECT count(*) FROM agenda_item ai WHERE ai.meeting_id = m.meeting_id
                   AND ai.status = 'accepted') AS items,
                (SELECT count(*) FROM action x WHERE x.meeting_id = m.meeting_id
-                  AND x.status IN ('open', 'in_progress')) AS open_actions
+                  AND {action_open_sql("x")}) AS open_actions
         FROM meeting m ORDER BY m.held_on DESC, m.created_at DESC
-    """,
+    """,  # noqa: S608  (constant SQL fragment)
 ))
 
 register(QuerySpec(
@@ -108,7 +108,7 @@ register(QuerySpec(
         FROM action x JOIN meeting m USING (meeting_id)
         JOIN agency a ON a.agency_id = x.owner_agency
         LEFT JOIN agenda_item ai ON ai.item_id = x.item_id
-        WHERE x.status IN ('open', 'in_progress') ORDER BY x.due_date, x.action_id
+        WHERE {action_open_sql("x")} ORDER BY x.due_date, x.action_id
     """,  # noqa: S608
 ))
 
@@ -307,16 +307,14 @@ register(QuerySpec(
     description="People seen at or harmed at one place",
     params=("place_id",),
     restricted=("full_name",),
-    sql="""
+    sql=f"""
         WITH seen AS (
             SELECT person_id, seen_at AS seen_on, source_agency AS agency,
-                   concat_ws('', grading_source::VARCHAR, grading_intel,
-                             ' ' || grading_handling) AS grading
+                   {grading_sql("presence")} AS grading
             FROM presence WHERE place_id = $place_id AND kind <> 'lives_at'
             UNION ALL
             SELECT ip.person_id, i.occurred_at, i.agency_id,
-                   concat_ws('', i.grading_source::VARCHAR, i.grading_intel,
-                             ' ' || i.grading_handling)
+                   {grading_sql("i")}
             FROM incident i JOIN incident_person ip
               USING (incident_id) WHERE i.place_id = $place_id
         )
@@ -324,13 +322,13 @@ register(QuerySpec(
                p.kind, count(*) AS times, min(seen_on)::DATE AS first_seen,
                max(seen_on)::DATE AS last_seen,
                string_agg(DISTINCT a.name, ', ' ORDER BY a.name) AS sources,
-               string_agg(DISTINCT nullif(trim(seen.grading), ''), ', '
-                          ORDER BY nullif(trim(seen.grading), '')) AS gradings
+               string_agg(DISTINCT nullif(seen.grading, ''), ', '
+                          ORDER BY nullif(seen.grading, '')) AS gradings
         FROM seen JOIN person p USING (person_id)
         LEFT JOIN agency a ON a.agency_id = seen.agency
         WHERE p.kind IN ('child', 'adult_of_concern')
         GROUP BY ALL ORDER BY p.kind, times DESC, p.pseudonym
-    """,
+    """,  # noqa: S608  (constant SQL fragments, parameters bound)
 ))
 
 register(QuerySpec(
@@ -353,9 +351,12 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Links touching a set of people (network extract)",
     params=("person_ids",),
+    restricted=("source_full_name", "target_full_name"),
     sql="""
         SELECT l.link_id, l.source_person_id, s.pseudonym AS source_label, s.kind AS source_kind,
+               s.given_name || ' ' || s.family_name AS source_full_name,
                l.target_person_id, t.pseudonym AS target_label, t.kind AS target_kind,
+               t.given_name || ' ' || t.family_name AS target_full_name,
                l.kind, l.nature, l.verified, l.first_seen, l.last_seen,
                a.name AS source_agency_name, l.recorded_date,
                l.grading_source, l.grading_intel, l.grading_handling

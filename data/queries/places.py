@@ -13,7 +13,7 @@ extra_familial, intra_familial, self, unknown).
 
 from __future__ import annotations
 
-from data.queries import QuerySpec, register
+from data.queries import QuerySpec, grading_sql, register
 from domain.access import Access
 
 FILTER_PARAMS = ("start", "end", "kinds", "agencies", "indicators", "contexts")
@@ -42,7 +42,8 @@ _ADDRESS = "CASE WHEN pl.kind = 'address_of_concern' THEN pl.name END"
 def _q(sql: str) -> str:
     """Fill the shared fragments (constants, never user input) into a query."""
     return (sql.replace("@FILTER", _FILTER).replace("@SCOPE", _SCOPE)
-            .replace("@NAME", _NAME).replace("@ADDRESS", _ADDRESS))
+            .replace("@NAME", _NAME).replace("@ADDRESS", _ADDRESS)
+            .replace("@GRADING_I", grading_sql("i")).replace("@GRADING_PR", grading_sql("pr")))
 
 
 # -- aggregates (commissioners and everyone) ------------------------------------------------
@@ -193,8 +194,7 @@ register(QuerySpec(
         SELECT i.incident_id, i.occurred_at, i.kind, i.harm_context, i.agency_id,
                a.name AS agency, array_to_string(i.indicators, ', ') AS indicators,
                pl.place_id, pl.kind AS place_kind, pl.ward_code,
-               concat_ws('', i.grading_source::VARCHAR, i.grading_intel, i.grading_handling)
-                   AS grading,
+               @GRADING_I AS grading,
                i.recorded_date
         FROM incident i
         JOIN place pl USING (place_id)
@@ -287,14 +287,13 @@ register(QuerySpec(
     sql=_q("""
         WITH seen AS (
             SELECT pr.person_id, pr.kind AS how, pr.seen_at AS at, pr.source_agency,
-                   concat_ws('', pr.grading_source::VARCHAR, pr.grading_intel,
-                             pr.grading_handling) AS grading
+                   @GRADING_PR AS grading
             FROM presence pr JOIN place pl USING (place_id)
             WHERE @SCOPE AND pr.seen_at >= $start AND pr.seen_at < $end
                   AND pr.kind <> 'lives_at'
             UNION ALL
             SELECT ip.person_id, 'incident: ' || ip.role, i.occurred_at, i.agency_id,
-                   concat_ws('', i.grading_source::VARCHAR, i.grading_intel, i.grading_handling)
+                   @GRADING_I
             FROM incident i JOIN place pl USING (place_id)
             JOIN incident_person ip USING (incident_id)
             WHERE @SCOPE AND i.occurred_at >= $start AND i.occurred_at < $end

@@ -186,6 +186,23 @@ def test_every_query_declares_access_and_uses_bound_parameters() -> None:
             assert f"${p}" in spec.sql, f"{spec.name} declares {p} but does not bind it"
 
 
+def test_query_helpers_declare_the_access_class_they_name() -> None:
+    by_name = {s.name: s for s in queries.all_specs()}
+    assert by_name["child.links"].access is Access.PERSONAL
+    assert by_name["places.agg_cells"].access is Access.AGGREGATE
+    assert by_name["reference.wards"].access is Access.REFERENCE
+    assert by_name["import.quarantine_reasons"].access is Access.ADMIN
+    assert "raw" not in by_name["import.quarantine_reasons"].sql
+    assert by_name["import.quarantine"].restricted == ("raw",)
+    assert by_name["protection.delete_person"].access is Access.ADMIN
+    meeting = by_name["panel.create_meeting"]
+    assert meeting.write and meeting.audit_action == "create"
+    assert meeting.params == ("meeting_id", "held_on", "title", "created_by", "created_at")
+    assert "INSERT INTO meeting (meeting_id, held_on, title, created_by, created_at)" in meeting.sql
+    reads = [s for s in by_name.values() if not s.write]
+    assert reads and all(s.audit_action is None for s in reads)
+
+
 def test_viewer_needs_purpose() -> None:
     with pytest.raises(ValidationError, match="purpose"):
         Viewer("me", Role.PANEL, " ")

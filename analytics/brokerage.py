@@ -543,11 +543,18 @@ def place_hubs(
                              kind="stable").reset_index(drop=True)
 
 
-def adult_hubs(graph: nx.Graph) -> pd.DataFrame:
-    """Adults of concern ranked by distinct children they reach directly (then in 2 hops)."""
+def node_hubs(graph: nx.Graph, kinds: Iterable[str]) -> pd.DataFrame:
+    """Nodes of ``kinds`` (never children) ranked by distinct children they reach directly,
+    then by harmful links to them, then by children within two hops.
+
+    Columns ``node, kind, label, children, harmful_links, children_2_hops, degree``, best
+    first. The one hub ranking of a person graph: :func:`adult_hubs` and the edge-list
+    command (:func:`analytics.edgelist.roles`) both use it.
+    """
+    wanted = set(kinds) - {CHILD}
     rows = []
     for node, kind in graph.nodes(data="kind"):
-        if kind != ADULT_OF_CONCERN:
+        if kind not in wanted:
             continue
         direct = {c for c in graph.neighbors(node) if graph.nodes[c].get("kind") == CHILD}
         harmful = sum(1 for c in direct if graph.edges[node, c].get("nature") == "harmful")
@@ -555,14 +562,22 @@ def adult_hubs(graph: nx.Graph) -> pd.DataFrame:
         for m in graph.neighbors(node):
             two.update(c for c in graph.neighbors(m)
                        if c != node and graph.nodes[c].get("kind") == CHILD)
-        rows.append({"person_id": node, "label": graph.nodes[node].get("label", node),
+        rows.append({"node": node, "kind": kind, "label": graph.nodes[node].get("label", node),
                      "children": len(direct), "harmful_links": harmful,
-                     "children_2_hops": len(two)})
-    table = pd.DataFrame(rows, columns=["person_id", "label", "children", "harmful_links",
-                                        "children_2_hops"])
-    return table.sort_values(["children", "harmful_links", "children_2_hops", "person_id"],
+                     "children_2_hops": len(two), "degree": graph.degree(node)})
+    table = pd.DataFrame(rows, columns=["node", "kind", "label", "children", "harmful_links",
+                                        "children_2_hops", "degree"])
+    return table.sort_values(["children", "harmful_links", "children_2_hops", "node"],
                              ascending=[False, False, False, True],
                              kind="stable").reset_index(drop=True)
+
+
+def adult_hubs(graph: nx.Graph) -> pd.DataFrame:
+    """Adults of concern ranked by distinct children they reach directly (then harmful links,
+    then children in 2 hops): columns ``person_id, label, children, harmful_links,
+    children_2_hops``."""
+    table = node_hubs(graph, (ADULT_OF_CONCERN,)).rename(columns={"node": "person_id"})
+    return table[["person_id", "label", "children", "harmful_links", "children_2_hops"]]
 
 
 def hubs(person_graph: nx.Graph, place_graph: nx.Graph, *, as_of: date,

@@ -52,87 +52,6 @@ INTEL_GRADES = ("A", "B", "C", "D", "E")
 HARM_PRESENCE_KINDS = frozenset({"harmed_at", "found_at_after_missing"})
 
 
-@dataclass(frozen=True)
-class GraphFilter:
-    """Which links and presences count.
-
-    Attributes
-    ----------
-    start, end
-        The time window (inclusive dates). A link counts when it was seen at some point in the
-        window (``first_seen <= end`` and ``last_seen >= start``); a presence when ``seen_at``
-        falls in it. None leaves that side open.
-    link_kinds
-        Link kinds to keep (empty keeps all).
-    natures
-        Natures to keep (harmful, protective, unknown; empty keeps all).
-    agencies
-        Source agencies to keep (empty keeps all).
-    min_intel
-        Weakest intelligence grade kept (A best ... E worst): "B" keeps A and B. None keeps all.
-    include_ungraded
-        Whether links with no grading survive a ``min_intel`` filter (most non-police links
-        carry no 3x5x2 grading).
-    """
-
-    start: date | None = None
-    end: date | None = None
-    link_kinds: tuple[str, ...] = ()
-    natures: tuple[str, ...] = ()
-    agencies: tuple[str, ...] = ()
-    min_intel: str | None = None
-    include_ungraded: bool = True
-
-    def __post_init__(self) -> None:
-        if self.min_intel is not None and self.min_intel not in INTEL_GRADES:
-            raise ValueError(f"min_intel must be one of {', '.join(INTEL_GRADES)}, "
-                             f"not {self.min_intel!r}")
-        if self.start and self.end and self.start > self.end:
-            raise ValueError(f"the window starts ({self.start}) after it ends ({self.end})")
-        bad = set(self.natures) - set(NATURES)
-        if bad:
-            raise ValueError(f"unknown nature(s) {sorted(bad)}: use {', '.join(NATURES)}")
-
-    def apply_links(self, links: pd.DataFrame) -> pd.DataFrame:
-        """The rows of a link frame that pass this filter."""
-        keep = pd.Series(True, index=links.index)
-        if self.start is not None:
-            keep &= pd.to_datetime(links["last_seen"]) >= pd.Timestamp(self.start)
-        if self.end is not None:
-            keep &= pd.to_datetime(links["first_seen"]) <= pd.Timestamp(self.end)
-        if self.link_kinds:
-            keep &= links["kind"].isin(self.link_kinds)
-        if self.natures:
-            keep &= links["nature"].isin(self.natures)
-        if self.agencies:
-            keep &= links["source_agency"].isin(self.agencies)
-        if self.min_intel is not None and "grading_intel" in links:
-            grade = links["grading_intel"]
-            ok = grade.isin(INTEL_GRADES[: INTEL_GRADES.index(self.min_intel) + 1])
-            if self.include_ungraded:
-                ok |= grade.isna()
-            keep &= ok
-        return links[keep]
-
-    def apply_presences(self, presences: pd.DataFrame) -> pd.DataFrame:
-        """The rows of a presence frame that pass this filter (window, agency, grading)."""
-        keep = pd.Series(True, index=presences.index)
-        seen = pd.to_datetime(presences["seen_at"])
-        if self.start is not None:
-            keep &= seen >= pd.Timestamp(self.start)
-        if self.end is not None:
-            keep &= seen < pd.Timestamp(self.end) + pd.Timedelta(days=1)
-        if self.agencies:
-            keep &= presences["source_agency"].isin(self.agencies)
-        if self.min_intel is not None and "grading_intel" in presences:
-            grade = presences["grading_intel"]
-            ok = grade.isin(INTEL_GRADES[: INTEL_GRADES.index(self.min_intel) + 1])
-            if self.include_ungraded:
-                ok |= grade.isna()
-            keep &= ok
-        return presences[keep]
-
-
 def grading_text(source: Any, intel: Any, handling: Any) -> str:
     """The 3x5x2 grading as analysts write it, e.g. ``2B P``; "ungraded" when absent."""
     parts = []
@@ -223,8 +142,6 @@ def _label_column(people: pd.DataFrame) -> pd.Series:
 def build_person_graph(
     people: pd.DataFrame,
     links: pd.DataFrame,
-    *,
-    graph_filter: GraphFilter | None = None,
 ) -> nx.Graph:
     """The person graph: one node per person, one edge per linked pair (links merged).
 
@@ -237,8 +154,7 @@ def build_person_graph(
     for pid, pseud, kind, label in zip(people["person_id"], people["pseudonym"],
                                        people["kind"], labels, strict=True):
         graph.add_node(str(pid), kind=str(kind), pseudonym=str(pseud), label=str(label))
-    kept = graph_filter.apply_links(links) if graph_filter else links
-    for record in _link_records(kept):
+    for record in _link_records(links):
         u, v = record.pop("_u"), record.pop("_v")
         if u == v or u not in graph or v not in graph:
             continue
@@ -285,8 +201,6 @@ def build_place_graph(
     people: pd.DataFrame,
     places: pd.DataFrame,
     presences: pd.DataFrame,
-    *,
-    graph_filter: GraphFilter | None = None,
 ) -> nx.Graph:
     """The two-mode person x place graph: an edge per (person, place) with its presences.
 
@@ -303,17 +217,16 @@ def build_place_graph(
     for pid, pkind, name in zip(places["place_id"], places["kind"], places["name"], strict=True):
         graph.add_node(str(pid), kind=ONLINE if pkind == "online" else PLACE,
                        place_kind=str(pkind), label=str(name), pseudonym=str(name), bipartite=1)
-    kept = graph_filter.apply_presences(presences) if graph_filter else presences
-    if kept.empty:
+    if presences.empty:
         return graph
-    src, intel, hand = (_column(kept, c) for c in
+    src, intel, hand = (_column(presences, c) for c in
                         ("grading_source", "grading_intel", "grading_handling"))
-    seen_all = pd.to_datetime(kept["seen_at"]).dt.to_pydatetime()
+    seen_all = pd.to_datetime(presences["seen_at"]).dt.to_pydatetime()
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for u, v, pid, kind, seen, agency, gs, gi, gh in zip(
-            kept["person_id"].astype(str).tolist(), kept["place_id"].astype(str).tolist(),
-            kept["presence_id"].astype(str).tolist(), kept["kind"].astype(str).tolist(),
-            seen_all, kept["source_agency"].astype(str).tolist(), src, intel, hand,
+            presences["person_id"].astype(str).tolist(), presences["place_id"].astype(str).tolist(),
+            presences["presence_id"].astype(str).tolist(), presences["kind"].astype(str).tolist(),
+            seen_all, presences["source_agency"].astype(str).tolist(), src, intel, hand,
             strict=True):
         record = {"presence_id": pid, "kind": kind, "seen_at": seen, "source_agency": agency,
                   "grading": grading_text(gs, gi, gh)}
@@ -394,7 +307,6 @@ def copresence(
     people: pd.DataFrame,
     *,
     window: timedelta = timedelta(hours=2),
-    graph_filter: GraphFilter | None = None,
     exclude_kinds: Sequence[str] = ("lives_at",),
 ) -> CoPresence:
     """Two children at the same place within ``window`` (children only; homes excluded by kind).
@@ -403,9 +315,9 @@ def copresence(
     that place pairs with it, so the cost is linear in presences plus the pairs found.
     """
     cols = ["child_a", "child_b", "place_id", "meetings", "first", "last"]
-    pres = graph_filter.apply_presences(presences) if graph_filter else presences
     children = set(people.loc[people["kind"] == CHILD, "person_id"].astype(str))
-    pres = pres[pres["person_id"].astype(str).isin(children) & ~pres["kind"].isin(exclude_kinds)]
+    pres = presences[presences["person_id"].astype(str).isin(children)
+                     & ~presences["kind"].isin(exclude_kinds)]
     if pres.empty:
         return CoPresence.from_pairs(pd.DataFrame(columns=cols), window)
     frame = pd.DataFrame({

@@ -62,10 +62,8 @@ c[1].metric("Hot spot wards", int((spots.spots["hotspot"] == "hot").sum()))
 c[2].metric("Cold spot wards", int((spots.spots["hotspot"] == "cold").sum()))
 st.caption(spots.summary)
 
-rates = body["rate_per_1000"].dropna()
-edges = rates.quantile([0.2, 0.4, 0.6, 0.8]).tolist() if len(rates) else []
-fills = [HIDDEN if r is None or r != r else RATE_COLOURS[sum(r > e for e in edges)]
-         for r in body["rate_per_1000"]]
+fills = [HIDDEN if c is None else RATE_COLOURS[c]
+         for c in comm.rate_classes(body["rate_per_1000"], k=len(RATE_COLOURS)).classes]
 outlines = [{"hot": HOT, "cold": COLD}.get(h) for h in body["hotspot"]]
 geo = wards[["ward_code", "geometry"]].merge(
     body.assign(shown=body["incidents"].astype(str),

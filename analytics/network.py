@@ -24,7 +24,7 @@ pseudonym unless the caller passed names), ``pseudonym``. Edge attributes of the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -458,6 +458,21 @@ def connected_children(graph: nx.Graph, child: str, *, k: int = 2,
         raise ValueError(f"{child!r} is not a child")
     if k < 1:
         raise ValueError("k must be at least 1")
+    parent = _bfs_parents(graph, child, k, copresence)
+    step = _PathSteps(graph, copresence, place_labels or {})
+    rows = [_connection_row(graph, _path_to(parent, node), step) for node in parent
+            if node != child and graph.nodes[node].get("kind") == CHILD]
+    cols = ["person_id", "label", "hops", "path", "path_labels", "via", "harmful_on_path"]
+    table = pd.DataFrame(rows, columns=cols)
+    if not table.empty:
+        table = table.sort_values(["hops", "label"], kind="stable").reset_index(drop=True)
+    return ConnectedChildren(child, k, table)
+
+
+def _bfs_parents(graph: nx.Graph, child: str, k: int,
+                 copresence: CoPresence | None) -> dict[str, str | None]:
+    """Breadth-first from ``child`` to ``k`` hops: each node reached and the node it was
+    reached from (children are also one hop from their co-presence partners)."""
     parent: dict[str, str | None] = {child: None}
     frontier = [child]
     for _ in range(k):
@@ -471,48 +486,58 @@ def connected_children(graph: nx.Graph, child: str, *, k: int = 2,
                     parent[m] = node
                     nxt.append(m)
         frontier = nxt
-    places = place_labels or {}
-    via_cache: dict[tuple[str, str], tuple[str, bool]] = {}
-    met_at: dict[str, dict[str, list[str]]] = {}
+    return parent
 
-    def step(u: str, v: str) -> tuple[str, bool]:
+
+def _path_to(parent: dict[str, str | None], node: str) -> list[str]:
+    """The breadth-first path from the start to ``node``."""
+    path = [node]
+    while (up := parent[path[-1]]) is not None:
+        path.append(up)
+    path.reverse()
+    return path
+
+
+class _PathSteps:
+    """What joins two consecutive nodes of a path: link kinds and whether one is harmful, or
+    co-presence with (up to three) places where they met. Memoised per pair."""
+
+    def __init__(self, graph: nx.Graph, copresence: CoPresence | None,
+                 places: dict[str, str]) -> None:
+        self.graph, self.copresence, self.places = graph, copresence, places
+        self.cache: dict[tuple[str, str], tuple[str, bool]] = {}
+        self.met_at: dict[str, dict[str, list[str]]] = {}
+
+    def __call__(self, u: str, v: str) -> tuple[str, bool]:
         key = (u, v)
-        if key not in via_cache:
-            if graph.has_edge(u, v):
-                e = graph.edges[u, v]
-                via_cache[key] = ("/".join(e["kinds"]), e["nature"] == "harmful")
-            else:
-                if u not in met_at:
-                    met_at[u] = copresence.partner_places(u) if copresence else {}
-                where = ", ".join(places.get(p, p) for p in sorted(set(met_at[u].get(v, [])))[:3])
-                via_cache[key] = (f"{CO_PRESENCE} ({where})", False)
-        return via_cache[key]
+        if key not in self.cache:
+            self.cache[key] = self._link(u, v) if self.graph.has_edge(u, v) else self._met(u, v)
+        return self.cache[key]
 
-    rows = []
-    for node in parent:
-        if node == child or graph.nodes[node].get("kind") != CHILD:
-            continue
-        path = [node]
-        while parent[path[-1]] is not None:
-            path.append(parent[path[-1]])  # type: ignore[arg-type]
-        path.reverse()
-        steps = [step(u, v) for u, v in zip(path, path[1:], strict=False)]
-        kinds = [k for k, _ in steps]
-        harmful = any(h for _, h in steps)
-        rows.append({
-            "person_id": node,
-            "label": graph.nodes[node].get("label", node),
-            "hops": len(path) - 1,
-            "path": path,
-            "path_labels": " > ".join(str(graph.nodes[p].get("label", p)) for p in path),
-            "via": " > ".join(kinds),
-            "harmful_on_path": harmful,
-        })
-    cols = ["person_id", "label", "hops", "path", "path_labels", "via", "harmful_on_path"]
-    table = pd.DataFrame(rows, columns=cols)
-    if not table.empty:
-        table = table.sort_values(["hops", "label"], kind="stable").reset_index(drop=True)
-    return ConnectedChildren(child, k, table)
+    def _link(self, u: str, v: str) -> tuple[str, bool]:
+        e = self.graph.edges[u, v]
+        return "/".join(e["kinds"]), e["nature"] == "harmful"
+
+    def _met(self, u: str, v: str) -> tuple[str, bool]:
+        if u not in self.met_at:
+            self.met_at[u] = self.copresence.partner_places(u) if self.copresence else {}
+        met = sorted(set(self.met_at[u].get(v, [])))[:3]
+        return f"{CO_PRESENCE} ({', '.join(self.places.get(p, p) for p in met)})", False
+
+
+def _connection_row(graph: nx.Graph, path: list[str], step: _PathSteps) -> dict[str, Any]:
+    """One row of :class:`ConnectedChildren`'s table for the path to its last node."""
+    node = path[-1]
+    steps = [step(u, v) for u, v in zip(path, path[1:], strict=False)]
+    return {
+        "person_id": node,
+        "label": graph.nodes[node].get("label", node),
+        "hops": len(path) - 1,
+        "path": path,
+        "path_labels": " > ".join(str(graph.nodes[p].get("label", p)) for p in path),
+        "via": " > ".join(kind for kind, _ in steps),
+        "harmful_on_path": any(h for _, h in steps),
+    }
 
 
 @dataclass(frozen=True)
@@ -623,38 +648,51 @@ def view(
     if cap < 1:
         raise ValueError("the element cap must be at least 1")
     adj = graph.adj
-    node_kind = graph.nodes
     starts = [c for c in centres if c in graph]
     allowed = set(kinds) if kinds is not None else None
 
     def ok(n: str) -> bool:
-        return allowed is None or node_kind[n].get("kind") in allowed or n in starts
+        return allowed is None or graph.nodes[n].get("kind") in allowed or n in starts
 
     if starts:
-        dist: dict[str, int] = {}
-        frontier = []
-        for c in starts:
-            dist[c] = 0
-            frontier.append(c)
-        for d in range(1, hops + 1):
-            nxt = []
-            for u in frontier:
-                for m in adj[u]:
-                    if m not in dist and ok(m):
-                        dist[m] = d
-                        nxt.append(m)
-            frontier = nxt
-        for e in expanded:
-            if e in graph and ok(e):
-                base = dist.setdefault(e, hops)
-                for m in adj[e]:
-                    if ok(m) and dist.get(m, base + 1) > base:
-                        dist[m] = base + 1
+        dist = _distances(graph, starts, hops, expanded, ok)
         order = sorted(dist, key=lambda n: (dist[n], -len(adj[n]), str(n)))
     else:
         order = sorted((n for n in graph.nodes if ok(n)), key=lambda n: (-len(adj[n]), str(n)))
     members = set(order)
     total = len(members) + sum(1 for n in order for m in adj[n] if m in members) // 2
+    chosen, shown = _take_until_cap(graph, order, cap)
+    return CappedView(graph.subgraph(chosen).copy(), shown, total, cap)
+
+
+def _distances(graph: nx.Graph, starts: list[str], hops: int, expanded: Sequence[str],
+               ok: Callable[[str], bool]) -> dict[str, int]:
+    """Hops from the nearest centre (walking only through ``ok`` nodes), then each expanded
+    node's neighbours one further than it."""
+    adj = graph.adj
+    dist = dict.fromkeys(starts, 0)
+    frontier = list(dist)
+    for d in range(1, hops + 1):
+        nxt = []
+        for u in frontier:
+            for m in adj[u]:
+                if m not in dist and ok(m):
+                    dist[m] = d
+                    nxt.append(m)
+        frontier = nxt
+    for e in expanded:
+        if e in graph and ok(e):
+            base = dist.setdefault(e, hops)
+            for m in adj[e]:
+                if ok(m) and dist.get(m, base + 1) > base:
+                    dist[m] = base + 1
+    return dist
+
+
+def _take_until_cap(graph: nx.Graph, order: list[str], cap: int) -> tuple[set[str], int]:
+    """Nodes taken in ``order`` while nodes + edges among them fit in ``cap`` (at least the
+    first node); the nodes and the element count."""
+    adj = graph.adj
     chosen: set[str] = set()
     shown = 0
     for n in order:
@@ -666,4 +704,4 @@ def view(
             break
         chosen.add(n)
         shown += 1 + new_edges
-    return CappedView(graph.subgraph(chosen).copy(), shown, total, cap)
+    return chosen, shown

@@ -22,9 +22,9 @@ on the normalised value is then reported as ``betweenness_error`` (0 when exact)
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -86,7 +86,6 @@ class Facilitators:
     leads: dict[str, Lead]
     key_players: list[str]
     reachability: list[int]
-    convention: str = field(default=__doc__ or "")
 
     def top(self, n: int = 10) -> pd.DataFrame:
         """The first ``n`` rows of the table."""
@@ -602,11 +601,3 @@ def roles_summary(counts: dict[str, float]) -> str:
     """'liaison x2, gatekeeper x1' style text for a row of role counts."""
     items = [(r, counts.get(r, 0)) for r in BROKERAGE_ROLES]
     return ", ".join(f"{r} x{v:g}" for r, v in items if v) or "none"
-
-
-def groups_of_children(children: list[str], membership: dict[str, str]) -> dict[str, list[str]]:
-    """Children grouped by their peer group (``-`` for children outside any group)."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for c in children:
-        out[membership.get(c, "-")].append(c)
-    return dict(out)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import networkx as nx
@@ -72,17 +72,6 @@ def _present(value: Any) -> bool:
         return not bool(pd.isna(value))
     except (TypeError, ValueError):
         return True
-
-
-def _as_date(value: Any) -> date | None:
-    if not _present(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    ts = pd.Timestamp(value)
-    return ts.date()
 
 
 def _as_list(value: Any) -> list[str]:
@@ -353,46 +342,6 @@ def copresence(
     pairs = (out.groupby(["child_a", "child_b", "place_id"], as_index=False)
              .agg(meetings=("at", "size"), first=("at", "min"), last=("at", "max")))
     return CoPresence.from_pairs(pairs[cols], window)
-
-
-def add_copresence(graph: nx.Graph, pairs: CoPresence, *,
-                   place_labels: dict[str, str] | None = None) -> nx.Graph:
-    """A copy of the person graph with co-presence edges merged in (kind ``co_presence``):
-    one record per (pair, place) with how many times they met there and when."""
-    out = graph.copy()
-    labels = place_labels or {}
-    frame = pairs.pairs
-    if frame.empty:
-        return out
-    firsts = _dates(frame["first"])
-    lasts = _dates(frame["last"])
-    new_edges: dict[tuple[str, str], dict[str, Any]] = {}
-    for u, v, place, meetings, first, last in zip(
-            frame["child_a"].astype(str).tolist(), frame["child_b"].astype(str).tolist(),
-            frame["place_id"].astype(str).tolist(), frame["meetings"].astype(int).tolist(),
-            firsts, lasts, strict=True):
-        if u not in out or v not in out:
-            continue
-        record = {"link_id": f"copresence:{place}", "kind": CO_PRESENCE, "nature": "unknown",
-                  "first_seen": first, "last_seen": last, "source_agency": "presence records",
-                  "grading": "derived", "grading_intel": None, "verified": False,
-                  "place_id": place, "place": labels.get(place, place), "meetings": meetings,
-                  "evidence": []}
-        if out.has_edge(u, v):
-            _add_record(out, u, v, record, float(meetings))
-            continue
-        e = new_edges.get((u, v))
-        if e is None:
-            new_edges[(u, v)] = {"weight": float(meetings), "kinds": [CO_PRESENCE],
-                                 "nature": "unknown", "first_seen": first, "last_seen": last,
-                                 "verified": False, "intel": None, "links": [record]}
-        else:
-            e["weight"] += meetings
-            e["first_seen"] = min(e["first_seen"], first) if first else e["first_seen"]
-            e["last_seen"] = max(e["last_seen"], last) if last else e["last_seen"]
-            e["links"].append(record)
-    out.add_edges_from((u, v, d) for (u, v), d in new_edges.items())
-    return out
 
 
 CONTACT_EXCLUDED_KINDS = (PROFESSIONAL, "trusted_adult")

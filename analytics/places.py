@@ -38,7 +38,6 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LISA_CODES = {"High-High": "HH", "Low-Low": "LL", "High-Low": "HL", "Low-High": "LH",
               "Insignificant": "ns"}
 Contiguity = Literal["queen", "rook"]
-BRITISH_NATIONAL_GRID = "EPSG:27700"
 
 
 # -- counting ------------------------------------------------------------------------------

@@ -23,8 +23,6 @@ INCIDENT_KINDS = (
     "exclusion", "was_not_brought", "online_contact")
 INDICATORS = ("physical", "emotional", "material", "behavioural")
 CONTEXTS = ("extra_familial", "intra_familial", "self", "unknown")
-KEYS = ("places_period", "places_kinds", "places_agencies", "places_indicators",
-        "places_contexts")
 
 
 def render(store: Store, viewer: Viewer, today: date) -> dict[str, Any]:

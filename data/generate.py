@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
@@ -347,7 +348,7 @@ def _no_grading(n: int) -> dict[str, object]:
 
 def _links(prefix: str, source: np.ndarray, target: np.ndarray, kind: str, nature: Any,
            first: np.ndarray, last: np.ndarray, agency: Any, recorded: np.ndarray,
-           grading: dict[str, object], verified: Any) -> pd.DataFrame:
+           grading: Mapping[str, object], verified: Any) -> pd.DataFrame:
     """One block of generated links with no evidence: ``first``, ``last`` and ``recorded``
     are day offsets; ``nature``, ``agency`` and ``verified`` one value or one per link."""
     n = len(source)

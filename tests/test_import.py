@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -20,11 +19,9 @@ ANALYST = Viewer("test-analyst", Role.ANALYST, "testing")
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store.open(":memory:")
-    seed_reference(s)
-    yield s
-    s.close()
+def store(empty_store: Store) -> Store:
+    seed_reference(empty_store)
+    return empty_store
 
 
 def check(store: Store, kind: str, text: str, name: str = "f.csv",

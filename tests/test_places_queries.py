@@ -4,7 +4,6 @@ in aggregates."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -24,11 +23,9 @@ IDENTIFYING = {"person_id", "pseudonym", "full_name", "label", "given_name", "fa
 
 
 @pytest.fixture
-def town() -> Iterator[Store]:
-    store = Store.open(":memory:")
-    seed_town(store)
-    yield store
-    store.close()
+def town(empty_store: Store) -> Store:
+    seed_town(empty_store)
+    return empty_store
 
 
 def test_aggregate_queries_return_no_identifiers_or_points(town: Store,

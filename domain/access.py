@@ -99,6 +99,3 @@ def parse_role(text: str) -> Role:
 def may_see_names(role: Role) -> bool:
     """True when a role may switch to named (multi-agency) mode."""
     return role in _MAY_SEE_NAMES
-
-
-SYSTEM = Viewer(actor="csmap-system", role=Role.ADMIN, purpose="system maintenance")

@@ -128,6 +128,18 @@ def wait_for_app(page: Any, *, text: str | None = None, timeout_ms: int = 45_000
     page.wait_for_timeout(500)
 
 
+def open_page_as(page: Any, url: str, *, role: str, nav: str, text: str) -> None:
+    """Open the app, choose the role (its label in the sidebar), then the page ``nav`` from the
+    sidebar, and wait until ``text`` shows."""
+    page.goto(url + "/")
+    wait_for_app(page, text="Synthetic demo data")
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=role).click()
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_text(nav, exact=True).click()
+    wait_for_app(page, text=text)
+
+
 def assert_no_exception(page: Any) -> None:
     """Fail when Streamlit shows an exception element on the page."""
     n = page.locator('[data-testid="stException"]').count()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from dashboard import common, nav
 from domain import settings
 from domain.access import Role
 from services import protection
-from tests.apptest_support import page_app
+from tests.apptest_support import page_app, private_copy
 
 PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "data_protection.py")
 
@@ -20,10 +19,7 @@ PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "dat
 @pytest.fixture
 def db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the small demo (the page deletes and writes)."""
-    path = tmp_path / "dp.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("CSMAP_DB_PATH", str(path))
-    return path
+    return private_copy(demo_db, tmp_path, monkeypatch, name="dp.duckdb")
 
 
 def _run(role: str) -> AppTest:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -18,7 +17,7 @@ from domain.access import Mode, Role, Viewer
 from domain.errors import ValidationError
 from services import briefing, pack
 from tests import panel_town
-from tests.apptest_support import page_app
+from tests.apptest_support import page_app, private_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "dashboard" / "views"
@@ -35,10 +34,7 @@ def town_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def town_db(town_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh copy of the tiny town per test (pages write to it); CSMAP_DB_PATH points at it."""
-    path = tmp_path / "town.duckdb"
-    shutil.copy(town_template, path)
-    monkeypatch.setenv("CSMAP_DB_PATH", str(path))
-    return path
+    return private_copy(town_template, tmp_path, monkeypatch, name="town.duckdb")
 
 
 def _run(page: str, role: str = "panel", mode: str = "pseudonymised") -> AppTest:

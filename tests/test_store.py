@@ -32,6 +32,16 @@ def _seed_minimal(store: Store) -> None:
     )
 
 
+def _child_with_open_concern(store: Store) -> None:
+    """Agency, ward and child 'a' (shown as P-a) with a concern open since 2025-01-01."""
+    _seed_minimal(store)
+    _person(store, "a")
+    store.cursor.execute(
+        "INSERT INTO concern VALUES ('c', 'a', 'cse', 'victim', '2025-01-01', NULL, "
+        "'2025-06-01', '2031-01-01', 'pol', '2025-01-01')"
+    )
+
+
 def _person(store: Store, pid: str, kind: str = "child", age: int | None = 14) -> None:
     store.cursor.execute(
         "INSERT INTO person (person_id, pseudonym, kind, given_name, family_name, age_years, "
@@ -135,12 +145,7 @@ def test_row_cap_sets_truncated_and_total(empty_store: Store, admin: Viewer) -> 
 def test_names_are_masked_unless_named_mode(
     empty_store: Store, panel: Viewer, analyst_named: Viewer
 ) -> None:
-    _seed_minimal(empty_store)
-    _person(empty_store, "a")
-    empty_store.cursor.execute(
-        "INSERT INTO concern VALUES ('c', 'a', 'cse', 'victim', '2025-01-01', NULL, "
-        "'2025-06-01', '2031-01-01', 'pol', '2025-01-01')"
-    )
+    _child_with_open_concern(empty_store)
     shown = empty_store.frame("overview.children_open_concerns", panel, {"as_of": "2025-03-01"})
     assert shown["full_name"].isna().all() and list(shown["label"]) == ["P-a"]
     named = empty_store.frame(
@@ -186,6 +191,23 @@ def test_every_query_declares_access_and_uses_bound_parameters() -> None:
             assert f"${p}" in spec.sql, f"{spec.name} declares {p} but does not bind it"
 
 
+def test_query_helpers_declare_the_access_class_they_name() -> None:
+    by_name = {s.name: s for s in queries.all_specs()}
+    assert by_name["child.links"].access is Access.PERSONAL
+    assert by_name["places.agg_cells"].access is Access.AGGREGATE
+    assert by_name["reference.wards"].access is Access.REFERENCE
+    assert by_name["import.quarantine_reasons"].access is Access.ADMIN
+    assert "raw" not in by_name["import.quarantine_reasons"].sql
+    assert by_name["import.quarantine"].restricted == ("raw",)
+    assert by_name["protection.delete_person"].access is Access.ADMIN
+    meeting = by_name["panel.create_meeting"]
+    assert meeting.write and meeting.audit_action == "create"
+    assert meeting.params == ("meeting_id", "held_on", "title", "created_by", "created_at")
+    assert "INSERT INTO meeting (meeting_id, held_on, title, created_by, created_at)" in meeting.sql
+    reads = [s for s in by_name.values() if not s.write]
+    assert reads and all(s.audit_action is None for s in reads)
+
+
 def test_viewer_needs_purpose() -> None:
     with pytest.raises(ValidationError, match="purpose"):
         Viewer("me", Role.PANEL, " ")
@@ -227,12 +249,7 @@ def test_run_many_matches_run_one_by_one_and_audits_each(
 ) -> None:
     from data.store import QueryRequest
 
-    _seed_minimal(empty_store)
-    _person(empty_store, "a")
-    empty_store.cursor.execute(
-        "INSERT INTO concern VALUES ('c', 'a', 'cse', 'victim', '2025-01-01', NULL, "
-        "'2025-06-01', '2031-01-01', 'pol', '2025-01-01')"
-    )
+    _child_with_open_concern(empty_store)
     requests = {f"q{n}": QueryRequest("overview.children_open_concerns",
                                       {"as_of": "2025-03-01"}, audit_object=f"obj{n}")
                 for n in range(6)}

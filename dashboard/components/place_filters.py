@@ -19,8 +19,6 @@ from domain.access import Viewer
 INCIDENT_KINDS = vocabulary.INCIDENT_KINDS.codes
 INDICATORS = vocabulary.INDICATOR_CATEGORIES.codes
 CONTEXTS = vocabulary.HARM_CONTEXTS.codes
-KEYS = ("places_period", "places_kinds", "places_agencies", "places_indicators",
-        "places_contexts")
 
 
 def render(store: Store, viewer: Viewer, today: date) -> dict[str, Any]:

@@ -112,26 +112,19 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
                          "source_agencies": "Source agencies", "gradings": "3x5x2 grading"})
 
     left, right = st.columns(2)
+    notes, actions = data["notes"], data["actions"]
     with left:
-        st.markdown("**Guardianship and strengths**")
-        notes = data["notes"]
-        if notes.empty:
-            st.caption("No guardianship or assessment notes recorded yet.")
-        else:
-            st.dataframe(notes.assign(domain=notes["domain"].map(vocabulary.label)),
-                         hide_index=True, width="stretch",
-                         column_config={"domain": "Domain", "note": "Note",
-                                        "source_agency": "Source",
-                                        "dated": st.column_config.DateColumn("Dated")})
+        _table_or_note("Guardianship and strengths",
+                       notes.assign(domain=notes["domain"].map(vocabulary.label)),
+                       "No guardianship or assessment notes recorded yet.",
+                       column_config={"domain": "Domain", "note": "Note",
+                                      "source_agency": "Source",
+                                      "dated": st.column_config.DateColumn("Dated")})
     with right:
-        st.markdown("**Disruption actions**")
-        actions = data["actions"]
-        if actions.empty:
-            st.caption("No disruption actions linked yet.")
-        else:
-            st.dataframe(actions.assign(tactic=actions["tactic"].map(vocabulary.label))[
-                ["tactic", "place", "owner_agency", "due_date", "status"]],
-                hide_index=True, width="stretch")
+        _table_or_note("Disruption actions",
+                       actions.assign(tactic=actions["tactic"].map(vocabulary.label))[
+                           ["tactic", "place", "owner_agency", "due_date", "status"]],
+                       "No disruption actions linked yet.")
 
     with st.expander("Latest incidents (with source, date and grading)"):
         res = data["incidents"]
@@ -140,3 +133,12 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
             ["occurred_at", "kind", "agency", "indicators", "grading", "recorded_date"]],
             hide_index=True, width="stretch")
         common.show_truncation(res)
+
+
+def _table_or_note(title: str, frame: pd.DataFrame, empty: str, **options: Any) -> None:
+    """A titled table, or the sentence ``empty`` when it has no rows."""
+    st.markdown(f"**{title}**")
+    if frame.empty:
+        st.caption(empty)
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", **options)

@@ -83,6 +83,8 @@ _GRADING = (
     Column("grading_handling", "enum", allowed=GRADING_HANDLING,
            meaning="3x5x2 handling code: P (may be shared lawfully) or C (conditions apply)"),
 )
+_SOURCE_AGENCY = Column("source_agency", "id", ref="agency",
+                        meaning="agency reporting it; blank when chosen on the Import page")
 _RECORDED = Column("recorded_date", "date",
                    meaning="when the agency recorded it; blank means the import date")
 
@@ -147,8 +149,7 @@ LINKS = FileFormat(
                meaning="harmful, protective or unknown"),
         Column("first_seen", "date", required=True, meaning="first known date"),
         Column("last_seen", "date", required=True, meaning="last known date (not before first)"),
-        Column("source_agency", "id", ref="agency",
-               meaning="agency reporting it; blank when chosen on the Import page"),
+        _SOURCE_AGENCY,
         Column("verified", "bool", meaning="true/false, yes/no or 1/0; blank = not verified"),
         Column("evidence", "ids", ref="incident",
                meaning="incident ids that evidence the link, separated by ';'"),
@@ -169,8 +170,7 @@ PRESENCES = FileFormat(
         Column("kind", "enum", required=True, allowed=PRESENCE_KINDS,
                meaning="how they were there"),
         Column("seen_at", "timestamp", required=True, meaning="when"),
-        Column("source_agency", "id", ref="agency",
-               meaning="agency reporting it; blank when chosen on the Import page"),
+        _SOURCE_AGENCY,
         Column("incident_id", "id", ref="incident",
                meaning="the incident that recorded it, if any"),
         _RECORDED,

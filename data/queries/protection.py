@@ -10,7 +10,7 @@ exactly the rows the plan counted.
 
 from __future__ import annotations
 
-from data.queries import QuerySpec, register
+from data.queries import admin_only, write
 from domain.access import Access
 
 _PERSON = ("person_id",)
@@ -19,14 +19,13 @@ _NAMES = ("given_name", "family_name", "date_of_birth", "full_name")
 
 def _read(name: str, description: str, sql: str, *, params: tuple[str, ...] = _PERSON,
           restricted: tuple[str, ...] = ()) -> None:
-    register(QuerySpec(name=f"protection.{name}", access=Access.ADMIN, description=description,
-                       params=params, restricted=restricted, sql=sql))
+    admin_only(f"protection.{name}", description, sql, params=params, restricted=restricted)
 
 
 def _write(name: str, description: str, sql: str, params: tuple[str, ...],
            action: str = "delete") -> None:
-    register(QuerySpec(name=f"protection.{name}", access=Access.ADMIN, description=description,
-                       params=params, write=True, audit_action=action, sql=sql))
+    write(f"protection.{name}", description, sql, params=params, audit_action=action,
+          access=Access.ADMIN)
 
 
 # -- choosing a person ------------------------------------------------------------------------

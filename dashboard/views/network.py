@@ -14,6 +14,7 @@ from dashboard.components import (
     network_roles,
 )
 from domain import settings
+from services import network as network_service
 from services.safe import md
 
 EXPANDED_KEY = "network_expanded"
@@ -53,7 +54,8 @@ if centre is not None:
     seen = (str(centre), int(hops), search)
     if st.session_state.get("network_last_search") != seen:  # one event per new search
         st.session_state["network_last_search"] = seen
-        store.audit(viewer, "search", "network", str(centre), detail=f"hops={hops} q={search!r}")
+        network_service.record_search(store, viewer, text=search, centre=str(centre),
+                                      hops=int(hops), results=len(matches), graph=graph)
 
 shown_kinds = st.multiselect(
     "Show", list(network_graph.NODE_KINDS)[:-1], key="network_kinds",

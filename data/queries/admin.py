@@ -1,4 +1,4 @@
-"""Audit trail queries (administrators)."""
+"""Audit trail queries (administrators): typed events (:mod:`domain.audit`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ register(QuerySpec(
     description="The audit trail",
     params=("start", "end"),
     sql="""
-        SELECT event_id, occurred_at, actor, role, action, object_kind, object_id, purpose, detail
+        SELECT event_id, occurred_at, actor, role, session_id, event_type, object_kind, object_id,
+               purpose, recipients, person_ids, fields
         FROM audit_event WHERE occurred_at >= $start AND occurred_at < $end ORDER BY event_id DESC
     """,
 ))

@@ -34,6 +34,7 @@ register(QuerySpec(
     access=Access.PERSONAL,
     description="Children whose pseudonym (or, in named mode, name) contains a search text",
     params=("q", "names"),
+    search_text="q",
     restricted=("full_name",),
     sql="""
         SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,

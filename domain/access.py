@@ -56,12 +56,14 @@ _MAY_SEE_NAMES: frozenset[Role] = frozenset({Role.PANEL, Role.ANALYST})
 
 @dataclass(frozen=True)
 class Viewer:
-    """The person asking: who they are, their role, why they are looking, and display mode."""
+    """The person asking: who they are, their role, why they are looking, display mode, and
+    their sign-in session (none until sign-in exists; the audit records it)."""
 
     actor: str
     role: Role
     purpose: str
     mode: Mode = Mode.PSEUDONYMISED
+    session: str | None = None
 
     def __post_init__(self) -> None:
         if not self.actor.strip():
@@ -84,7 +86,7 @@ class Viewer:
 
     def with_mode(self, mode: Mode) -> Viewer:
         """The same viewer in another display mode."""
-        return Viewer(self.actor, self.role, self.purpose, mode)
+        return Viewer(self.actor, self.role, self.purpose, mode, self.session)
 
 
 def parse_role(text: str) -> Role:

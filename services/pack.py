@@ -10,6 +10,7 @@ marked safe. Every export is recorded in the audit trail with its purpose (:func
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +20,7 @@ import pandas as pd
 
 from analytics import chronology
 from data.store import Store
-from domain import vocabulary
+from domain import audit, vocabulary
 from domain.access import Viewer
 from domain.errors import NotFoundError, ValidationError
 from services import briefing, item_summary
@@ -177,15 +178,24 @@ def to_pdf(html: str) -> bytes:
 
 
 def export(store: Store, viewer: Viewer, meeting_id: str, *, as_of: date,
-           purpose: str) -> bytes:
-    """Build the PDF and record the export (who, role, purpose, mode, items) in the audit."""
+           purpose: str, recipients: Sequence[str]) -> bytes:
+    """Build the PDF and record it as a disclosure (who, role, purpose, recipients, mode,
+    items, the children on its agenda) in the audit."""
     purpose = (purpose or "").strip()
     if len(purpose) < 5:
         raise ValidationError("Say why the pack is being exported (at least a few words); "
                               "the purpose is recorded with the export.")
+    recipients = audit.parse_recipients("\n".join(recipients))
+    if not recipients:  # refused before anything is built
+        raise ValidationError("Say who will receive the pack (recipients); a disclosure is "
+                              "recorded with its recipients.")
     pack = build(store, viewer, meeting_id, as_of=as_of, purpose=purpose)
     pdf = to_pdf(pack.html)
-    store.audit(viewer, "export", "meeting_pack", meeting_id, purpose=purpose,
-                detail=f"mode={'named' if pack.named else 'pseudonymised'} "
-                       f"items={len(pack.items)} bytes={len(pdf)}")
+    items = store.frame("panel.items", viewer, {"meeting_id": meeting_id})
+    children = items[items["item_id"].isin(pack.items) & (items["subject_kind"] == "child")]
+    store.audit(audit.Disclosure(
+        who=audit.Who.of(viewer, purpose=purpose), object_kind="meeting_pack",
+        object_id=meeting_id, person_ids=tuple(children["subject_id"].astype(str)),
+        what="meeting pack", file_format="pdf", recipients=recipients, named=pack.named,
+        counts={"items": len(pack.items), "bytes": len(pdf)}))
     return pdf

@@ -299,8 +299,8 @@ def test_only_analysts_and_admins_may_import(store: Store, role: Role) -> None:
     with pytest.raises(AccessDeniedError, match="imports are for analysts and administrators"):
         importers.check_file(store, viewer, kind="links", file_name="links.csv",
                              data=sample("links.csv"))
-    denied = store.cursor.execute("SELECT count(*) FROM audit_event WHERE action = 'denied' "
-                                  "AND object_kind = 'import'").fetchone()
+    denied = store.cursor.execute("SELECT count(*) FROM audit_event WHERE event_type = "
+                                  "'access_denied' AND object_kind = 'import'").fetchone()
     assert denied == (1,)
 
 
@@ -308,10 +308,12 @@ def test_commit_is_audited_and_admin_may_import(store: Store) -> None:
     admin = Viewer("test-admin", Role.ADMIN, "testing")
     rep = importers.import_file(store, admin, kind="presences", file_name="presences.csv",
                                 data=sample("presences.csv"), today=TODAY)
-    row = store.cursor.execute("SELECT actor, object_id, detail FROM audit_event WHERE "
-                               "action = 'create' AND object_kind = 'import_batch'").fetchone()
+    row = store.cursor.execute("SELECT actor, object_id, fields FROM audit_event WHERE "
+                               "event_type = 'data_imported' AND object_kind = 'import_batch'"
+                               ).fetchone()
     assert row is not None and row[0] == "test-admin" and row[1] == rep.batch_id
-    assert "accepted=3 rejected=0" in row[2]
+    assert json.loads(row[2]) == {"file_kind": "presences", "total": 3, "accepted": 3,
+                                  "rejected": 0}
 
 
 def test_quarantine_rows_are_masked_unless_named(store: Store) -> None:

@@ -63,14 +63,15 @@ def test_commissioner_refused_and_audited(town: Store, commissioner: Viewer) -> 
     with pytest.raises(AccessDeniedError):
         town.frame("network.links", commissioner, Q.link_params())
     audit = town.cursor.execute(
-        "SELECT action FROM audit_event WHERE actor = 'test-commissioner'").fetchall()
-    assert ("denied",) in audit
+        "SELECT event_type FROM audit_event WHERE actor = 'test-commissioner'").fetchall()
+    assert ("access_denied",) in audit
 
 
 def test_personal_reads_audited(town: Store) -> None:
     v = Viewer("who", Role.ANALYST, "checking", Mode.PSEUDONYMISED)
     netdata.load(town, v, Q)
     n = town.cursor.execute(
-        "SELECT count(*) FROM audit_event WHERE actor = 'who' AND action = 'view'").fetchone()
+        "SELECT count(*) FROM audit_event WHERE actor = 'who' AND event_type = 'consultation'"
+    ).fetchone()
     assert n is not None and n[0] == 4
     assert netdata.fingerprint(town, v)

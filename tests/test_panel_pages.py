@@ -149,6 +149,9 @@ def test_panel_meeting_flow(town_db: Path) -> None:
     at.button(key="pack_build").click().run()
     assert any("Say why the pack" in e.value for e in at.error)
     at.text_input(key="pack_purpose").input("Circulate to panel members").run()
+    at.button(key="pack_build").click().run()  # no recipients: a readable error
+    assert any("Say who will receive the pack" in e.value for e in at.error)
+    at.text_input(key="pack_recipients").input("MACE panel members, DPO").run()
     at.button(key="pack_build").click().run()
     assert not at.exception, at.exception
     assert any("pseudonymised" in s.value for s in at.success)
@@ -156,9 +159,11 @@ def test_panel_meeting_flow(town_db: Path) -> None:
     admin = Viewer("a", Role.ADMIN, "audit")
     audit = store.frame("admin.audit_events", admin,
                         {"start": date(2000, 1, 1), "end": date(2100, 1, 1)})
-    exports = audit[audit["action"] == "export"]
+    exports = audit[audit["event_type"] == "disclosure"]
     assert list(exports["purpose"]) == ["Circulate to panel members"]
-    assert "mode=pseudonymised" in exports.iloc[0]["detail"]
+    assert list(exports.iloc[0]["recipients"]) == ["MACE panel members", "DPO"]
+    assert list(exports.iloc[0]["person_ids"]) == ["C1"]  # the child on the agenda
+    assert '"named": false' in exports.iloc[0]["fields"]
     panel = Viewer("p", Role.PANEL, "check")
     mid = store.frame("panel.meetings", panel).iloc[0]["meeting_id"]
     items = store.frame("panel.items", panel, {"meeting_id": mid})
@@ -213,7 +218,8 @@ def test_pack_has_sections_and_no_names_when_pseudonymised(town_db: Path,
         built = pack.build(store, chair, mid, as_of=AS_OF, purpose="circulate")
         assert "June &lt;MACE&gt; &amp; co" in built.html  # data strings are escaped
         assert built.html.count("<img") == 2 * len(built.items) and not built.named
-        pdf = pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel")
+        pdf = pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel",
+                          recipients=["MACE panel members"])
         assert pdf.startswith(b"%PDF")
         text = _pdf_text(pdf, tmp_path)
         # page images for a person to look at (artifacts/pack-1.png ...)
@@ -232,4 +238,7 @@ def test_pack_has_sections_and_no_names_when_pseudonymised(town_db: Path,
                            purpose="strategy meeting")
         assert named.named and "Amelia Stone" in named.html
         with pytest.raises(ValidationError, match="Say why"):
-            pack.export(store, chair, mid, as_of=AS_OF, purpose=" ")
+            pack.export(store, chair, mid, as_of=AS_OF, purpose=" ", recipients=["panel"])
+        with pytest.raises(ValidationError, match="Say who will receive the pack"):
+            pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel",
+                        recipients=[" "])

@@ -10,6 +10,7 @@ import pytest
 
 from data import queries
 from data.store import Store, schema_version_latest
+from domain import audit
 from domain.access import Access, Role, Viewer
 from domain.errors import (
     AccessDeniedError,
@@ -130,7 +131,8 @@ def test_failed_transaction_leaves_nothing_half_written(empty_store: Store) -> N
 
 def test_row_cap_sets_truncated_and_total(empty_store: Store, admin: Viewer) -> None:
     for _ in range(12):
-        empty_store.audit(admin, "view", "x", None)
+        empty_store.audit(audit.Consultation(who=audit.Who.of(admin), object_kind="x",
+                                             source="x", rows=0))
     res = empty_store.run(
         "admin.audit_events", admin, {"start": "2000-01-01", "end": "2100-01-01"}, limit=5
     )
@@ -162,7 +164,7 @@ def test_commissioner_cannot_read_personal_data_and_is_audited(
     events = empty_store.frame(
         "admin.audit_events", admin, {"start": "2000-01-01", "end": "2100-01-01"}
     )
-    assert "denied" in set(events["action"])
+    assert "access_denied" in set(events["event_type"])
 
 
 def test_every_personal_read_is_audited(empty_store: Store, panel: Viewer, admin: Viewer) -> None:
@@ -234,13 +236,18 @@ def test_a_file_that_is_not_a_database_gets_a_message_saying_what_to_do(tmp_path
         Store.open(path)
 
 
-def test_write_audit_keeps_ids_not_case_notes() -> None:
-    from data.store import _detail
-
-    detail = _detail({"item_id": "I1", "decision": "Refer to strategy meeting today",
-                      "status": "open"}, free_text=False)
-    assert '"item_id": "I1"' in detail and '"status": "open"' in detail
-    assert "strategy" not in detail and "<text, 31 chars>" in detail
+def test_write_audit_keeps_ids_not_case_notes(empty_store: Store, panel: Viewer,
+                                              admin: Viewer) -> None:
+    empty_store.execute("panel.set_item_decision", panel,
+                        {"item_id": "I1", "decision": "Refer to strategy meeting today",
+                         "language_flags": ["risky"]})
+    row = empty_store.frame("admin.audit_events", admin,
+                            {"start": "2000-01-01", "end": "2100-01-01"}).iloc[0]
+    event = audit.from_row(row.to_dict())
+    assert isinstance(event, audit.RecordUpdated)
+    assert event.statement == "panel.set_item_decision" and event.ids == {"item_id": "I1"}
+    assert event.changed == ("decision", "language_flags")  # names only
+    assert "strategy" not in row["fields"] and "risky" not in row["fields"]
 
 
 def test_run_many_matches_run_one_by_one_and_audits_each(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from domain import vocabulary
 from domain.access import Access
+from domain.audit import RECORD_CHANGES
 from domain.errors import UnknownQueryError
 
 
@@ -26,7 +27,10 @@ class QuerySpec:
     """A named SQL statement with who may run it and which columns are restricted.
 
     ``restricted`` columns (names, dates of birth, narratives, exact addresses) are masked by
-    the gateway unless the viewer is in named mode with a role entitled to names.
+    the gateway unless the viewer is in named mode with a role entitled to names. A write's
+    ``audit_action`` ('create', 'update' or 'delete') picks its audit event type; a read whose
+    ``search_text`` names the parameter holding typed search text is audited as a search,
+    keeping the length of that text only (:mod:`domain.audit`).
     """
 
     name: str
@@ -37,6 +41,14 @@ class QuerySpec:
     restricted: tuple[str, ...] = ()
     write: bool = False
     audit_action: str | None = None
+    search_text: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.audit_action is not None and self.audit_action not in RECORD_CHANGES:
+            raise ValueError(f"query {self.name!r}: audit_action must be one of "
+                             f"{', '.join(RECORD_CHANGES)}, not {self.audit_action!r}")
+        if self.search_text is not None and self.search_text not in self.params:
+            raise ValueError(f"query {self.name!r}: search_text names no parameter")
 
 
 def safe_place_name(alias: str = "pl", *, home: str = "'Home'") -> str:
@@ -105,16 +117,18 @@ def register(spec: QuerySpec) -> QuerySpec:
 
 
 def _declare(access: Access, name: str, description: str, sql: str, *,
-             params: tuple[str, ...] = (), restricted: tuple[str, ...] = ()) -> QuerySpec:
+             params: tuple[str, ...] = (), restricted: tuple[str, ...] = (),
+             search_text: str | None = None) -> QuerySpec:
     return register(QuerySpec(name=name, sql=sql, access=access, description=description,
-                              params=params, restricted=restricted))
+                              params=params, restricted=restricted, search_text=search_text))
 
 
 def personal(name: str, description: str, sql: str, *, params: tuple[str, ...] = (),
-             restricted: tuple[str, ...] = ()) -> QuerySpec:
-    """Register a read about identifiable people (panel and analysts; audited)."""
+             restricted: tuple[str, ...] = (), search_text: str | None = None) -> QuerySpec:
+    """Register a read about identifiable people (panel and analysts; audited). A read whose
+    ``search_text`` names the parameter holding typed search text is audited as a search."""
     return _declare(Access.PERSONAL, name, description, sql, params=params,
-                    restricted=restricted)
+                    restricted=restricted, search_text=search_text)
 
 
 def aggregate(name: str, description: str, sql: str, *,

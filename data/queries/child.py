@@ -27,7 +27,8 @@ personal("child.children", "Children to choose from", restricted=("full_name",),
 
 personal("child.search",
          "Children whose pseudonym (or, in named mode, name) contains a search text",
-         params=("q", "names"), restricted=("full_name",), sql=_CHILDREN.format(where="""
+         params=("q", "names"), restricted=("full_name",), search_text="q",
+         sql=_CHILDREN.format(where="""
     AND (contains(lower(p.pseudonym), lower($q))
          OR ($names AND contains(lower(coalesce(p.given_name, '') || ' '
                                       || coalesce(p.family_name, '')), lower($q))))"""))

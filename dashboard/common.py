@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -36,12 +36,13 @@ def default_purpose(role: str) -> str:
     return DEFAULT_PURPOSES.get(role, DEFAULT_PURPOSE)
 
 
-@dataclass(frozen=True)
-class PageContext:
-    """The open store and who is looking."""
+class PageContext(NamedTuple):
+    """The open store, who is looking, and the data's "today" (a page unpacks all three:
+    ``store, viewer, today = common.context()``)."""
 
     store: Store
     viewer: Viewer
+    today: date
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,7 +79,7 @@ def context(*, need_data: bool = True) -> PageContext:
     store = _open_store(str(settings.db_path()))
     if need_data:
         store.require_data()
-    return PageContext(store, current_viewer())
+    return PageContext(store, current_viewer(), as_of(store))
 
 
 @contextmanager

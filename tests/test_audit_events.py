@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,6 @@ import duckdb
 import pytest
 
 from analytics import analysis
-from data import generate
 from data import network as netdata
 from data.store import Store, _migrations
 from domain import audit
@@ -150,20 +148,10 @@ def test_who_carries_the_session_and_an_export_purpose() -> None:
 
 # -- flows over the demo town -------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("audit") / "town.duckdb"
-    generate.generate(path, size="small", seed=7)
-    return path
-
-
 @pytest.fixture
-def town(template: Path, tmp_path: Path) -> Store:
-    path = tmp_path / "town.duckdb"
-    shutil.copy(template, path)
-    store = Store.open(path)
-    yield store  # type: ignore[misc]
-    store.close()
+def town(demo_copy: Store) -> Store:
+    """A fresh copy of the small demo town per test (these tests write)."""
+    return demo_copy
 
 
 def _full_name(store: Store, person_id: str) -> str:

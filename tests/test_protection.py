@@ -5,14 +5,12 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from data import generate
 from data import queries as registry
 from data.queries import QuerySpec
 from data.store import Store
@@ -25,22 +23,10 @@ ADMIN = Viewer("test-admin", Role.ADMIN, "subject access request test")
 AS_OF = date(2026, 9, 30)  # the small demo's "today"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small town of our own (deletion writes), generated once for this module."""
-    path = tmp_path_factory.mktemp("dp") / "town.duckdb"
-    generate.generate(path, size="small", seed=7)
-    return path
-
-
 @pytest.fixture
-def town(template: Path, tmp_path: Path) -> Store:
-    """A fresh copy per test."""
-    path = tmp_path / "town.duckdb"
-    shutil.copy(template, path)
-    store = Store.open(path)
-    yield store  # type: ignore[misc]
-    store.close()
+def town(demo_copy: Store) -> Store:
+    """A fresh copy of the small demo town per test (these tests write)."""
+    return demo_copy
 
 
 def _q(store: Store, sql: str, params: dict[str, object] | None = None) -> list[tuple]:

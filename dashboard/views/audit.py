@@ -10,8 +10,7 @@ import streamlit as st
 from dashboard import common
 from domain import audit
 
-ctx = common.context(need_data=False)
-store, viewer = ctx.store, ctx.viewer
+store, viewer, _ = common.context(need_data=False)
 
 st.title("Audit trail")
 st.caption("Who consulted, searched or disclosed personal data, when, why, and to whom.")

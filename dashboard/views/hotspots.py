@@ -15,9 +15,7 @@ from services import panel_map
 
 AGG_ROW_LIMIT = 1_000_000  # aggregate rows are small; the cap must never cut a count
 
-ctx = common.context()
-store, viewer = ctx.store, ctx.viewer
-today = common.as_of(store)
+store, viewer, today = common.context()
 st.title("Hotspots: where and when harm is recorded")
 policy = SuppressionPolicy.from_settings()
 st.caption(f"Aggregates only. Counts from 1 to {policy.threshold - 1} show as {SUPPRESSED}; "

@@ -11,9 +11,7 @@ from dashboard import common
 from dashboard.components import charts, overview_lists
 from domain import vocabulary
 
-ctx = common.context()
-store, viewer = ctx.store, ctx.viewer
-today = common.as_of(store)
+store, viewer, today = common.context()
 
 st.title("Overview")
 st.caption(f"Data up to {today:%d %B %Y}. Pseudonyms are shown unless you switch to names.")

@@ -24,19 +24,14 @@ from typing import Any
 import pandas as pd
 
 from analytics.chronology import EscalationFlag
+from domain import vocabulary
 
-SUBJECT_KINDS: tuple[str, ...] = ("child", "place", "group")
+SUBJECT_KINDS: tuple[str, ...] = vocabulary.AGENDA_SUBJECT_KINDS.codes
 
 # Escalations that put a child on the agenda on their own; other flags need company.
 KEY_ESCALATIONS: frozenset[str] = frozenset({
     "missing_more_frequent", "new_adult_of_concern", "first_overdose", "first_sexual_assault",
 })
-
-CONCERN_LABELS: dict[str, str] = {
-    "cse": "CSE", "cce": "CCE", "county_lines": "county lines", "peer_abuse": "peer abuse",
-    "online_harm": "online harm", "other": "safeguarding",
-}
-
 
 @dataclass(frozen=True)
 class SuggestedItem:
@@ -151,48 +146,92 @@ def suggest(
     """
     if since > as_of:
         raise ValueError(f"'since' ({since}) is after 'as_of' ({as_of})")
-    skip = set(exclude)
-    reasons: dict[tuple[str, str], list[str]] = {}
-    labels: dict[tuple[str, str], str] = {}
-    order: dict[tuple[str, str], tuple[int, date]] = {}
-
-    def add(kind: str, sid: str, label: str, why: str, rank: int, on: date) -> None:
-        key = (kind, sid)
-        if key in skip:
-            return
-        reasons.setdefault(key, [])
-        if why not in reasons[key]:
-            reasons[key].append(why)
-        labels[key] = label
-        order[key] = min(order.get(key, (rank, on)), (rank, on))
-
+    found = _Suggestions(set(exclude))
     for cid, flags in sorted(flags_by_child.items()):
-        recent = [f for f in flags if since < f.on <= as_of]
-        if not any(f.kind in key_escalations for f in recent) and len(recent) < min_flags:
-            continue
-        rank = 0 if any(f.kind in key_escalations for f in recent) else 1
-        for f in recent:
-            add("child", cid, child_labels.get(cid, cid),
-                f"Escalation on {f.on.isoformat()}: {f.title}", rank, f.on)
-    if not new_concerns.empty:
-        for _, r in new_concerns.sort_values(["opened_on", "person_id"]).iterrows():
-            on = _day(r["opened_on"])
-            if since < on <= as_of:
-                cid = str(r["person_id"])
-                cat = str(r["category"])
-                add("child", cid, child_labels.get(cid, cid),
-                    f"New {CONCERN_LABELS.get(cat, cat)} concern opened "
-                    f"{on.isoformat()} ({r['source_agency']})", 2, on)
+        found.add_all(_escalations(cid, child_labels.get(cid, cid), flags, since, as_of,
+                                   key_escalations, min_flags))
+    found.add_all(_new_concerns(new_concerns, child_labels, since, as_of))
     for p in rising:
-        add("place", p.place_id, p.label, "Rising incidents: " + p.explain(window_days), 3, as_of)
-    if group_adult_links is not None and not group_adult_links.empty:
-        for _, r in group_adult_links.sort_values("first_seen").iterrows():
-            on = _day(r["first_seen"])
-            if since < on <= as_of:
-                add("group", str(r["group_id"]), str(r["group_label"]),
-                    f"New link to adult of concern {r['adult_label']} ({on.isoformat()})", 4, on)
-    keys = sorted(reasons, key=lambda k: (order[k], labels[k]))
-    return [SuggestedItem(k[0], k[1], labels[k], tuple(reasons[k])) for k in keys]
+        found.add("place", p.place_id, p.label, "Rising incidents: " + p.explain(window_days),
+                  3, as_of)
+    found.add_all(_group_links(group_adult_links, since, as_of))
+    return found.items()
+
+
+# (subject kind, subject id, label, reason, rank, date): one reason to discuss a subject
+_Reason = tuple[str, str, str, str, int, date]
+
+
+class _Suggestions:
+    """Reasons gathered per subject, skipping subjects already on the agenda; a subject is
+    ordered by its best (lowest rank, earliest) reason, then by label."""
+
+    def __init__(self, skip: set[tuple[str, str]]) -> None:
+        self.skip = skip
+        self.reasons: dict[tuple[str, str], list[str]] = {}
+        self.labels: dict[tuple[str, str], str] = {}
+        self.order: dict[tuple[str, str], tuple[int, date]] = {}
+
+    def add(self, kind: str, sid: str, label: str, why: str, rank: int, on: date) -> None:
+        key = (kind, sid)
+        if key in self.skip:
+            return
+        reasons = self.reasons.setdefault(key, [])
+        if why not in reasons:
+            reasons.append(why)
+        self.labels[key] = label
+        self.order[key] = min(self.order.get(key, (rank, on)), (rank, on))
+
+    def add_all(self, reasons: Iterable[_Reason]) -> None:
+        for reason in reasons:
+            self.add(*reason)
+
+    def items(self) -> list[SuggestedItem]:
+        keys = sorted(self.reasons, key=lambda k: (self.order[k], self.labels[k]))
+        return [SuggestedItem(k[0], k[1], self.labels[k], tuple(self.reasons[k])) for k in keys]
+
+
+def _escalations(cid: str, label: str, flags: list[EscalationFlag], since: date, as_of: date,
+                 key_escalations: Collection[str], min_flags: int) -> list[_Reason]:
+    """A child's flags in the period, when one is a key escalation or there are enough."""
+    recent = [f for f in flags if since < f.on <= as_of]
+    key = any(f.kind in key_escalations for f in recent)
+    if not key and len(recent) < min_flags:
+        return []
+    rank = 0 if key else 1
+    return [("child", cid, label, f"Escalation on {f.on.isoformat()}: {f.title}", rank, f.on)
+            for f in recent]
+
+
+def _new_concerns(new_concerns: pd.DataFrame, child_labels: Mapping[str, str], since: date,
+                  as_of: date) -> list[_Reason]:
+    """Concerns opened in the period."""
+    out: list[_Reason] = []
+    if new_concerns.empty:
+        return out
+    for _, r in new_concerns.sort_values(["opened_on", "person_id"]).iterrows():
+        on = _day(r["opened_on"])
+        if since < on <= as_of:
+            cid, cat = str(r["person_id"]), str(r["category"])
+            out.append(("child", cid, child_labels.get(cid, cid),
+                        f"New {vocabulary.CONCERN_CATEGORIES.phrase(cat)} concern opened "
+                        f"{on.isoformat()} ({r['source_agency']})", 2, on))
+    return out
+
+
+def _group_links(group_adult_links: pd.DataFrame | None, since: date,
+                 as_of: date) -> list[_Reason]:
+    """Peer groups whose members were newly linked to an adult of concern in the period."""
+    out: list[_Reason] = []
+    if group_adult_links is None or group_adult_links.empty:
+        return out
+    for _, r in group_adult_links.sort_values("first_seen").iterrows():
+        on = _day(r["first_seen"])
+        if since < on <= as_of:
+            out.append(("group", str(r["group_id"]), str(r["group_label"]),
+                        f"New link to adult of concern {r['adult_label']} ({on.isoformat()})",
+                        4, on))
+    return out
 
 
 def items_frame(items: list[SuggestedItem]) -> pd.DataFrame:

@@ -22,9 +22,9 @@ on the normalised value is then reported as ``betweenness_error`` (0 when exact)
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -86,7 +86,6 @@ class Facilitators:
     leads: dict[str, Lead]
     key_players: list[str]
     reachability: list[int]
-    convention: str = field(default=__doc__ or "")
 
     def top(self, n: int = 10) -> pd.DataFrame:
         """The first ``n`` rows of the table."""
@@ -543,11 +542,18 @@ def place_hubs(
                              kind="stable").reset_index(drop=True)
 
 
-def adult_hubs(graph: nx.Graph) -> pd.DataFrame:
-    """Adults of concern ranked by distinct children they reach directly (then in 2 hops)."""
+def node_hubs(graph: nx.Graph, kinds: Iterable[str]) -> pd.DataFrame:
+    """Nodes of ``kinds`` (never children) ranked by distinct children they reach directly,
+    then by harmful links to them, then by children within two hops.
+
+    Columns ``node, kind, label, children, harmful_links, children_2_hops, degree``, best
+    first. The one hub ranking of a person graph: :func:`adult_hubs` and the edge-list
+    command (:func:`analytics.edgelist.roles`) both use it.
+    """
+    wanted = set(kinds) - {CHILD}
     rows = []
     for node, kind in graph.nodes(data="kind"):
-        if kind != ADULT_OF_CONCERN:
+        if kind not in wanted:
             continue
         direct = {c for c in graph.neighbors(node) if graph.nodes[c].get("kind") == CHILD}
         harmful = sum(1 for c in direct if graph.edges[node, c].get("nature") == "harmful")
@@ -555,14 +561,22 @@ def adult_hubs(graph: nx.Graph) -> pd.DataFrame:
         for m in graph.neighbors(node):
             two.update(c for c in graph.neighbors(m)
                        if c != node and graph.nodes[c].get("kind") == CHILD)
-        rows.append({"person_id": node, "label": graph.nodes[node].get("label", node),
+        rows.append({"node": node, "kind": kind, "label": graph.nodes[node].get("label", node),
                      "children": len(direct), "harmful_links": harmful,
-                     "children_2_hops": len(two)})
-    table = pd.DataFrame(rows, columns=["person_id", "label", "children", "harmful_links",
-                                        "children_2_hops"])
-    return table.sort_values(["children", "harmful_links", "children_2_hops", "person_id"],
+                     "children_2_hops": len(two), "degree": graph.degree(node)})
+    table = pd.DataFrame(rows, columns=["node", "kind", "label", "children", "harmful_links",
+                                        "children_2_hops", "degree"])
+    return table.sort_values(["children", "harmful_links", "children_2_hops", "node"],
                              ascending=[False, False, False, True],
                              kind="stable").reset_index(drop=True)
+
+
+def adult_hubs(graph: nx.Graph) -> pd.DataFrame:
+    """Adults of concern ranked by distinct children they reach directly (then harmful links,
+    then children in 2 hops): columns ``person_id, label, children, harmful_links,
+    children_2_hops``."""
+    table = node_hubs(graph, (ADULT_OF_CONCERN,)).rename(columns={"node": "person_id"})
+    return table[["person_id", "label", "children", "harmful_links", "children_2_hops"]]
 
 
 def hubs(person_graph: nx.Graph, place_graph: nx.Graph, *, as_of: date,
@@ -587,11 +601,3 @@ def roles_summary(counts: dict[str, float]) -> str:
     """'liaison x2, gatekeeper x1' style text for a row of role counts."""
     items = [(r, counts.get(r, 0)) for r in BROKERAGE_ROLES]
     return ", ".join(f"{r} x{v:g}" for r, v in items if v) or "none"
-
-
-def groups_of_children(children: list[str], membership: dict[str, str]) -> dict[str, list[str]]:
-    """Children grouped by their peer group (``-`` for children outside any group)."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for c in children:
-        out[membership.get(c, "-")].append(c)
-    return dict(out)

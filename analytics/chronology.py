@@ -28,23 +28,12 @@ from typing import Any
 import pandas as pd
 
 from analytics import language
+from domain import vocabulary
 
+# Incident kinds as the product names them (from the vocabulary), plus the timeline's own
+# event for an adult of concern first linked to the child.
 KIND_LABELS: dict[str, str] = {
-    "missing_episode": "Missing episode",
-    "rhi_disclosure": "Return home interview disclosure",
-    "sexual_assault": "Sexual assault",
-    "physical_assault": "Physical assault",
-    "domestic_abuse_at_home": "Domestic abuse at home",
-    "parental_substance_misuse": "Parental substance misuse",
-    "self_harm": "Self-harm",
-    "overdose": "Overdose",
-    "exchange_gifts_money": "Given gifts / money by adults",
-    "seen_in_car_with_unknown_adult": "Seen in a car with an unknown adult",
-    "arrest": "Arrest",
-    "intelligence_report": "Intelligence report",
-    "exclusion": "School exclusion",
-    "was_not_brought": "Was not brought to an appointment",
-    "online_contact": "Contacted online by an adult",
+    **vocabulary.INCIDENT_KINDS.labels(),
     "adult_linked": "Adult of concern linked",
 }
 
@@ -75,22 +64,7 @@ SERIES: dict[str, str] = {
     "harm": "Harm and exploitation indicators",
 }
 
-CONTEXT_LABELS: dict[str, str] = {
-    "extra_familial": "Extra-familial",
-    "intra_familial": "Intra-familial",
-    "self": "Self",
-    "unknown": "Not known",
-}
-
-LINK_LABELS: dict[str, str] = {
-    "relationship_reported": "Reported 'relationship' (grooming concern)",
-    "supplies": "Supplies / gives to the child",
-    "associate": "Associate",
-    "peer": "Peer",
-    "family": "Family",
-}
-
-INDICATOR_CATEGORIES: tuple[str, ...] = ("physical", "emotional", "material", "behavioural")
+INDICATOR_CATEGORIES: tuple[str, ...] = vocabulary.INDICATOR_CATEGORIES.codes
 
 TIMELINE_COLUMNS: list[str] = [
     "date", "event", "kind", "category", "context", "agency", "place", "indicators",
@@ -99,12 +73,8 @@ TIMELINE_COLUMNS: list[str] = [
 
 
 def _grading(row: Any) -> str:
-    src = row.get("grading_source")
-    intel = row.get("grading_intel")
-    handling = row.get("grading_handling")
-    parts = [str(int(src)) if pd.notna(src) else "", str(intel) if pd.notna(intel) else "",
-             str(handling) if pd.notna(handling) else ""]
-    return "".join(parts)
+    return vocabulary.grading_text(row.get("grading_source"), row.get("grading_intel"),
+                                   row.get("grading_handling"), absent="")
 
 
 def _provenance(row: Any, agency: str, recorded: Any) -> str:
@@ -130,8 +100,7 @@ def text_or_blank(value: Any) -> str:
 
 
 def _link_label(kind: Any) -> str:
-    text = text_or_blank(kind)
-    return LINK_LABELS.get(text, text.replace("_", " ").capitalize())
+    return vocabulary.LINK_KINDS.label(text_or_blank(kind))
 
 
 def _indicators(value: Any) -> str:
@@ -160,14 +129,15 @@ def timeline(incidents: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.D
         agency = text_or_blank(r.get("agency_name")) or text_or_blank(r.get("agency_id"))
         place = text_or_blank(r.get("place_name"))
         if place and text_or_blank(r.get("place_kind")) not in ("", "home"):
-            place = f"{place} ({text_or_blank(r.get('place_kind')).replace('_', ' ')})"
+            place = f"{place} ({vocabulary.PLACE_KINDS.label(r.get('place_kind')).lower()})"
         kind = str(r["kind"])
         rows.append({
             "date": pd.Timestamp(r["occurred_at"]),
-            "event": KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+            "event": KIND_LABELS.get(kind) or vocabulary.label(kind),
             "kind": kind,
             "category": CATEGORY.get(kind, "other"),
-            "context": CONTEXT_LABELS.get(text_or_blank(r.get("harm_context")), "Not known"),
+            "context": vocabulary.HARM_CONTEXTS.label(
+                text_or_blank(r.get("harm_context")) or "unknown"),
             "agency": agency,
             "place": place,
             "indicators": _indicators(r.get("indicators")),

@@ -11,11 +11,13 @@ subtraction.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import geopandas as gpd
+import mapclassify
 import pandas as pd
 
 from analytics import places as place_stats
@@ -124,6 +126,41 @@ def quarter_trend(cells: pd.DataFrame, sel: Selection, policy: SuppressionPolicy
         rows.append({"quarter": q, "incidents": shown,
                      "plotted": None if shown == SUPPRESSED else int(shown)})
     return pd.DataFrame(rows, columns=["quarter", "incidents", "plotted"])
+
+
+@dataclass(frozen=True)
+class RateClasses:
+    """Quantile classes of published rates, for a choropleth.
+
+    Attributes
+    ----------
+    classes
+        One entry per rate given: 0 for the lowest class up to ``k - 1`` for the highest, or
+        None where the rate is hidden (suppressed, or a ward with no child population).
+    edges
+        The upper bound of each class, lowest first (mapclassify's ``bins``; the last is the
+        highest rate). Fewer than ``k`` when too few distinct rates were published.
+    """
+
+    classes: list[int | None]
+    edges: list[float]
+
+
+def rate_classes(rates: Sequence[float | None] | pd.Series, *, k: int = 5) -> RateClasses:
+    """Quantile classes (fifths by default) of the rates that are shown, by
+    ``mapclassify.Quantiles``: a rate is in the first class whose upper bound it does not
+    exceed."""
+    values = pd.to_numeric(pd.Series(list(rates), dtype=object), errors="coerce")
+    known = values.dropna()
+    if known.empty:
+        return RateClasses([None] * len(values), [])
+    with warnings.catch_warnings():
+        # fewer distinct rates than classes: mapclassify makes fewer classes and says so
+        warnings.simplefilter("ignore", UserWarning)
+        quantiles = mapclassify.Quantiles(known.to_numpy(dtype=float), k=k)
+    found = dict(zip(known.index, quantiles.yb.tolist(), strict=True))
+    return RateClasses([found.get(i) for i in values.index],
+                       [float(b) for b in quantiles.bins])
 
 
 def kind_table(cells: pd.DataFrame, sel: Selection, policy: SuppressionPolicy) -> pd.DataFrame:

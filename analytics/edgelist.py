@@ -194,16 +194,10 @@ def roles(graph: nx.Graph, *, top: int = 10, seed: int = 7) -> dict[str, Any]:
             "temporal_brokerage": int(rec["temporal_brokerage"]),
             "key_player": int(rec["key_player"]),
         })
-    hub_rows = []
-    for node, kind in graph.nodes(data="kind"):
-        if kind not in (ADULT_OF_CONCERN, "place", "online"):
-            continue
-        kids = sum(1 for c in graph.neighbors(node) if graph.nodes[c].get("kind") == CHILD)
-        hub_rows.append((-kids, -graph.degree(node), node, kind, kids))
-    hub_rows.sort()
-    hubs = [{"id": node, "rank": i + 1, "kind": kind, "children": kids,
-             "degree": graph.degree(node)}
-            for i, (_, _, node, kind, kids) in enumerate(hub_rows[:top])]
+    ranked = brokerage.node_hubs(graph, (ADULT_OF_CONCERN, "place", "online")).head(top)
+    hubs = [{"id": str(r["node"]), "rank": i + 1, "kind": str(r["kind"]),
+             "children": int(r["children"]), "degree": int(r["degree"])}
+            for i, r in enumerate(ranked.to_dict("records"))]
     return {
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),

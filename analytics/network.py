@@ -24,14 +24,16 @@ pseudonym unless the caller passed names), ``pseudonym``. Edge attributes of the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+
+from domain import vocabulary
 
 CHILD = "child"
 ADULT_OF_CONCERN = "adult_of_concern"
@@ -39,111 +41,23 @@ TRUSTED_ADULT = "trusted_adult"
 PROFESSIONAL = "professional"
 PLACE = "place"
 ONLINE = "online"
-PERSON_KINDS = (CHILD, ADULT_OF_CONCERN, TRUSTED_ADULT, PROFESSIONAL)
+PERSON_KINDS = vocabulary.PERSON_KINDS.codes
 
-LINK_KINDS = ("peer", "family", "relationship_reported", "associate", "supplies",
-              "trusted_adult", "professional")
+LINK_KINDS = vocabulary.LINK_KINDS.codes
 CO_PRESENCE = "co_presence"
-NATURES = ("harmful", "unknown", "protective")
+NATURES = vocabulary.LINK_NATURES.codes
+# When two links join the same pair, the edge takes the most severe nature.
 _NATURE_RANK = {"harmful": 0, "unknown": 1, "protective": 2}
-INTEL_GRADES = ("A", "B", "C", "D", "E")
+INTEL_GRADES = vocabulary.GRADING_INTEL.codes
 
 # Presence kinds that say a child was harmed or found there: they weigh more in hub scores.
 HARM_PRESENCE_KINDS = frozenset({"harmed_at", "found_at_after_missing"})
 
 
-@dataclass(frozen=True)
-class GraphFilter:
-    """Which links and presences count.
-
-    Attributes
-    ----------
-    start, end
-        The time window (inclusive dates). A link counts when it was seen at some point in the
-        window (``first_seen <= end`` and ``last_seen >= start``); a presence when ``seen_at``
-        falls in it. None leaves that side open.
-    link_kinds
-        Link kinds to keep (empty keeps all).
-    natures
-        Natures to keep (harmful, protective, unknown; empty keeps all).
-    agencies
-        Source agencies to keep (empty keeps all).
-    min_intel
-        Weakest intelligence grade kept (A best ... E worst): "B" keeps A and B. None keeps all.
-    include_ungraded
-        Whether links with no grading survive a ``min_intel`` filter (most non-police links
-        carry no 3x5x2 grading).
-    """
-
-    start: date | None = None
-    end: date | None = None
-    link_kinds: tuple[str, ...] = ()
-    natures: tuple[str, ...] = ()
-    agencies: tuple[str, ...] = ()
-    min_intel: str | None = None
-    include_ungraded: bool = True
-
-    def __post_init__(self) -> None:
-        if self.min_intel is not None and self.min_intel not in INTEL_GRADES:
-            raise ValueError(f"min_intel must be one of {', '.join(INTEL_GRADES)}, "
-                             f"not {self.min_intel!r}")
-        if self.start and self.end and self.start > self.end:
-            raise ValueError(f"the window starts ({self.start}) after it ends ({self.end})")
-        bad = set(self.natures) - set(NATURES)
-        if bad:
-            raise ValueError(f"unknown nature(s) {sorted(bad)}: use {', '.join(NATURES)}")
-
-    def apply_links(self, links: pd.DataFrame) -> pd.DataFrame:
-        """The rows of a link frame that pass this filter."""
-        keep = pd.Series(True, index=links.index)
-        if self.start is not None:
-            keep &= pd.to_datetime(links["last_seen"]) >= pd.Timestamp(self.start)
-        if self.end is not None:
-            keep &= pd.to_datetime(links["first_seen"]) <= pd.Timestamp(self.end)
-        if self.link_kinds:
-            keep &= links["kind"].isin(self.link_kinds)
-        if self.natures:
-            keep &= links["nature"].isin(self.natures)
-        if self.agencies:
-            keep &= links["source_agency"].isin(self.agencies)
-        if self.min_intel is not None and "grading_intel" in links:
-            grade = links["grading_intel"]
-            ok = grade.isin(INTEL_GRADES[: INTEL_GRADES.index(self.min_intel) + 1])
-            if self.include_ungraded:
-                ok |= grade.isna()
-            keep &= ok
-        return links[keep]
-
-    def apply_presences(self, presences: pd.DataFrame) -> pd.DataFrame:
-        """The rows of a presence frame that pass this filter (window, agency, grading)."""
-        keep = pd.Series(True, index=presences.index)
-        seen = pd.to_datetime(presences["seen_at"])
-        if self.start is not None:
-            keep &= seen >= pd.Timestamp(self.start)
-        if self.end is not None:
-            keep &= seen < pd.Timestamp(self.end) + pd.Timedelta(days=1)
-        if self.agencies:
-            keep &= presences["source_agency"].isin(self.agencies)
-        if self.min_intel is not None and "grading_intel" in presences:
-            grade = presences["grading_intel"]
-            ok = grade.isin(INTEL_GRADES[: INTEL_GRADES.index(self.min_intel) + 1])
-            if self.include_ungraded:
-                ok |= grade.isna()
-            keep &= ok
-        return presences[keep]
-
-
 def grading_text(source: Any, intel: Any, handling: Any) -> str:
-    """The 3x5x2 grading as analysts write it, e.g. ``2B P``; "ungraded" when absent."""
-    parts = []
-    if _present(source):
-        parts.append(str(int(source)))
-    if _present(intel):
-        parts.append(str(intel))
-    text = "".join(parts)
-    if _present(handling):
-        text = f"{text} {handling}".strip()
-    return text or "ungraded"
+    """The 3x5x2 grading as analysts write it, e.g. ``2B P``; "ungraded" when absent
+    (:func:`domain.vocabulary.grading_text`)."""
+    return vocabulary.grading_text(source, intel, handling)
 
 
 def _present(value: Any) -> bool:
@@ -153,17 +67,6 @@ def _present(value: Any) -> bool:
         return not bool(pd.isna(value))
     except (TypeError, ValueError):
         return True
-
-
-def _as_date(value: Any) -> date | None:
-    if not _present(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    ts = pd.Timestamp(value)
-    return ts.date()
 
 
 def _as_list(value: Any) -> list[str]:
@@ -223,8 +126,6 @@ def _label_column(people: pd.DataFrame) -> pd.Series:
 def build_person_graph(
     people: pd.DataFrame,
     links: pd.DataFrame,
-    *,
-    graph_filter: GraphFilter | None = None,
 ) -> nx.Graph:
     """The person graph: one node per person, one edge per linked pair (links merged).
 
@@ -237,8 +138,7 @@ def build_person_graph(
     for pid, pseud, kind, label in zip(people["person_id"], people["pseudonym"],
                                        people["kind"], labels, strict=True):
         graph.add_node(str(pid), kind=str(kind), pseudonym=str(pseud), label=str(label))
-    kept = graph_filter.apply_links(links) if graph_filter else links
-    for record in _link_records(kept):
+    for record in _link_records(links):
         u, v = record.pop("_u"), record.pop("_v")
         if u == v or u not in graph or v not in graph:
             continue
@@ -285,8 +185,6 @@ def build_place_graph(
     people: pd.DataFrame,
     places: pd.DataFrame,
     presences: pd.DataFrame,
-    *,
-    graph_filter: GraphFilter | None = None,
 ) -> nx.Graph:
     """The two-mode person x place graph: an edge per (person, place) with its presences.
 
@@ -303,17 +201,16 @@ def build_place_graph(
     for pid, pkind, name in zip(places["place_id"], places["kind"], places["name"], strict=True):
         graph.add_node(str(pid), kind=ONLINE if pkind == "online" else PLACE,
                        place_kind=str(pkind), label=str(name), pseudonym=str(name), bipartite=1)
-    kept = graph_filter.apply_presences(presences) if graph_filter else presences
-    if kept.empty:
+    if presences.empty:
         return graph
-    src, intel, hand = (_column(kept, c) for c in
+    src, intel, hand = (_column(presences, c) for c in
                         ("grading_source", "grading_intel", "grading_handling"))
-    seen_all = pd.to_datetime(kept["seen_at"]).dt.to_pydatetime()
+    seen_all = pd.to_datetime(presences["seen_at"]).dt.to_pydatetime()
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for u, v, pid, kind, seen, agency, gs, gi, gh in zip(
-            kept["person_id"].astype(str).tolist(), kept["place_id"].astype(str).tolist(),
-            kept["presence_id"].astype(str).tolist(), kept["kind"].astype(str).tolist(),
-            seen_all, kept["source_agency"].astype(str).tolist(), src, intel, hand,
+            presences["person_id"].astype(str).tolist(), presences["place_id"].astype(str).tolist(),
+            presences["presence_id"].astype(str).tolist(), presences["kind"].astype(str).tolist(),
+            seen_all, presences["source_agency"].astype(str).tolist(), src, intel, hand,
             strict=True):
         record = {"presence_id": pid, "kind": kind, "seen_at": seen, "source_agency": agency,
                   "grading": grading_text(gs, gi, gh)}
@@ -394,7 +291,6 @@ def copresence(
     people: pd.DataFrame,
     *,
     window: timedelta = timedelta(hours=2),
-    graph_filter: GraphFilter | None = None,
     exclude_kinds: Sequence[str] = ("lives_at",),
 ) -> CoPresence:
     """Two children at the same place within ``window`` (children only; homes excluded by kind).
@@ -403,9 +299,9 @@ def copresence(
     that place pairs with it, so the cost is linear in presences plus the pairs found.
     """
     cols = ["child_a", "child_b", "place_id", "meetings", "first", "last"]
-    pres = graph_filter.apply_presences(presences) if graph_filter else presences
     children = set(people.loc[people["kind"] == CHILD, "person_id"].astype(str))
-    pres = pres[pres["person_id"].astype(str).isin(children) & ~pres["kind"].isin(exclude_kinds)]
+    pres = presences[presences["person_id"].astype(str).isin(children)
+                     & ~presences["kind"].isin(exclude_kinds)]
     if pres.empty:
         return CoPresence.from_pairs(pd.DataFrame(columns=cols), window)
     frame = pd.DataFrame({
@@ -441,46 +337,6 @@ def copresence(
     pairs = (out.groupby(["child_a", "child_b", "place_id"], as_index=False)
              .agg(meetings=("at", "size"), first=("at", "min"), last=("at", "max")))
     return CoPresence.from_pairs(pairs[cols], window)
-
-
-def add_copresence(graph: nx.Graph, pairs: CoPresence, *,
-                   place_labels: dict[str, str] | None = None) -> nx.Graph:
-    """A copy of the person graph with co-presence edges merged in (kind ``co_presence``):
-    one record per (pair, place) with how many times they met there and when."""
-    out = graph.copy()
-    labels = place_labels or {}
-    frame = pairs.pairs
-    if frame.empty:
-        return out
-    firsts = _dates(frame["first"])
-    lasts = _dates(frame["last"])
-    new_edges: dict[tuple[str, str], dict[str, Any]] = {}
-    for u, v, place, meetings, first, last in zip(
-            frame["child_a"].astype(str).tolist(), frame["child_b"].astype(str).tolist(),
-            frame["place_id"].astype(str).tolist(), frame["meetings"].astype(int).tolist(),
-            firsts, lasts, strict=True):
-        if u not in out or v not in out:
-            continue
-        record = {"link_id": f"copresence:{place}", "kind": CO_PRESENCE, "nature": "unknown",
-                  "first_seen": first, "last_seen": last, "source_agency": "presence records",
-                  "grading": "derived", "grading_intel": None, "verified": False,
-                  "place_id": place, "place": labels.get(place, place), "meetings": meetings,
-                  "evidence": []}
-        if out.has_edge(u, v):
-            _add_record(out, u, v, record, float(meetings))
-            continue
-        e = new_edges.get((u, v))
-        if e is None:
-            new_edges[(u, v)] = {"weight": float(meetings), "kinds": [CO_PRESENCE],
-                                 "nature": "unknown", "first_seen": first, "last_seen": last,
-                                 "verified": False, "intel": None, "links": [record]}
-        else:
-            e["weight"] += meetings
-            e["first_seen"] = min(e["first_seen"], first) if first else e["first_seen"]
-            e["last_seen"] = max(e["last_seen"], last) if last else e["last_seen"]
-            e["links"].append(record)
-    out.add_edges_from((u, v, d) for (u, v), d in new_edges.items())
-    return out
 
 
 CONTACT_EXCLUDED_KINDS = (PROFESSIONAL, "trusted_adult")
@@ -546,6 +402,21 @@ def connected_children(graph: nx.Graph, child: str, *, k: int = 2,
         raise ValueError(f"{child!r} is not a child")
     if k < 1:
         raise ValueError("k must be at least 1")
+    parent = _bfs_parents(graph, child, k, copresence)
+    step = _PathSteps(graph, copresence, place_labels or {})
+    rows = [_connection_row(graph, _path_to(parent, node), step) for node in parent
+            if node != child and graph.nodes[node].get("kind") == CHILD]
+    cols = ["person_id", "label", "hops", "path", "path_labels", "via", "harmful_on_path"]
+    table = pd.DataFrame(rows, columns=cols)
+    if not table.empty:
+        table = table.sort_values(["hops", "label"], kind="stable").reset_index(drop=True)
+    return ConnectedChildren(child, k, table)
+
+
+def _bfs_parents(graph: nx.Graph, child: str, k: int,
+                 copresence: CoPresence | None) -> dict[str, str | None]:
+    """Breadth-first from ``child`` to ``k`` hops: each node reached and the node it was
+    reached from (children are also one hop from their co-presence partners)."""
     parent: dict[str, str | None] = {child: None}
     frontier = [child]
     for _ in range(k):
@@ -559,48 +430,58 @@ def connected_children(graph: nx.Graph, child: str, *, k: int = 2,
                     parent[m] = node
                     nxt.append(m)
         frontier = nxt
-    places = place_labels or {}
-    via_cache: dict[tuple[str, str], tuple[str, bool]] = {}
-    met_at: dict[str, dict[str, list[str]]] = {}
+    return parent
 
-    def step(u: str, v: str) -> tuple[str, bool]:
+
+def _path_to(parent: dict[str, str | None], node: str) -> list[str]:
+    """The breadth-first path from the start to ``node``."""
+    path = [node]
+    while (up := parent[path[-1]]) is not None:
+        path.append(up)
+    path.reverse()
+    return path
+
+
+class _PathSteps:
+    """What joins two consecutive nodes of a path: link kinds and whether one is harmful, or
+    co-presence with (up to three) places where they met. Memoised per pair."""
+
+    def __init__(self, graph: nx.Graph, copresence: CoPresence | None,
+                 places: dict[str, str]) -> None:
+        self.graph, self.copresence, self.places = graph, copresence, places
+        self.cache: dict[tuple[str, str], tuple[str, bool]] = {}
+        self.met_at: dict[str, dict[str, list[str]]] = {}
+
+    def __call__(self, u: str, v: str) -> tuple[str, bool]:
         key = (u, v)
-        if key not in via_cache:
-            if graph.has_edge(u, v):
-                e = graph.edges[u, v]
-                via_cache[key] = ("/".join(e["kinds"]), e["nature"] == "harmful")
-            else:
-                if u not in met_at:
-                    met_at[u] = copresence.partner_places(u) if copresence else {}
-                where = ", ".join(places.get(p, p) for p in sorted(set(met_at[u].get(v, [])))[:3])
-                via_cache[key] = (f"{CO_PRESENCE} ({where})", False)
-        return via_cache[key]
+        if key not in self.cache:
+            self.cache[key] = self._link(u, v) if self.graph.has_edge(u, v) else self._met(u, v)
+        return self.cache[key]
 
-    rows = []
-    for node in parent:
-        if node == child or graph.nodes[node].get("kind") != CHILD:
-            continue
-        path = [node]
-        while parent[path[-1]] is not None:
-            path.append(parent[path[-1]])  # type: ignore[arg-type]
-        path.reverse()
-        steps = [step(u, v) for u, v in zip(path, path[1:], strict=False)]
-        kinds = [k for k, _ in steps]
-        harmful = any(h for _, h in steps)
-        rows.append({
-            "person_id": node,
-            "label": graph.nodes[node].get("label", node),
-            "hops": len(path) - 1,
-            "path": path,
-            "path_labels": " > ".join(str(graph.nodes[p].get("label", p)) for p in path),
-            "via": " > ".join(kinds),
-            "harmful_on_path": harmful,
-        })
-    cols = ["person_id", "label", "hops", "path", "path_labels", "via", "harmful_on_path"]
-    table = pd.DataFrame(rows, columns=cols)
-    if not table.empty:
-        table = table.sort_values(["hops", "label"], kind="stable").reset_index(drop=True)
-    return ConnectedChildren(child, k, table)
+    def _link(self, u: str, v: str) -> tuple[str, bool]:
+        e = self.graph.edges[u, v]
+        return "/".join(e["kinds"]), e["nature"] == "harmful"
+
+    def _met(self, u: str, v: str) -> tuple[str, bool]:
+        if u not in self.met_at:
+            self.met_at[u] = self.copresence.partner_places(u) if self.copresence else {}
+        met = sorted(set(self.met_at[u].get(v, [])))[:3]
+        return f"{CO_PRESENCE} ({', '.join(self.places.get(p, p) for p in met)})", False
+
+
+def _connection_row(graph: nx.Graph, path: list[str], step: _PathSteps) -> dict[str, Any]:
+    """One row of :class:`ConnectedChildren`'s table for the path to its last node."""
+    node = path[-1]
+    steps = [step(u, v) for u, v in zip(path, path[1:], strict=False)]
+    return {
+        "person_id": node,
+        "label": graph.nodes[node].get("label", node),
+        "hops": len(path) - 1,
+        "path": path,
+        "path_labels": " > ".join(str(graph.nodes[p].get("label", p)) for p in path),
+        "via": " > ".join(kind for kind, _ in steps),
+        "harmful_on_path": any(h for _, h in steps),
+    }
 
 
 @dataclass(frozen=True)
@@ -711,38 +592,51 @@ def view(
     if cap < 1:
         raise ValueError("the element cap must be at least 1")
     adj = graph.adj
-    node_kind = graph.nodes
     starts = [c for c in centres if c in graph]
     allowed = set(kinds) if kinds is not None else None
 
     def ok(n: str) -> bool:
-        return allowed is None or node_kind[n].get("kind") in allowed or n in starts
+        return allowed is None or graph.nodes[n].get("kind") in allowed or n in starts
 
     if starts:
-        dist: dict[str, int] = {}
-        frontier = []
-        for c in starts:
-            dist[c] = 0
-            frontier.append(c)
-        for d in range(1, hops + 1):
-            nxt = []
-            for u in frontier:
-                for m in adj[u]:
-                    if m not in dist and ok(m):
-                        dist[m] = d
-                        nxt.append(m)
-            frontier = nxt
-        for e in expanded:
-            if e in graph and ok(e):
-                base = dist.setdefault(e, hops)
-                for m in adj[e]:
-                    if ok(m) and dist.get(m, base + 1) > base:
-                        dist[m] = base + 1
+        dist = _distances(graph, starts, hops, expanded, ok)
         order = sorted(dist, key=lambda n: (dist[n], -len(adj[n]), str(n)))
     else:
         order = sorted((n for n in graph.nodes if ok(n)), key=lambda n: (-len(adj[n]), str(n)))
     members = set(order)
     total = len(members) + sum(1 for n in order for m in adj[n] if m in members) // 2
+    chosen, shown = _take_until_cap(graph, order, cap)
+    return CappedView(graph.subgraph(chosen).copy(), shown, total, cap)
+
+
+def _distances(graph: nx.Graph, starts: list[str], hops: int, expanded: Sequence[str],
+               ok: Callable[[str], bool]) -> dict[str, int]:
+    """Hops from the nearest centre (walking only through ``ok`` nodes), then each expanded
+    node's neighbours one further than it."""
+    adj = graph.adj
+    dist = dict.fromkeys(starts, 0)
+    frontier = list(dist)
+    for d in range(1, hops + 1):
+        nxt = []
+        for u in frontier:
+            for m in adj[u]:
+                if m not in dist and ok(m):
+                    dist[m] = d
+                    nxt.append(m)
+        frontier = nxt
+    for e in expanded:
+        if e in graph and ok(e):
+            base = dist.setdefault(e, hops)
+            for m in adj[e]:
+                if ok(m) and dist.get(m, base + 1) > base:
+                    dist[m] = base + 1
+    return dist
+
+
+def _take_until_cap(graph: nx.Graph, order: list[str], cap: int) -> tuple[set[str], int]:
+    """Nodes taken in ``order`` while nodes + edges among them fit in ``cap`` (at least the
+    first node); the nodes and the element count."""
+    adj = graph.adj
     chosen: set[str] = set()
     shown = 0
     for n in order:
@@ -754,4 +648,4 @@ def view(
             break
         chosen.add(n)
         shown += 1 + new_edges
-    return CappedView(graph.subgraph(chosen).copy(), shown, total, cap)
+    return chosen, shown

@@ -30,12 +30,3 @@ def monthly_series(
     table.index.name = "month"
     table.columns.name = None
     return table
-
-
-def change_vs_previous(series: pd.Series) -> tuple[int, int]:
-    """(last value, change on the value before) of a numeric series; (0, 0) when empty."""
-    if series.empty:
-        return 0, 0
-    last = int(series.iloc[-1])
-    prev = int(series.iloc[-2]) if len(series) > 1 else 0
-    return last, last - prev

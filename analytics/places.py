@@ -1,12 +1,12 @@
-"""Places and spaces: where harm happens, how often, to how many children, and when.
+"""Places and spaces: repeat locations, when harm happens, density and hot spots.
 
-Pure functions over DataFrames / GeoDataFrames; nothing here reads the store or draws.
+Pure functions over DataFrames / GeoDataFrames; nothing here reads the store or draws. Counts
+per place, ward and month (incidents and distinct children) are computed once, in SQL, by the
+``places.*`` queries (:mod:`data.queries.places`); the functions here shape what they return.
 
-*Events* are the frames most functions take: one row per incident (or per incident and child
-when a child is linked), with columns ``incident_id``, ``occurred_at`` and whichever key is
-being counted (``place_id``, ``ward_code``...), and optionally ``child_id`` (NA when no child
-is linked). Counting distinct ``incident_id`` and distinct ``child_id`` keeps one incident with
-three children as one incident and three children.
+*Events* (for :func:`repeat_locations`) are one row per incident (or per incident and child
+when a child is linked), with columns ``incident_id``, ``occurred_at``, the key being counted
+(``place_id``...) and optionally ``child_id`` (NA when no child is linked).
 
 Significance uses esda/libpysal: contiguity weights (queen by default) between areas,
 row-standardised; global Moran's I, local Moran (LISA) and Getis-Ord Gi* with a seeded
@@ -33,9 +33,11 @@ from scipy.spatial import cKDTree
 from domain.errors import ValidationError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-LISA_LABELS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant codes
+# esda's LISA cluster labels (``Moran_Local.get_cluster_labels``) as the short codes CSMap
+# shows and the CLI prints: HH/LL clusters, HL/LH outliers, ns not significant.
+LISA_CODES = {"High-High": "HH", "Low-Low": "LL", "High-Low": "HL", "Low-High": "LH",
+              "Insignificant": "ns"}
 Contiguity = Literal["queen", "rook"]
-BRITISH_NATIONAL_GRID = "EPSG:27700"
 
 
 # -- counting ------------------------------------------------------------------------------
@@ -45,47 +47,11 @@ def _need(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
         raise ValidationError(f"{what} needs column(s) {', '.join(missing)}")
 
 
-def activity_by(events: pd.DataFrame, *, key: str) -> pd.DataFrame:
-    """Incidents and distinct children per ``key`` (a place, a ward, a place kind...).
-
-    Returns columns ``key``, ``incidents``, ``children``, ``first`` and ``last`` (dates of the
-    first and latest incident), sorted by children then incidents, most first.
-    """
-    _need(events, ["incident_id", "occurred_at", key], "activity_by")
-    if events.empty:
-        return pd.DataFrame(columns=[key, "incidents", "children", "first", "last"])
-    child = events["child_id"] if "child_id" in events.columns else pd.Series(pd.NA,
-                                                                             index=events.index)
-    frame = events.assign(_child=child)
-    out = frame.groupby(key, dropna=True).agg(
-        incidents=("incident_id", "nunique"),
-        children=("_child", "nunique"),
-        first=("occurred_at", "min"),
-        last=("occurred_at", "max"),
-    ).reset_index()
-    return out.sort_values(["children", "incidents", key], ascending=[False, False, True],
-                           ignore_index=True)
-
-
-def ward_rates(events: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
-    """Incidents and distinct children per ward with rates per 1,000 resident children.
-
-    ``wards`` has ``ward_code``, ``name`` and ``child_population`` (ONS mid-year estimates for
-    real use; a shipped synthetic table in the demo). Every ward appears, with zeros where
-    nothing was recorded. ``incident_rate`` = incidents per 1,000 children; ``child_rate`` =
-    children linked to an incident per 1,000 children. A ward with no recorded child
-    population gets no rate (NaN), never a division by zero.
-    """
-    _need(wards, ["ward_code", "name", "child_population"], "ward_rates (wards)")
-    counts = activity_by(events, key="ward_code")[["ward_code", "incidents", "children"]]
-    out = wards[["ward_code", "name", "child_population"]].merge(counts, on="ward_code",
-                                                                  how="left")
-    out[["incidents", "children"]] = out[["incidents", "children"]].fillna(0).astype(int)
-    pop = out["child_population"].astype(float).where(out["child_population"] > 0)
-    out["incident_rate"] = (1000.0 * out["incidents"] / pop).round(2)
-    out["child_rate"] = (1000.0 * out["children"] / pop).round(2)
-    return out.sort_values(["incident_rate", "name"], ascending=[False, True],
-                           ignore_index=True)
+def _distinct_children(events: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Distinct ``child_id`` per ``key`` over the whole period (0 where none is linked)."""
+    if "child_id" not in events.columns:
+        return pd.DataFrame({key: events[key].dropna().unique(), "children": 0})
+    return events.groupby(key)["child_id"].nunique().rename("children").reset_index()
 
 
 def repeat_locations(events: pd.DataFrame, *, key: str = "place_id", min_incidents: int = 2,
@@ -123,61 +89,9 @@ def repeat_locations(events: pd.DataFrame, *, key: str = "place_id", min_inciden
     out = pd.DataFrame({key: keys[best["code"].to_numpy()],
                         "incidents": best["size"].to_numpy(dtype=int),
                         "window_start": best["start"].to_numpy()})
-    children = activity_by(events, key=key)[[key, "children"]]
-    out = out.merge(children, on=key, how="left")
+    out = out.merge(_distinct_children(events, key), on=key, how="left")
     return out.sort_values(["incidents", "children", key], ascending=[False, False, True],
                            ignore_index=True)
-
-
-def _quarter(ts: pd.Series) -> pd.Series:
-    return pd.to_datetime(ts).dt.to_period("Q").astype(str).str.replace("Q", "-Q", regex=False)
-
-
-def quarterly_trend(events: pd.DataFrame, *, by: str | None = None,
-                    start: Any = None, end: Any = None) -> pd.DataFrame:
-    """Incidents per calendar quarter (``2025-Q1``), optionally split by column ``by``.
-
-    Quarters between ``start`` and ``end`` (default: the events' span) with nothing recorded
-    appear with 0, so a trend line does not skip empty quarters.
-    """
-    _need(events, ["incident_id", "occurred_at"] + ([by] if by else []), "quarterly_trend")
-    inc = events.drop_duplicates("incident_id").copy()
-    inc["quarter"] = _quarter(inc["occurred_at"])
-    keys = ["quarter"] + ([by] if by else [])
-    counts = inc.groupby(keys).size().rename("incidents").reset_index()
-    lo = pd.Timestamp(start) if start is not None else (
-        pd.to_datetime(inc["occurred_at"]).min() if len(inc) else None)
-    hi = pd.Timestamp(end) if end is not None else (
-        pd.to_datetime(inc["occurred_at"]).max() if len(inc) else None)
-    if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
-        return pd.DataFrame(columns=[*keys, "incidents"])
-    quarters = [str(p).replace("Q", "-Q") for p in pd.period_range(lo, hi, freq="Q")]
-    if by:
-        levels = sorted(counts[by].dropna().unique().tolist())
-        grid = pd.MultiIndex.from_product([quarters, levels], names=keys).to_frame(index=False)
-    else:
-        grid = pd.DataFrame({"quarter": quarters})
-    out = grid.merge(counts, on=keys, how="left")
-    out["incidents"] = out["incidents"].fillna(0).astype(int)
-    return out
-
-
-def monthly_trend(events: pd.DataFrame) -> pd.DataFrame:
-    """Incidents and distinct children per calendar month (``month`` is the 1st of the month)."""
-    _need(events, ["incident_id", "occurred_at"], "monthly_trend")
-    if events.empty:
-        return pd.DataFrame(columns=["month", "incidents", "children"])
-    frame = events.assign(month=pd.to_datetime(events["occurred_at"]).dt.to_period("M")
-                          .dt.to_timestamp())
-    if "child_id" not in frame.columns:
-        frame["child_id"] = pd.NA
-    out = frame.groupby("month").agg(incidents=("incident_id", "nunique"),
-                                     children=("child_id", "nunique")).reset_index()
-    full = pd.DataFrame({"month": pd.date_range(out["month"].min(), out["month"].max(),
-                                                freq="MS")})
-    out = full.merge(out, on="month", how="left").fillna(0)
-    out[["incidents", "children"]] = out[["incidents", "children"]].astype(int)
-    return out
 
 
 @dataclass(frozen=True)
@@ -210,24 +124,9 @@ class TimeProfile:
                 f"{self.peak_hour:02d}:00; {share:.0f}% between 18:00 and 02:00.")
 
 
-def time_profile(events: pd.DataFrame) -> TimeProfile:
-    """Count distinct incidents by weekday and hour (the location assessment's time profile)."""
-    _need(events, ["incident_id", "occurred_at"], "time_profile")
-    inc = events.drop_duplicates("incident_id")
-    ts = pd.to_datetime(inc["occurred_at"])
-    counts = pd.crosstab(ts.dt.dayofweek, ts.dt.hour)
-    table = counts.reindex(index=range(7), columns=range(24), fill_value=0).astype(int)
-    table.index = pd.Index(list(WEEKDAYS), name="day")
-    table.columns = pd.Index(list(range(24)), name="hour")
-    if len(inc) == 0:
-        return TimeProfile(table, None, None, 0)
-    day = str(table.sum(axis=1).idxmax())
-    hour = int(np.argmax(table.sum(axis=0).to_numpy()))
-    return TimeProfile(table, day, hour, int(len(inc)))
-
-
 def time_profile_from_counts(counts: pd.DataFrame) -> TimeProfile:
-    """The same profile from pre-counted rows ``dow`` (0 = Monday), ``hour``, ``incidents``."""
+    """The time profile from counted rows ``dow`` (0 = Monday), ``hour``, ``incidents`` (the
+    ``places.profile_when`` query)."""
     _need(counts, ["dow", "hour", "incidents"], "time_profile_from_counts")
     table = (counts.pivot_table(index="dow", columns="hour", values="incidents", aggfunc="sum")
              .reindex(index=range(7), columns=range(24)).fillna(0).astype(int))
@@ -475,7 +374,6 @@ def local_statistics(ids: Sequence[Any], values: Sequence[float] | np.ndarray, w
                                 seed=seed)
         gi = esda.G_Local(y, wb, transform="R", star=True, permutations=permutations,
                           seed=seed)
-    lisa_sig = lisa.p_sim < alpha
     gi_sig = gi.p_sim < alpha
     areas = pd.DataFrame({
         "id": list(ids),
@@ -486,8 +384,7 @@ def local_statistics(ids: Sequence[Any], values: Sequence[float] | np.ndarray, w
                                                                   "cold", "ns")),
         "lisa_i": np.asarray(lisa.Is, dtype=float),
         "lisa_p": np.asarray(lisa.p_sim, dtype=float).round(6),
-        "lisa": [LISA_LABELS[int(q)] if s else "ns" for q, s in zip(lisa.q, lisa_sig,
-                                                                        strict=True)],
+        "lisa": [LISA_CODES[label] for label in lisa.get_cluster_labels(alpha)],
     })
     return HotspotResult(
         moran_i=float(moran.I), moran_p=round(float(moran.p_sim), 6),

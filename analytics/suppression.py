@@ -8,7 +8,7 @@ A published count is one of three things:
 
 Rounding every published figure is what stops *differencing*: when two filter choices nest
 (all wards vs. all but one ward, Q1-Q4 vs. Q1-Q3) the difference of two rounded figures only
-bounds the hidden count to an interval. :func:`SuppressionPolicy.differencing_safe` checks that
+bounds the hidden count to an interval. :class:`SuppressionPolicy` checks, when it is made, that
 this interval never narrows to a single value, for every pair of figures a page can show; an
 unsafe setting (for example ``base=1``) is refused with a message saying what to change.
 :func:`protect_table` adds secondary suppression for a table shown beside its total, so a
@@ -95,10 +95,6 @@ class SuppressionPolicy:
             return range(0, 1)
         hits = [n for n in range(self.threshold, r + self.base + 1) if self.shown(n) == r]
         return range(hits[0], hits[-1] + 1) if hits else range(0)
-
-    def differencing_safe(self) -> bool:
-        """True when no two nested published figures pin down a suppressed difference."""
-        return _safe(self.threshold, self.base)
 
 
 @lru_cache(maxsize=64)

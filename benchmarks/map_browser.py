@@ -16,12 +16,10 @@ for one user.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+import _county  # noqa: E402  (beside this script)
 
 from tests.browser_support import chromium, serve_app, wait_for_app  # noqa: E402
 
@@ -170,17 +170,8 @@ def _busiest_names(db: Path, n: int = 5) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run, print the figures, exit 1 when a p95 misses the target."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="an existing county database (copied first)")
-    parser.add_argument("--repeats", type=int, default=10)
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="csmap-bench-map-") as tmp:
-        db = args.db
-        if db is None:
-            from data import generate
-
-            db = Path(tmp) / "county.duckdb"
-            generate.generate(db, size="county", seed=7)
+    args = _county.arguments(__doc__.splitlines()[0], argv, repeats=10)
+    with _county.county_town(args.db, "csmap-bench-map-") as db:
         result = run(db, args.repeats)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     missed = False

@@ -9,13 +9,10 @@ part measured here: queries + map build + HTML); map HTML <= 3 MB.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -25,6 +22,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+import _county  # noqa: E402  (beside this script)
 
 from analytics import commissioning as comm  # noqa: E402
 from analytics import places as place_stats  # noqa: E402
@@ -179,18 +178,8 @@ def date_of(store: Store) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the figures, exit 1 when a target is missed."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="an existing county database (copied first)")
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="csmap-bench-places-") as tmp:
-        path = Path(tmp) / "county.duckdb"
-        if args.db:
-            shutil.copyfile(args.db, path)
-        else:
-            from data import generate
-
-            generate.generate(path, size="county", seed=7)
+    args = _county.arguments(__doc__.splitlines()[0], argv, repeats=5)
+    with _county.county_town(args.db, "csmap-bench-places-") as path:
         result = run(path, repeats=args.repeats)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for k, v in result.items():

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import streamlit as st
 
 from data.sessions import Session, utcnow
 from data.store import QueryResult, Store
-from domain import settings
+from domain import audit, settings
 from domain.access import Mode, Role, Viewer, may_see_names
 from domain.errors import CSMapError, SignInError, ValidationError
 
@@ -41,12 +42,13 @@ def default_purpose(role: str) -> str:
     return DEFAULT_PURPOSES.get(role, DEFAULT_PURPOSE)
 
 
-@dataclass(frozen=True)
-class PageContext:
-    """The open store and who is looking."""
+class PageContext(NamedTuple):
+    """The open store, who is looking, and the data's "today" (a page unpacks all three:
+    ``store, viewer, today = common.context()``)."""
 
     store: Store
     viewer: Viewer
+    today: date
 
 
 @st.cache_resource(show_spinner=False)
@@ -97,8 +99,9 @@ def grant_names(store: Store, viewer: Viewer, reason: str, page: str) -> NamesGr
     if len(text) < 5:
         raise ValidationError("Say why you need to see names (at least a few words).")
     until = utcnow() + timedelta(minutes=float(settings.get("names_lapse_minutes")))
-    store.audit(viewer, "view", "names", page, detail=f"names shown until {until:%H:%M} UTC",
-                purpose=text)
+    store.audit(audit.Consultation(who=audit.Who.of(viewer, purpose=text), object_kind="names",
+                                   object_id=page, source="names shown on request", rows=0,
+                                   parameters={"until": f"{until:%Y-%m-%d %H:%M} UTC"}))
     grant = NamesGrant(text, page, until)
     st.session_state[NAMES_KEY] = grant
     return grant
@@ -132,7 +135,7 @@ def context(*, need_data: bool = True) -> PageContext:
     opened = store()
     if need_data:
         opened.require_data()
-    return PageContext(opened, viewer)
+    return PageContext(opened, viewer, as_of(opened))
 
 
 @contextmanager

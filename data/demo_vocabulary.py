@@ -2,6 +2,8 @@
 
 Names are common given and family names combined at random; no real person is meant. Place
 names are fictional. Narrative templates follow BRIEF section 7 (no victim-blaming words).
+Weights and templates are keyed by the codes of :mod:`domain.vocabulary` (incident kinds,
+place kinds, strengths, sectors); ``tests/test_vocabulary.py`` checks every key is one.
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ CHILD_ONLY_KINDS = {
     "online_contact": 0.08, "physical_assault": 0.07, "intelligence_report": 0.05,
 }
 # Kinds that involve an adult of concern (stream A) with relative weights.
-LINK_KINDS = {
+ADULT_INCIDENT_KINDS = {
     "intelligence_report": 0.30, "seen_in_car_with_unknown_adult": 0.16,
     "exchange_gifts_money": 0.14, "sexual_assault": 0.07, "physical_assault": 0.06,
     "online_contact": 0.12, "arrest": 0.05, "missing_episode": 0.10,

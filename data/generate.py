@@ -24,16 +24,19 @@ from __future__ import annotations
 import csv
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
 
 from data.demo_vocabulary import (
+    ADULT_INCIDENT_KINDS,
     AGENCIES,
     CHILD_ONLY_KINDS,
     CHILD_WORDS,
@@ -49,7 +52,6 @@ from data.demo_vocabulary import (
     HUB_KINDS,
     INCIDENT_AGENCY,
     INDICATORS,
-    LINK_KINDS,
     NARRATIVE,
     PLACE_NAMES,
     PLACE_SOURCE,
@@ -61,6 +63,7 @@ from data.demo_vocabulary import (
     TRUSTED_TITLES,
 )
 from data.store import Store
+from domain import vocabulary
 from domain.errors import ValidationError
 
 AS_OF = date(2026, 9, 30)
@@ -342,6 +345,19 @@ def _no_grading(n: int) -> dict[str, object]:
     return {"grading_source": pd.array([None] * n, dtype="Int64"),
             "grading_intel": np.full(n, None, dtype=object),
             "grading_handling": np.full(n, None, dtype=object)}
+
+
+def _links(prefix: str, source: np.ndarray, target: np.ndarray, kind: str, nature: Any,
+           first: np.ndarray, last: np.ndarray, agency: Any, recorded: np.ndarray,
+           grading: Mapping[str, object], verified: Any) -> pd.DataFrame:
+    """One block of generated links with no evidence: ``first``, ``last`` and ``recorded``
+    are day offsets; ``nature``, ``agency`` and ``verified`` one value or one per link."""
+    n = len(source)
+    return pd.DataFrame({
+        "link_id": _ids(prefix, n), "source_person_id": source, "target_person_id": target,
+        "kind": kind, "nature": nature, "first_seen": _date(first), "last_seen": _date(last),
+        "source_agency": agency, "recorded_date": _date(recorded), **grading,
+        "verified": verified, "evidence": [[] for _ in range(n)]})
 
 
 def _pick_within(rng: np.random.Generator, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -795,8 +811,8 @@ class _Block:
         b_ts = _times(rng, b_day - 3, b_day + 3, b_pat)
         # stream A: incidents involving an adult of concern, within the link's dates
         a_link = rng.integers(0, len(hl), n_a)
-        ak = np.array(list(LINK_KINDS), dtype=object)
-        a_kind = ak[rng.choice(len(ak), n_a, p=np.array(list(LINK_KINDS.values())))]
+        ak = np.array(list(ADULT_INCIDENT_KINDS), dtype=object)
+        a_kind = ak[rng.choice(len(ak), n_a, p=np.array(list(ADULT_INCIDENT_KINDS.values())))]
         a_child = hl["c"].to_numpy()[a_link]
         a_adult = hl["a"].to_numpy()[a_link]
         a_kind = np.where(np.isin(a_child, escal) & (a_kind == "missing_episode"),
@@ -881,7 +897,7 @@ class _Block:
         agency = np.where((kinds == "exchange_gifts_money") & (rng.random(ni) < 0.4),
                           "POL", agency)
         agency = np.where((kinds == "arrest") & (rng.random(ni) < 0.2), "YJS", agency)
-        extra = np.array(["physical", "emotional", "material", "behavioural"], dtype=object)
+        extra = np.array(vocabulary.INDICATOR_CATEGORIES.codes, dtype=object)
         add = rng.random(ni) < 0.3
         add_which = extra[rng.integers(0, 4, ni)]
         indicators = [sorted(set(INDICATORS[k]) | ({x} if a else set()))
@@ -965,14 +981,11 @@ class _Block:
             aa = np.array([(a, b, d) for a, b, d, _ in self.adult_adult], dtype=np.int64)
             naa = len(aa)
             last = np.minimum(aa[:, 2] + rng.integers(30, 400, naa), T - 1)
-            parts.append(pd.DataFrame({
-                "link_id": _ids(f"{pfx}LA", naa), "source_person_id": aid[aa[:, 0]],
-                "target_person_id": aid[aa[:, 1]], "kind": "associate",
-                "nature": np.array([n for *_, n in self.adult_adult], dtype=object),
-                "first_seen": _date(aa[:, 2]), "last_seen": _date(last), "source_agency": "POL",
-                "recorded_date": _date(aa[:, 2]), **_grading(rng, naa, low=0.3),
-                "verified": rng.random(naa) < 0.3, "evidence": [[] for _ in range(naa)],
-            }))
+            parts.append(_links(
+                f"{pfx}LA", aid[aa[:, 0]], aid[aa[:, 1]], "associate",
+                np.array([n for *_, n in self.adult_adult], dtype=object),
+                aa[:, 2], last, "POL", aa[:, 2], _grading(rng, naa, low=0.3),
+                rng.random(naa) < 0.3))
         # peer links inside groups
         ps, pt = [], []
         for mem in self.gmembers:
@@ -983,42 +996,30 @@ class _Block:
         p_s, p_t = np.concatenate(ps), np.concatenate(pt)
         npl = len(p_s)
         pf = rng.integers(0, 500, npl)
-        parts.append(pd.DataFrame({
-            "link_id": _ids(f"{pfx}LP", npl), "source_person_id": cid[p_s],
-            "target_person_id": cid[p_t], "kind": "peer",
-            "nature": np.where(rng.random(npl) < 0.1, "harmful", "unknown").astype(object),
-            "first_seen": _date(pf),
-            "last_seen": _date(np.minimum(pf + rng.integers(60, 700, npl), T - 1)),
-            "source_agency": rng.choice(np.array(["EDU", "CSC", "POL", "VOL"], dtype=object),
-                                        npl),
-            "recorded_date": _date(pf + 5), **_no_grading(npl),
-            "verified": rng.random(npl) < 0.6, "evidence": [[] for _ in range(npl)],
-        }))
+        parts.append(_links(
+            f"{pfx}LP", cid[p_s], cid[p_t], "peer",
+            np.where(rng.random(npl) < 0.1, "harmful", "unknown").astype(object),
+            pf, np.minimum(pf + rng.integers(60, 700, npl), T - 1),
+            rng.choice(np.array(["EDU", "CSC", "POL", "VOL"], dtype=object), npl),
+            pf + 5, _no_grading(npl), rng.random(npl) < 0.6))
         # family links between siblings sharing a home
         nsib = len(self.sib)
-        parts.append(pd.DataFrame({
-            "link_id": _ids(f"{pfx}LF", nsib), "source_person_id": cid[self.sib],
-            "target_person_id": cid[self.sib_of], "kind": "family",
-            "nature": np.where(rng.random(nsib) < 0.7, "protective", "unknown").astype(object),
-            "first_seen": _date(np.zeros(nsib)), "last_seen": _date(np.full(nsib, T - 1)),
-            "source_agency": "CSC", "recorded_date": _date(rng.integers(0, 200, nsib)),
-            **_no_grading(nsib), "verified": True, "evidence": [[] for _ in range(nsib)],
-        }))
+        parts.append(_links(
+            f"{pfx}LF", cid[self.sib], cid[self.sib_of], "family",
+            np.where(rng.random(nsib) < 0.7, "protective", "unknown").astype(object),
+            np.zeros(nsib), np.full(nsib, T - 1), "CSC", rng.integers(0, 200, nsib),
+            _no_grading(nsib), True))
         # trusted adults: each linked to 1-3 children
         nt = s.trusted_adults
         t_src = np.repeat(np.arange(nt), rng.integers(1, 4, nt))
         tdf = pd.DataFrame({"s": t_src, "t": rng.choice(nc, len(t_src))}).drop_duplicates()
         ntl = len(tdf)
         tf = rng.integers(0, 600, ntl)
-        parts.append(pd.DataFrame({
-            "link_id": _ids(f"{pfx}LT", ntl), "source_person_id": self.tid[tdf["s"].to_numpy()],
-            "target_person_id": cid[tdf["t"].to_numpy()], "kind": "trusted_adult",
-            "nature": "protective", "first_seen": _date(tf),
-            "last_seen": _date(np.full(ntl, T - 1)),
-            "source_agency": rng.choice(np.array(["VOL", "CSC", "EDU"], dtype=object), ntl),
-            "recorded_date": _date(tf + 3), **_no_grading(ntl),
-            "verified": rng.random(ntl) < 0.9, "evidence": [[] for _ in range(ntl)],
-        }))
+        parts.append(_links(
+            f"{pfx}LT", self.tid[tdf["s"].to_numpy()], cid[tdf["t"].to_numpy()],
+            "trusted_adult", "protective", tf, np.full(ntl, T - 1),
+            rng.choice(np.array(["VOL", "CSC", "EDU"], dtype=object), ntl), tf + 3,
+            _no_grading(ntl), rng.random(ntl) < 0.9))
         self.trusted_children = np.unique(tdf["t"].to_numpy())
         # professionals: every child has one or more
         pr_tgt = np.repeat(np.arange(nc), rng.poisson(s.professional_links_per_child, nc) + 1)
@@ -1026,14 +1027,11 @@ class _Block:
         pdf_ = pd.DataFrame({"s": pr_src, "t": pr_tgt}).drop_duplicates()
         nprl = len(pdf_)
         prf = rng.integers(0, 650, nprl)
-        parts.append(pd.DataFrame({
-            "link_id": _ids(f"{pfx}LR", nprl), "source_person_id": self.prid[pdf_["s"].to_numpy()],
-            "target_person_id": cid[pdf_["t"].to_numpy()], "kind": "professional",
-            "nature": "protective", "first_seen": _date(prf),
-            "last_seen": _date(np.minimum(prf + rng.integers(60, 700, nprl), T - 1)),
-            "source_agency": self.pro_agency[pdf_["s"].to_numpy()], "recorded_date": _date(prf),
-            **_no_grading(nprl), "verified": True, "evidence": [[] for _ in range(nprl)],
-        }))
+        parts.append(_links(
+            f"{pfx}LR", self.prid[pdf_["s"].to_numpy()], cid[pdf_["t"].to_numpy()],
+            "professional", "protective", prf,
+            np.minimum(prf + rng.integers(60, 700, nprl), T - 1),
+            self.pro_agency[pdf_["s"].to_numpy()], prf, _no_grading(nprl), True))
         self.link = pd.concat(parts, ignore_index=True)
 
     # ---- presences ------------------------------------------------------------------------

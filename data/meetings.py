@@ -14,24 +14,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from data.store import Store
+from domain import vocabulary
 from domain.access import Viewer
 from domain.errors import ValidationError
 
-TACTICS: tuple[str, ...] = (
-    "child_abduction_warning_notice", "sexual_risk_order", "closure_notice",
-    "hotel_guest_information_request", "licensing_review", "community_guardians", "patrols",
-    "lighting", "safety_planning", "referral", "strategy_meeting", "child_protection_medical",
-    "return_home_interview",
-)
-ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "cancelled")
-ITEM_STATUSES: tuple[str, ...] = ("suggested", "accepted", "removed")
-SUBJECT_KINDS: tuple[str, ...] = ("child", "place", "group")
-
-# Contextual Safeguarding assessment domains for each kind of subject.
-ASSESSMENT_DOMAINS: dict[str, tuple[str, ...]] = {
-    "group": ("group_functioning", "guardianship", "environment", "family"),
-    "place": ("needs_strengths", "guardianship", "environment", "policy"),
-}
+TACTICS: tuple[str, ...] = vocabulary.ACTION_TACTICS.codes
+ACTION_STATUSES: tuple[str, ...] = vocabulary.ACTION_STATUSES.codes
+ITEM_STATUSES: tuple[str, ...] = vocabulary.AGENDA_ITEM_STATUSES.codes
+SUBJECT_KINDS: tuple[str, ...] = vocabulary.AGENDA_SUBJECT_KINDS.codes
+ASSESSMENT_DOMAINS: dict[str, tuple[str, ...]] = vocabulary.ASSESSMENT_DOMAINS_FOR
 
 
 def _new_id(prefix: str) -> str:
@@ -114,7 +105,8 @@ def add_action(store: Store, viewer: Viewer, *, meeting_id: str, item_id: str | 
     if review_date is not None and review_date < due_date:
         raise ValidationError(f"The review date {review_date} is before the due date "
                               f"{due_date}: review after the action is due")
-    if today is not None and due_date < today and status in ("open", "in_progress"):
+    if today is not None and vocabulary.action_is_overdue(status, due_date, None,
+                                                             today=today):
         raise ValidationError(f"The due date {due_date} is in the past: choose a later date")
     action_id = _new_id("ACT")
     store.execute("panel.add_action", viewer, {

@@ -3,8 +3,8 @@
 Pages and analytics never open connections: they call :meth:`Store.run` with the name of a
 registered query (:mod:`data.queries`), parameters and the :class:`~domain.access.Viewer`. The
 gateway checks the viewer's role, masks restricted columns unless the viewer may see names,
-caps the rows (``truncated`` says when it did) and writes an audit event for every read of
-personal data.
+caps the rows (``truncated`` says when it did) and writes a typed audit event
+(:mod:`domain.audit`) for every read of personal data, listing the people it showed.
 
 Facts about DuckDB this relies on: one process holds the file read-write and no other process
 can open it; in one process use one connection and a ``cursor()`` per thread; after an error in
@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from data import queries as _queries
-from domain import settings
+from domain import audit, settings
 from domain.access import Access, Viewer
 from domain.errors import (
     AccessDeniedError,
@@ -283,7 +283,10 @@ class Store:
         if extra:
             raise ValidationError(f"query {name!r} does not take: {', '.join(sorted(extra))}")
         if not viewer.may(spec.access):
-            self.audit(viewer, "denied", "query", name, detail=_detail(params))
+            self.audit(audit.AccessDenied(
+                who=audit.Who.of(viewer), object_kind="query", object_id=name,
+                needed=spec.access.value, person_ids=_param_people(params),
+                parameters=audit.safe_parameters(params, hide=_hidden(spec))))
             raise AccessDeniedError(
                 f"The {viewer.role.value} role may not see {spec.description.lower()} "
                 f"({spec.access.value} data)."
@@ -301,15 +304,10 @@ class Store:
             count_sql = f"SELECT count(*) FROM ({spec.sql}) AS q"  # noqa: S608
             row = cur.execute(count_sql, params).fetchone()
             total = int(row[0]) if row else cap
+        people = _frame_people(frame)
         frame = self._mask(frame, spec, viewer)
         if spec.access in (Access.PERSONAL, Access.ADMIN, Access.AUDIT):
-            kind, oid, detail = "query", audit_object or name, _detail(params)
-            person = params.get("person_id")
-            if audit_object is None and isinstance(person, str) and not spec.write:
-                # a read about one person is logged against that person, so a subject
-                # access report finds every view of them (data/protection.py)
-                kind, oid, detail = "person", person, f"query={name} {detail}"
-            self.audit(viewer, "view", kind, oid, detail=detail + f" rows={len(frame)}")
+            self.audit(_read_event(spec, viewer, params, audit_object, people, len(frame)))
         return QueryResult(frame, truncated, total, cap, list(frame.columns))
 
     def run_many(self, viewer: Viewer,
@@ -337,20 +335,27 @@ class Store:
 
     @staticmethod
     def _mask(frame: pd.DataFrame, spec: _queries.QuerySpec, viewer: Viewer) -> pd.DataFrame:
+        """Mask restricted columns unless the viewer may see names, and set the labels.
+
+        ``label`` is the full name for a viewer entitled to names (named mode), else the
+        pseudonym. A query that renames the pair keeps the shared prefix: ``other_label``
+        (the pseudonym) with ``other_full_name`` (the name) reads the same way. A full-name
+        column is masked for a viewer not entitled to names even if the query forgot to list
+        it as restricted.
+        """
         shows = viewer.shows_names
+        names = [c for c in frame.columns if c == "full_name" or str(c).endswith("_full_name")]
         if not shows:
-            for col in spec.restricted:
+            for col in {*spec.restricted, *names}:
                 if col in frame.columns:
                     frame[col] = RESTRICTED_MASK
-        if "pseudonym" in frame.columns and "full_name" in frame.columns:
-            if shows:
-                frame["label"] = frame["full_name"].where(
-                    frame["full_name"].notna(), frame["pseudonym"]
-                )
-            else:
-                frame["label"] = frame["pseudonym"]
-        elif "pseudonym" in frame.columns:
+        if "pseudonym" in frame.columns:
             frame["label"] = frame["pseudonym"]
+        for col in names:
+            label = str(col)[: -len("full_name")] + "label"
+            source = "pseudonym" if label == "label" else label
+            if shows and source in frame.columns:
+                frame[label] = frame[col].where(frame[col].notna(), frame[source])
         return frame
 
     # -- writes ----------------------------------------------------------------------------
@@ -426,7 +431,10 @@ class Store:
             if not spec.write:
                 raise ValidationError(f"{name!r} is a read query; use run()")
             if not viewer.may(spec.access):
-                self.audit(viewer, "denied", "statement", name)
+                self.audit(audit.AccessDenied(
+                    who=audit.Who.of(viewer), object_kind="statement", object_id=name,
+                    needed=spec.access.value, person_ids=_param_people(params),
+                    parameters=audit.id_parameters(params)))
                 raise AccessDeniedError(
                     f"The {viewer.role.value} role may not {spec.description.lower()}."
                 )
@@ -438,32 +446,36 @@ class Store:
             for spec, params in checked:
                 tx.execute(spec.sql, params)
         for spec, params in checked:
-            self.audit(viewer, spec.audit_action or "update", "statement", spec.name,
-                       detail=_detail(params, free_text=False))
+            change = audit.RECORD_CHANGES[spec.audit_action or "update"]
+            ids = audit.id_parameters(params)
+            self.audit(change(
+                who=audit.Who.of(viewer), object_kind="statement", object_id=spec.name,
+                person_ids=_param_people(params), statement=spec.name, ids=ids,
+                changed=tuple(k for k in sorted(params) if k not in ids)))
 
-    def audit(
-        self,
-        viewer: Viewer,
-        action: str,
-        object_kind: str,
-        object_id: str | None,
-        *,
-        detail: str | None = None,
-        purpose: str | None = None,
-    ) -> None:
-        """Append one audit event: who, role, when, action, object, purpose."""
+    def audit(self, event: audit.AuditEvent) -> None:
+        """Append one typed audit event (:mod:`domain.audit`): its type, who (actor, role,
+        session), when, the object, the purpose, the people it names, the recipients of a
+        disclosure and the type's own fields. Anything else is refused."""
+        event = audit.check_writable(event)
+        who = event.who
         self.cursor.execute(
-            "INSERT INTO audit_event VALUES (nextval('audit_event_seq'), $at, $actor, $role, "
-            "$action, $kind, $oid, $purpose, $detail)",
+            "INSERT INTO audit_event (event_id, occurred_at, actor, role, session_id, "
+            "event_type, object_kind, object_id, purpose, recipients, person_ids, fields) "
+            "VALUES (nextval('audit_event_seq'), $at, $actor, $role, $session, $type, $kind, "
+            "$oid, $purpose, $recipients, $people, $fields)",
             {
                 "at": datetime.now(),
-                "actor": viewer.actor,
-                "role": viewer.role.value,
-                "action": action,
-                "kind": object_kind,
-                "oid": object_id,
-                "purpose": purpose or viewer.purpose,
-                "detail": detail,
+                "actor": who.actor,
+                "role": who.role.value,
+                "session": who.session,
+                "type": event.name,
+                "kind": event.object_kind,
+                "oid": event.object_id,
+                "purpose": who.purpose,
+                "recipients": list(event.disclosed_to()),
+                "people": list(event.person_ids),
+                "fields": json.dumps(event.fields(), ensure_ascii=True, sort_keys=True),
             },
         )
 
@@ -491,18 +503,53 @@ class Store:
         return {str(k): str(v) for k, v in rows}
 
 
-def _detail(params: Mapping[str, Any], *, free_text: bool = True) -> str:
-    """Parameters as JSON for the audit trail.
+PERSON_COLUMNS = ("person_id", "source_person_id", "target_person_id")
+"""Columns of a result that hold the ids of people shown: a consultation lists them all."""
 
-    With ``free_text=False`` (writes) only ids and short codes are kept: decision, note and
-    assessment text is replaced by its length, so the audit trail does not copy case notes.
-    """
-    out: dict[str, str] = {}
-    for k, v in sorted(params.items()):
-        text = str(v)
-        short_code = len(text) <= 40 and not any(c.isspace() for c in text)
-        if free_text or k.endswith("id") or short_code:
-            out[k] = text
-        else:
-            out[k] = f"<text, {len(text)} chars>"
-    return json.dumps(out, ensure_ascii=True)
+
+def _frame_people(frame: pd.DataFrame) -> list[str]:
+    """The person ids in a result, in order of first appearance: its person columns, and the
+    subjects of rows about a child (agenda items)."""
+    ids: list[str] = []
+    for col in PERSON_COLUMNS:
+        if col in frame.columns:
+            ids.extend(str(v) for v in frame[col].dropna().unique())
+    if {"subject_kind", "subject_id"} <= set(frame.columns):
+        about_child = frame[frame["subject_kind"] == "child"]
+        ids.extend(str(v) for v in about_child["subject_id"].dropna().unique())
+    return list(dict.fromkeys(ids))
+
+
+def _param_people(params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The person ids a query or statement was given (``person_id``, ``person_ids``)."""
+    one, many = params.get("person_id"), params.get("person_ids")
+    ids = [one] if isinstance(one, str) else []
+    if isinstance(many, list | tuple):
+        ids.extend(str(p) for p in many)
+    return tuple(ids)
+
+
+def _hidden(spec: _queries.QuerySpec) -> tuple[str, ...]:
+    """Parameters the audit keeps by length only (typed search text)."""
+    return (spec.search_text,) if spec.search_text else ()
+
+
+def _read_event(spec: _queries.QuerySpec, viewer: Viewer, params: Mapping[str, Any],
+                audit_object: str | None, people: list[str], rows: int) -> audit.AuditEvent:
+    """The event for a read of personal data: a search when the query takes typed search
+    text, else a consultation. A read about one person is logged against that person, so a
+    subject access report finds every view of them (services/protection.py)."""
+    who = audit.Who.of(viewer)
+    shown = [*_param_people(params), *people]
+    parameters = audit.safe_parameters(params, hide=_hidden(spec))
+    if spec.search_text:
+        return audit.Search(who=who, object_kind="query", object_id=spec.name,
+                            person_ids=tuple(shown), results=rows, parameters=parameters,
+                            text_length=len(str(params.get(spec.search_text) or "").strip()))
+    kind, oid = "query", audit_object or spec.name
+    person = params.get("person_id")
+    if audit_object is None and isinstance(person, str) and not spec.write:
+        kind, oid = "person", person
+    return audit.Consultation(who=who, object_kind=kind, object_id=oid,
+                              person_ids=tuple(shown), source=spec.name, rows=rows,
+                              parameters=parameters)

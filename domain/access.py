@@ -60,13 +60,14 @@ _MAY_SEE_NAMES: frozenset[Role] = frozenset({Role.PANEL, Role.ANALYST})
 
 @dataclass(frozen=True)
 class Viewer:
-    """The person asking: who they are, their role, why they are looking, and display mode."""
+    """The person asking: who they are, their role, why they are looking, display mode, and
+    their sign-in session (none until sign-in exists; the audit records it)."""
 
     actor: str
     role: Role
     purpose: str
     mode: Mode = Mode.PSEUDONYMISED
-    session: str = ""  # the sign-in session (short id) the audit trail records
+    session: str | None = None
 
     def __post_init__(self) -> None:
         if not self.actor.strip():
@@ -104,6 +105,3 @@ def parse_role(text: str) -> Role:
 def may_see_names(role: Role) -> bool:
     """True when a role may switch to named (multi-agency) mode."""
     return role in _MAY_SEE_NAMES
-
-
-SYSTEM = Viewer(actor="csmap-system", role=Role.ADMIN, purpose="system maintenance")

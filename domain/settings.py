@@ -32,23 +32,14 @@ SETTINGS: dict[str, Setting] = {
     for s in [
         Setting("db_path", "demo/csmap_demo.duckdb", str, "DuckDB file the dashboard opens."),
         Setting("max_returned_rows", "5000", int, "Row cap for one query; more is truncated."),
-        Setting(
-            "suppression_threshold",
-            "8",
-            int,
-            "Aggregate counts below this (but above 0) are shown as '*' to commissioners.",
-        ),
+        Setting("suppression_threshold", "8", int,
+                "Aggregate counts below this (but above 0) are shown as '*' to commissioners."),
         Setting("rounding_base", "5", int, "Unsuppressed aggregate counts round to this."),
         Setting("graph_element_cap", "400", int, "Most nodes+edges the network page draws."),
-        Setting(
-            "map_tiles",
-            "none",
-            str,
-            "Map background: 'none' (offline), 'osm' (OpenStreetMap) or a tile URL template.",
-        ),
-        Setting(
-            "copresence_hours", "2", float, "Two children at one place within this = co-present."
-        ),
+        Setting("map_tiles", "none", str,
+                "Map background: 'none' (offline), 'osm' (OpenStreetMap) or a tile URL template."),
+        Setting("copresence_hours", "2", float,
+                "Two children at one place within this = co-present."),
         Setting("demo_banner", "1", int, "1 shows the 'synthetic demo data' banner."),
         Setting("import_max_bytes", "52428800", int,
                 "Largest file an import accepts, in bytes (default 50 MB)."),

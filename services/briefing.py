@@ -15,10 +15,9 @@ from typing import Any
 import pandas as pd
 
 from analytics import agenda, chronology
-from analytics import network as network_measures
 from analytics.chronology import EscalationFlag
 from data.store import Store
-from domain import settings
+from domain import settings, vocabulary
 from domain.access import Viewer
 from domain.errors import NotFoundError, ValidationError
 
@@ -88,7 +87,7 @@ def child_story(store: Store, viewer: Viewer, person_id: str, *, as_of: date) ->
     incidents = get("child.incidents")
     links = get("child.links")
     links = links.assign(grading=[  # 3x5x2 beside every link (provenance on every fact)
-        network_measures.grading_text(s, i, h) for s, i, h in zip(
+        vocabulary.grading_text(s, i, h) for s, i, h in zip(
             links["grading_source"], links["grading_intel"], links["grading_handling"],
             strict=True)])
     incidents = incidents[pd.to_datetime(incidents["occurred_at"]).dt.date <= as_of]
@@ -173,9 +172,19 @@ def suggestions(store: Store, viewer: Viewer, *, meeting_id: str, held_on: date,
 
 
 def overdue(actions: pd.DataFrame, *, today: date) -> pd.Series:
-    """True for open / in-progress actions past their due date (or past review)."""
+    """True for each open / in-progress action whose due date or review date has passed
+    (the one rule, :func:`domain.vocabulary.action_is_overdue`)."""
     if actions.empty:
         return pd.Series([], dtype=bool)
-    due = pd.to_datetime(actions["due_date"]).dt.date
-    live = actions["status"].isin(["open", "in_progress"])
-    return live & (due < today)
+    review = actions["review_date"] if "review_date" in actions else pd.Series(
+        [None] * len(actions), index=actions.index)
+    return pd.Series([vocabulary.action_is_overdue(str(s), _day(d), _day(r), today=today)
+                      for s, d, r in zip(actions["status"], actions["due_date"], review,
+                                         strict=True)], index=actions.index, dtype=bool)
+
+
+def _day(value: Any) -> date | None:
+    """A date cell as a date; None for a missing one."""
+    if chronology.text_or_blank(value) == "":
+        return None
+    return pd.Timestamp(value).date()

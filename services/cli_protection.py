@@ -1,4 +1,5 @@
-"""``csmap subject-access``: everything held about one person, as one CSV, audited."""
+"""``csmap subject-access``: everything held about one person, as one CSV, audited as a
+disclosure with its purpose and recipients."""
 
 from __future__ import annotations
 
@@ -15,11 +16,15 @@ def subject_access(
     out: Path = typer.Option(..., "--out", help="CSV file to write."),
     purpose: str = typer.Option(..., "--purpose",
                                 help="Why (recorded in the audit trail with the export)."),
+    recipients: str = typer.Option(..., "--recipients",
+                                   help="Who will receive the report, comma separated "
+                                        "(recorded in the audit trail with the export)."),
     db: Path = typer.Option(None, help="DuckDB file (default: the CSMAP_DB_PATH setting)."),
     actor: str = typer.Option("csmap-cli", help="Who is exporting (recorded in the audit)."),
 ) -> None:
     """Write a subject access report (pseudonymised; one CSV with a section column)."""
     from data.store import Store
+    from domain import audit
     from domain.access import Role, Viewer
     from services import protection
 
@@ -28,7 +33,9 @@ def subject_access(
             viewer = Viewer(actor, Role.ADMIN, purpose)
             person_id = protection.find_person(store, viewer, pseudonym)
             report = protection.subject_access(store, viewer, person_id)
-            data = protection.export_subject_access(store, viewer, report, purpose=purpose)
+            data = protection.export_subject_access(
+                store, viewer, report, purpose=purpose,
+                recipients=audit.parse_recipients(recipients))
     except CSMapError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -36,7 +43,7 @@ def subject_access(
     out.write_bytes(data)
     counts = ", ".join(f"{k} {n}" for k, n in report.counts().items() if n)
     typer.echo(f"{report.pseudonym}: {report.total_rows} rows ({counts}) written to {out}; "
-               "export recorded in the audit trail.")
+               "disclosure recorded in the audit trail with its recipients.")
 
 
 def register(app: typer.Typer) -> None:

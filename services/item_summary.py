@@ -16,10 +16,9 @@ import networkx as nx
 import pandas as pd
 
 from analytics import chronology
-from analytics import network as network_measures
 from analytics.chronology import EscalationFlag
 from data.store import Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 from domain.errors import NotFoundError
 from services import svg
@@ -123,18 +122,18 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
         facts = [f"Age {age}" if pd.notna(age) else "Age not recorded",
                  "Looked after" if prof["looked_after"] else "Not looked after",
                  f"School: {prof['school'] or 'not recorded'}",
-                 f"Open concerns: {', '.join(labels.label(c) for c in open_cats) or 'none'}",
+                 f"Open concerns: {', '.join(vocabulary.label(c) for c in open_cats) or 'none'}",
                  f"Agencies holding information: {len(story.agencies)}"]
-        harms = [f"{labels.label(k)} indicators in {v} incident(s)"
+        harms = [f"{vocabulary.label(k)} indicators in {v} incident(s)"
                  for k, v in story.indicators.items() if v]
-        harms += [f"Linked to adult of concern {r['other_label']} ({labels.label(r['kind'])}, "
+        harms += [f"Linked to adult of concern {r['other_label']} ({vocabulary.label(r['kind'])}, "
                   f"{'verified' if r['verified'] else 'unverified'}; "
                   f"{r['source_agency_name']}, graded {r['grading']})"
                   for _, r in story.adults_of_concern.iterrows()]
-        harms += [f"Vulnerability: {labels.label(v)}" for v in story.vulnerabilities["kind"]]
-        strengths = [f"{labels.label(r['kind'])}: {r['description']} ({r['source_agency']})"
+        harms += [f"Vulnerability: {vocabulary.label(v)}" for v in story.vulnerabilities["kind"]]
+        strengths = [f"{vocabulary.label(r['kind'])}: {r['description']} ({r['source_agency']})"
                      for _, r in story.strengths.iterrows()]
-        strengths += [f"{labels.label(r['other_kind'])} {r['other_label']}"
+        strengths += [f"{vocabulary.label(r['other_kind'])} {r['other_label']}"
                       f"{' (' + str(r['other_role']) + ')' if pd.notna(r['other_role']) else ''}"
                       f", recorded by {r['source_agency_name']}"
                       for _, r in story.protective_links.iterrows()]
@@ -159,12 +158,12 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
         people = store.frame("panel.place_people", viewer, {"place_id": sid})
         children = people[people["kind"] == "child"]
         adults = people[people["kind"] == "adult_of_concern"]
-        facts = [f"{labels.label(pl['kind'])} in {pl['ward'] or 'no ward (online)'}",
+        facts = [f"{vocabulary.label(pl['kind'])} in {pl['ward'] or 'no ward (online)'}",
                  f"Guardianship: {pl['guardianship'] or 'not recorded'}",
                  f"{len(inc)} incident(s); {len(children)} child(ren) and {len(adults)} "
                  "adult(s) of concern seen or harmed here"]
         by_kind = inc.groupby("kind").size().sort_values(ascending=False)
-        harms = [f"{labels.label(str(k))}: {n}" for k, n in by_kind.items()]
+        harms = [f"{vocabulary.label(str(k))}: {n}" for k, n in by_kind.items()]
         harms += [f"Adult of concern seen here: {r['label']} ({int(r['times'])} time(s), "
                   f"{_when(r['first_seen'])} to {_when(r['last_seen'])}; {r['sources']}, "
                   f"graded {r['gradings'] or 'ungraded'})" for _, r in adults.iterrows()]
@@ -195,16 +194,16 @@ def item_summary(store: Store, viewer: Viewer, item: Mapping[str, Any], *,
     facts = [f"{len(current)} current members ({', '.join(names[:12])}{more})",
              f"{len(members) - len(current)} former members"]
     harms = [f"Link to adult of concern {_adult_side(r)[0]} from {_adult_side(r)[1]} "
-             f"({labels.label(r['kind'])}, first seen {_when(r['first_seen'])}, "
+             f"({vocabulary.label(r['kind'])}, first seen {_when(r['first_seen'])}, "
              f"{'verified' if r['verified'] else 'unverified'}; {r['source_agency_name']}, "
-             "graded " + network_measures.grading_text(
+             "graded " + vocabulary.grading_text(
                  r["grading_source"], r["grading_intel"], r["grading_handling"]) + ")"
              for _, r in adults.iterrows()]
     strengths = [f"Protective link: {r['source_label']} and {r['target_label']}"
                   for _, r in links[links["nature"] == "protective"].iterrows()]
     events = pd.DataFrame([{"date": r["first_seen"],
                             "event": f"Adult of concern linked to {_adult_side(r)[1]}",
-                            "provenance": labels.label(r["kind"])}
+                            "provenance": vocabulary.label(r["kind"])}
                            for _, r in adults.iterrows()], columns=["date", "event", "provenance"])
     return ItemSummary(**base, facts=facts, highlights=_highlights([], events),
                        harms=harms, strengths=strengths, assessments=assessments,

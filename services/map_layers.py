@@ -15,14 +15,8 @@ from typing import Any
 import folium
 import folium.plugins
 import geopandas as gpd
-import pandas as pd
 
-from services.map_data import (
-    DensityImage,
-    area_features,
-    cluster_rows,
-    point_features,
-)
+from services.map_data import DensityImage, area_features
 from services.offline_map import safe
 
 
@@ -83,18 +77,6 @@ def add_point_layer(m: folium.Map, features: Mapping[str, Any], *, name: str,
     return layer
 
 
-def add_points(m: folium.Map, points: pd.DataFrame, *, name: str, tooltip: Sequence[str],
-               aliases: Sequence[str], colour: Sequence[str], radius: Sequence[float],
-               extra: Sequence[str] = (), dashed: bool = False) -> folium.GeoJson | None:
-    """Circle markers as one GeoJson layer (no icon images, one JS object)."""
-    features = point_features(points, fields=[*tooltip, *extra], colour=colour, radius=radius,
-                              dashed=dashed)
-    if features is None:
-        return None
-    return add_point_layer(m, features, name=name, tooltip=tooltip, aliases=aliases,
-                           dashed=dashed)
-
-
 _CLUSTER_CALLBACK = """function (row) {
     return L.circleMarker(new L.LatLng(row[0], row[1]),
         {radius: 5, color: 'STROKE', weight: 1, fillColor: 'FILL', fillOpacity: 0.8,
@@ -142,15 +124,6 @@ def add_cluster_layer(m: folium.Map, rows: Sequence[Sequence[float]], *, name: s
     return group
 
 
-def add_incident_clusters(m: folium.Map, points: pd.DataFrame, *, name: str,
-                          weight: str = "incidents", stroke: str = "#7a0177",
-                          fill: str = "#c51b8a", dashed: bool = False,
-                          css_class: str = "") -> folium.FeatureGroup | None:
-    """Incidents clustered by place (see :func:`add_cluster_layer`)."""
-    return add_cluster_layer(m, cluster_rows(points, weight=weight), name=name, stroke=stroke,
-                             fill=fill, dashed=dashed, css_class=css_class)
-
-
 def add_density(m: folium.Map, image: DensityImage | None, *,
                 name: str) -> folium.raster_layers.ImageOverlay | None:
     """A heat layer as one PNG however many cells (a few kB instead of thousands of
@@ -164,5 +137,3 @@ def add_density(m: folium.Map, image: DensityImage | None, *,
         name=name, interactive=False, pane="csmap_heat")
     layer.add_to(m)
     return layer
-
-

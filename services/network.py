@@ -7,12 +7,16 @@ per data change and filter (:mod:`dashboard.components.network_model`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
+import networkx as nx
+
 from analytics import analysis
+from analytics.network import PERSON_KINDS
 from data import network
 from data.store import Store
-from domain import settings
+from domain import audit, settings
 from domain.access import Viewer
 
 
@@ -26,8 +30,46 @@ def analyse(store: Store, viewer: Viewer, query: network.NetworkQuery, *,
                             copresence_window=timedelta(hours=hours))
 
 
-def view_detail(query: network.NetworkQuery, viewer: Viewer) -> str:
-    """The filter of a network view as the audit trail records it."""
-    return (f"start={query.start} end={query.end} kinds={list(query.kinds)} "
-            f"natures={list(query.natures)} agencies={list(query.agencies)} "
-            f"min_intel={query.min_intel} named={viewer.shows_names}")
+def view_filter(query: network.NetworkQuery, viewer: Viewer) -> dict[str, object]:
+    """The filter of a network view as the audit trail records it (dates, codes, mode)."""
+    return {"start": query.start.isoformat(), "end": query.end.isoformat(),
+            "kinds": list(query.kinds), "natures": list(query.natures),
+            "agencies": list(query.agencies), "min_intel": query.min_intel,
+            "named": viewer.shows_names}
+
+
+def people_in(graph: nx.Graph) -> list[str]:
+    """The ids of the people (not places) in a graph, as an audit event lists them."""
+    return [str(n) for n, kind in graph.nodes(data="kind") if kind in PERSON_KINDS]
+
+
+def record_view(store: Store, viewer: Viewer, query: network.NetworkQuery,
+                graph: nx.Graph) -> None:
+    """Audit a network view: a consultation with its filter and the people in ``graph``."""
+    store.audit(audit.Consultation(
+        who=audit.Who.of(viewer), object_kind="network", source="network view",
+        rows=graph.number_of_nodes(), person_ids=tuple(people_in(graph)),
+        parameters=view_filter(query, viewer)))
+
+
+def record_search(store: Store, viewer: Viewer, *, text: str, centre: str, hops: int,
+                  results: int, graph: nx.Graph) -> None:
+    """Audit a search on the network page: the length of the text typed (never the text), the
+    node chosen as centre, the hops, how many matched, and the person chosen, if a person."""
+    chosen = [centre] if graph.nodes.get(centre, {}).get("kind") in PERSON_KINDS else []
+    store.audit(audit.Search(
+        who=audit.Who.of(viewer), object_kind="network", object_id=centre,
+        person_ids=tuple(chosen), text_length=len(text.strip()), results=results,
+        parameters={"hops": int(hops)}))
+
+
+def record_export(store: Store, viewer: Viewer, *, file_format: str, purpose: str,
+                  recipients: Sequence[str], graph: nx.Graph, named: bool) -> None:
+    """Audit an export of a network view as a disclosure: who, why, to whom, its format,
+    whether names are in it, its size and the people in it. Refuses (a
+    :class:`~domain.errors.ValidationError`) when the recipients are empty."""
+    store.audit(audit.Disclosure(
+        who=audit.Who.of(viewer, purpose=purpose), object_kind="network",
+        object_id=file_format, person_ids=tuple(people_in(graph)), what="network view",
+        file_format=file_format, recipients=tuple(recipients), named=named,
+        counts={"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}))

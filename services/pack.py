@@ -2,56 +2,47 @@
 highlights, harms and strengths, decision, actions) and the action log, as HTML then PDF.
 
 Pseudonymised by default: the pack is built for a viewer in safety-planning mode unless the
-caller passes a named-mode viewer entitled to names. Every data string is escaped. Every
-export is recorded in the audit trail with its purpose (:func:`export`).
+caller passes a named-mode viewer entitled to names. The HTML comes from the Jinja2 templates
+in ``services/templates/`` with autoescaping on, so every data string is escaped; nothing is
+marked safe. Every export is recorded in the audit trail with its purpose (:func:`export`).
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from html import escape
 from typing import Any
 
+import jinja2
 import pandas as pd
 
 from analytics import chronology
 from data.store import Store
-from domain import labels
+from domain import audit, vocabulary
 from domain.access import Viewer
 from domain.errors import NotFoundError, ValidationError
 from services import briefing, item_summary
 
-CSS = """
-@page { size: A4; margin: 16mm 14mm 18mm 14mm;
-        @bottom-left { content: "CSMap meeting pack - OFFICIAL-SENSITIVE - " string(mode);
-                       font-family: "DejaVu Sans", sans-serif; font-size: 7.5pt; color: #555; }
-        @bottom-right { content: "Page " counter(page) " of " counter(pages);
-                        font-family: "DejaVu Sans", sans-serif; font-size: 7.5pt;
-                        color: #555; } }
-body { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; color: #1d1d1d; }
-h1 { font-size: 18pt; margin: 0 0 4pt 0; }
-h2 { font-size: 13pt; border-bottom: 2px solid #1f4e79; padding-bottom: 2pt; margin-top: 14pt;
-     color: #1f4e79; }
-h3 { font-size: 10.5pt; margin: 8pt 0 3pt 0; }
-.mode { string-set: mode content(); font-weight: bold; }
-.banner { background: #fff4d6; border: 1px solid #e0b84c; padding: 4pt 6pt; margin: 6pt 0; }
-.item { page-break-before: always; }
-.meta { color: #555; font-size: 8.5pt; }
-table { border-collapse: collapse; width: 100%; margin: 4pt 0; }
-th, td { border: 1px solid #c9c9c9; padding: 2.5pt 4pt; text-align: left; vertical-align: top;
-         font-size: 8.5pt; }
-th { background: #eef2f6; }
-tr.overdue td { background: #fde2e1; }
-.cols { display: flex; gap: 8pt; }
-.col { flex: 1; border: 1px solid #d9d9d9; padding: 4pt 6pt; }
-.figs { display: flex; gap: 6pt; }
-.figs div { flex: 1; }
-.figs img { width: 100%; border: 1px solid #d9d9d9; }
-.flag { color: #8a4b00; font-size: 8pt; }
-ul { margin: 2pt 0 2pt 12pt; padding: 0; }
-"""
+
+def _svg_data_uri(svg_text: str) -> str:
+    """An SVG drawing as a ``data:`` URI for an ``<img src>``.
+
+    The drawing is base64-encoded, so the page never parses it; services/svg.py escapes
+    every data string it draws (labels, ward names), which keeps the drawing itself safe.
+    """
+    return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode()).decode()
+
+
+ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("services", "templates"),
+    autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default=True),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENV.filters["svg_data_uri"] = _svg_data_uri
 
 
 @dataclass(frozen=True)
@@ -63,78 +54,86 @@ class Pack:
     named: bool
 
 
-def _e(value: Any) -> str:
-    """A cell as escaped HTML text; dates as '01 Oct 2026', missing values blank."""
+@dataclass(frozen=True)
+class Row:
+    """One table row: its cells as text, and a CSS class (``overdue``) or ""."""
+
+    cells: tuple[str, ...]
+    css_class: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table for the template: headers, rows, and what to say when there are none."""
+
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...] = ()
+    empty: str = "None."
+
+
+def text(value: Any) -> str:
+    """A cell as text; dates as '01 Oct 2026', missing values blank."""
     if isinstance(value, pd.Timestamp | datetime | date) and not pd.isna(value):
-        return escape(value.strftime("%d %b %Y"))
-    return escape(chronology.text_or_blank(value))
-
-
-def _img(svg_text: str, alt: str) -> str:
-    data = base64.b64encode(svg_text.encode()).decode()
-    return f'<img alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}"/>'
-
-
-def _ul(lines: list[str], empty: str) -> str:
-    if not lines:
-        return f"<p class='meta'>{escape(empty)}</p>"
-    return "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>"
+        return value.strftime("%d %b %Y")
+    return chronology.text_or_blank(value)
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], *,
-           row_class: list[str] | None = None) -> str:
-    if frame.empty:
-        return "<p class='meta'>None.</p>"
-    head = "".join(f"<th>{escape(t)}</th>" for t in columns.values())
-    body = []
-    for k, (_, r) in enumerate(frame.iterrows()):
-        cls = f' class="{row_class[k]}"' if row_class and row_class[k] else ""
-        body.append(f"<tr{cls}>" + "".join(f"<td>{_e(r[c])}</td>" for c in columns) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+           row_class: list[str] | None = None, empty: str = "None.") -> Table:
+    rows = tuple(
+        Row(tuple(text(r[c]) for c in columns), row_class[k] if row_class else "")
+        for k, (_, r) in enumerate(frame.iterrows()))
+    return Table(tuple(columns.values()), rows, empty)
 
 
-def _actions_table(actions: pd.DataFrame, today: date) -> str:
-    if actions.empty:
-        return "<p class='meta'>No actions recorded.</p>"
-    late = briefing.overdue(actions, today=today).tolist()
-    shown = actions.assign(
-        tactic=actions["tactic"].map(labels.label),
-        status=[labels.label(s) + (" - OVERDUE" if o else "")
-                for s, o in zip(actions["status"], late, strict=True)])
+def _actions_table(actions: pd.DataFrame, today: date) -> Table:
     cols = {"subject": "Item", "tactic": "Tactic", "description": "Action",
             "owner_name": "Owner", "due_date": "Due", "review_date": "Review",
             "status": "Status"}
+    if actions.empty:
+        return Table(tuple(cols.values()), empty="No actions recorded.")
+    late = briefing.overdue(actions, today=today).tolist()
+    shown = actions.assign(
+        tactic=actions["tactic"].map(vocabulary.ACTION_TACTICS.label),
+        status=[vocabulary.ACTION_STATUSES.label(s) + (" - OVERDUE" if o else "")
+                for s, o in zip(actions["status"], late, strict=True)])
     return _table(shown, cols, row_class=["overdue" if o else "" for o in late])
 
 
-def _item_html(s: item_summary.ItemSummary, n: int, today: date) -> str:
-    kind = {"child": "Child", "place": "Location", "group": "Peer group"}[s.subject_kind]
-    parts = [f"<section class='item'><h2>{n}. {escape(kind)}: {_e(s.label)}</h2>",
-             f"<p class='meta'>Why on the agenda: {_e(s.reason)}</p>",
-             _ul(s.facts, ""),
-             "<div class='figs'>",
-             f"<div><h3>Map extract</h3>{_img(s.map_svg, 'map extract')}</div>",
-             f"<div><h3>Network extract</h3>{_img(s.network_svg, 'network extract')}</div>",
-             "</div>",
-             "<div class='cols'>",
-             f"<div class='col'><h3>Harms and vulnerabilities</h3>"
-             f"{_ul(s.harms, 'None recorded.')}</div>",
-             f"<div class='col'><h3>Strengths and protective factors</h3>"
-             f"{_ul(s.strengths, 'None recorded yet.')}</div>",
-             "</div>",
-             "<h3>Chronology highlights</h3>",
-             _table(s.highlights, {"date": "Date", "what": "What", "detail": "Detail"})]
+@dataclass(frozen=True)
+class ItemView:
+    """One agenda item as the template draws it (every field plain text or a Table)."""
+
+    kind: str
+    label: str
+    reason: str
+    facts: list[str]
+    harms: list[str]
+    strengths: list[str]
+    map_svg: str
+    network_svg: str
+    highlights: Table
+    assessments: Table | None
+    decision: str
+    actions: Table
+
+
+def _item_view(s: item_summary.ItemSummary, today: date) -> ItemView:
+    assessments = None
     if not s.assessments.empty:
-        parts.append("<h3>Contextual safeguarding assessment</h3>")
-        parts.append(_table(s.assessments.assign(domain=s.assessments["domain"].map(labels.label)),
-                            {"domain": "Domain", "body": "Assessment", "source_name": "Source",
-                             "assessed_on": "Date"}))
-    parts.append("<h3>Decision</h3>")
-    parts.append(f"<p>{_e(s.decision) or '<span class=meta>Not recorded.</span>'}</p>")
-    parts.append("<h3>Actions</h3>")
-    parts.append(_actions_table(s.actions, today))
-    parts.append("</section>")
-    return "".join(parts)
+        assessments = _table(
+            s.assessments.assign(domain=s.assessments["domain"].map(
+                vocabulary.ASSESSMENT_DOMAINS.label)),
+            {"domain": "Domain", "body": "Assessment", "source_name": "Source",
+             "assessed_on": "Date"})
+    return ItemView(
+        kind=vocabulary.AGENDA_SUBJECT_KINDS.label(s.subject_kind), label=text(s.label),
+        reason=text(s.reason), facts=[text(x) for x in s.facts],
+        harms=[text(x) for x in s.harms], strengths=[text(x) for x in s.strengths],
+        map_svg=s.map_svg, network_svg=s.network_svg,
+        highlights=_table(s.highlights, {"date": "Date", "what": "What", "detail": "Detail"}),
+        assessments=assessments, decision=text(s.decision),
+        actions=_actions_table(s.actions, today))
 
 
 def build(store: Store, viewer: Viewer, meeting_id: str, *, as_of: date,
@@ -148,31 +147,24 @@ def build(store: Store, viewer: Viewer, meeting_id: str, *, as_of: date,
     items = items[items["status"] == "accepted"]
     actions = store.frame("panel.actions", viewer, {"meeting_id": meeting_id})
     named = viewer.shows_names
-    mode = "CONTAINS NAMES (multi-agency)" if named else "PSEUDONYMISED (safety planning)"
-    meta = store.meta()
-    html = [f"<html><head><meta charset='utf-8'><style>{CSS}</style></head><body>",
-            f"<h1>{_e(m['title'])}</h1>",
-            f"<p>Panel meeting, {_e(m['held_on'])}. <span class='mode'>{escape(mode)}</span></p>",
-            f"<p class='meta'>Exported {datetime.now():%d %b %Y %H:%M} by {_e(viewer.actor)} "
-            f"({_e(viewer.role.value)}) for: {_e(purpose)}. Do not forward; share only with "
-            "panel members for this purpose. Export recorded in the audit trail.</p>"]
-    if meta.get("synthetic") == "true":
-        html.append("<div class='banner'>Synthetic demo data: every person, place and event "
-                    "is made up.</div>")
-    html.append("<h2>Agenda</h2>")
     agenda = items.assign(subject_kind=items["subject_kind"].map(
-        {"child": "Child", "place": "Location", "group": "Peer group"}))
+        vocabulary.AGENDA_SUBJECT_KINDS.label))
     agenda.insert(0, "n", range(1, len(agenda) + 1))
-    html.append(_table(agenda, {"n": "#", "subject_kind": "Kind", "label": "Subject",
-                                "reason": "Why"}))
-    html.append("<h2>Decisions and actions</h2>")
-    html.append(_actions_table(actions, as_of))
-    for n, (_, row) in enumerate(items.iterrows(), start=1):
-        summary = item_summary.item_summary(store, viewer, {str(k): v for k, v in row.items()},
-                                         as_of=as_of)
-        html.append(_item_html(summary, n, as_of))
-    html.append("</body></html>")
-    return Pack("".join(html), tuple(items["item_id"]), named)
+    views = [_item_view(item_summary.item_summary(store, viewer,
+                                                  {str(k): v for k, v in row.items()},
+                                                  as_of=as_of), as_of)
+             for _, row in items.iterrows()]
+    html = ENV.get_template("pack.html").render(
+        meeting={"title": text(m["title"]), "held_on": text(m["held_on"])},
+        mode="CONTAINS NAMES (multi-agency)" if named else "PSEUDONYMISED (safety planning)",
+        exported_at=f"{datetime.now():%d %b %Y %H:%M}", actor=viewer.actor,
+        role=viewer.role.value, purpose=purpose,
+        synthetic=store.meta().get("synthetic") == "true",
+        agenda=_table(agenda, {"n": "#", "subject_kind": "Kind", "label": "Subject",
+                               "reason": "Why"}),
+        actions=_actions_table(actions, as_of), items=views,
+        overdue_colour=vocabulary.OVERDUE_COLOUR)
+    return Pack(html, tuple(items["item_id"]), named)
 
 
 def to_pdf(html: str) -> bytes:
@@ -186,15 +178,24 @@ def to_pdf(html: str) -> bytes:
 
 
 def export(store: Store, viewer: Viewer, meeting_id: str, *, as_of: date,
-           purpose: str) -> bytes:
-    """Build the PDF and record the export (who, role, purpose, mode, items) in the audit."""
+           purpose: str, recipients: Sequence[str]) -> bytes:
+    """Build the PDF and record it as a disclosure (who, role, purpose, recipients, mode,
+    items, the children on its agenda) in the audit."""
     purpose = (purpose or "").strip()
     if len(purpose) < 5:
         raise ValidationError("Say why the pack is being exported (at least a few words); "
                               "the purpose is recorded with the export.")
+    recipients = audit.parse_recipients("\n".join(recipients))
+    if not recipients:  # refused before anything is built
+        raise ValidationError("Say who will receive the pack (recipients); a disclosure is "
+                              "recorded with its recipients.")
     pack = build(store, viewer, meeting_id, as_of=as_of, purpose=purpose)
     pdf = to_pdf(pack.html)
-    store.audit(viewer, "export", "meeting_pack", meeting_id, purpose=purpose,
-                detail=f"mode={'named' if pack.named else 'pseudonymised'} "
-                       f"items={len(pack.items)} bytes={len(pdf)}")
+    items = store.frame("panel.items", viewer, {"meeting_id": meeting_id})
+    children = items[items["item_id"].isin(pack.items) & (items["subject_kind"] == "child")]
+    store.audit(audit.Disclosure(
+        who=audit.Who.of(viewer, purpose=purpose), object_kind="meeting_pack",
+        object_id=meeting_id, person_ids=tuple(children["subject_id"].astype(str)),
+        what="meeting pack", file_format="pdf", recipients=recipients, named=pack.named,
+        counts={"items": len(pack.items), "bytes": len(pdf)}))
     return pdf

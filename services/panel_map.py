@@ -17,22 +17,14 @@ import pandas as pd
 import shapely
 
 from analytics import places as place_stats
-from domain import labels
+from domain import vocabulary
 from services import map_data, map_layers, offline_map
 
-KIND_COLOURS: dict[str, str] = {
-    "takeaway": "#E69F00",
-    "hotel": "#CC79A7",
-    "park": "#009E73",
-    "transport_hub": "#0072B2",
-    "shopping_centre": "#56B4E9",
-    "licensed_premises": "#D55E00",
-    "address_of_concern": "#000000",
-    "school": "#F0E442",
-    "youth_club": "#999999",
-    "other": "#BBBBBB",
-}
-HOME_COLOUR = "#7B3294"
+# Colours of the place kinds drawn on the map (every kind but homes and online spaces, which
+# have their own layer or none), from the domain vocabulary.
+KIND_COLOURS: dict[str, str] = {k: c for k, c in vocabulary.PLACE_KINDS.colours().items()
+                                if k not in ("home", "online")}
+HOME_COLOUR = vocabulary.PLACE_KINDS.colour("home")
 LAYERS = ("Wards", "Places", "Incident heat", "Incident clusters", "Homes (intra-familial)")
 # in the layer box but unticked at first: places sized by incidents and the heat say the same
 # thing, and clusters on top of them hide both on a county-wide view
@@ -56,7 +48,7 @@ def place_radius(incidents: np.ndarray) -> np.ndarray:
 
 def legend_items(kinds: Sequence[str]) -> list[tuple[str, str]]:
     """(colour, label) for the place kinds present, plus homes."""
-    items = [(KIND_COLOURS.get(k, "#BBBBBB"), labels.label(k)) for k in KIND_COLOURS
+    items = [(KIND_COLOURS.get(k, "#BBBBBB"), vocabulary.label(k)) for k in KIND_COLOURS
              if k in set(kinds)]
     return [*items, (HOME_COLOUR, "Homes with intra-familial incidents (clusters)"),
             (map_data.HEAT[1], "Incident heat: low"), (map_data.HEAT[-1], "high")]
@@ -89,7 +81,7 @@ def prepare(wards: gpd.GeoDataFrame, places: pd.DataFrame, homes: pd.DataFrame) 
         size = place_radius(places["incidents"].to_numpy(dtype=float))
         points = map_data.point_features(
             places.assign(scope="place", id=places["place_id"],
-                          kind_label=places["kind"].map(labels.label)),
+                          kind_label=places["kind"].map(vocabulary.label)),
             fields=[*PLACE_TOOLTIP, "scope", "id"],
             colour=[KIND_COLOURS.get(k, "#BBBBBB") for k in places["kind"]], radius=list(size))
     bounds = tuple(float(b) for b in wards.total_bounds)

@@ -12,9 +12,8 @@ introspects the schema and fails when a table gains a person reference not liste
 from __future__ import annotations
 
 import io
-import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,6 +22,7 @@ import pandas as pd
 
 from analytics.exports import neutralise_frame
 from data.store import QueryRequest, Store
+from domain import audit
 from domain.access import Viewer
 from domain.errors import NotFoundError, ValidationError
 
@@ -62,7 +62,10 @@ PERSON_REFERENCES: tuple[PersonReference, ...] = (
     PersonReference("planted_truth", "object_id", "deleted (synthetic demo truth)"),
     PersonReference("audit_event", "object_id",
                     "kept: who looked, when and why, by id only; the pseudonym is redacted "
-                    "from free text"),
+                    "from the text of events written before events had types"),
+    PersonReference("audit_event", "person_ids",
+                    "kept: the ids of the people each consultation, search and disclosure "
+                    "named, so the erasure itself stays accountable"),
 )
 """Every column that can hold a person id. Tables added to the schema must be added here."""
 
@@ -182,17 +185,19 @@ def _params(query: str, person_id: str) -> dict[str, Any]:
 
 
 def export_subject_access(store: Store, viewer: Viewer, report: SubjectAccessReport, *,
-                          purpose: str) -> bytes:
-    """The report as CSV, recorded in the audit trail as an export with its purpose."""
+                          purpose: str, recipients: Sequence[str]) -> bytes:
+    """The report as CSV, recorded in the audit trail as a disclosure with its purpose and
+    recipients (both required), before the file is handed over."""
     purpose = (purpose or "").strip()
     if len(purpose) < 5:
         raise ValidationError("Say why the report is being exported (at least a few words); "
                               "the purpose is recorded with the export.")
     data = report.to_csv()
-    mode = "named" if viewer.shows_names else "pseudonymised"
-    store.audit(viewer, "export", "person", report.person_id, purpose=purpose,
-                detail=f"subject access report mode={mode} rows={report.total_rows} "
-                       f"bytes={len(data)}")
+    store.audit(audit.Disclosure(
+        who=audit.Who.of(viewer, purpose=purpose), object_kind="person",
+        object_id=report.person_id, person_ids=(report.person_id,),
+        what="subject access report", file_format="csv", recipients=tuple(recipients),
+        named=viewer.shows_names, counts={"rows": report.total_rows, "bytes": len(data)}))
     return data
 
 
@@ -277,7 +282,8 @@ def delete_person(store: Store, viewer: Viewer, person_id: str, *, confirm: str,
     refuses to delete a row whose references were deleted in the same transaction, so phase
     2 (the person, their agenda items, incidents no one else is in) commits next, and phase 3
     removes their home if no one else refers to it. If a later phase fails, running the
-    deletion again finishes it. The audit event keeps ids and counts per table only.
+    deletion again finishes it. The audit keeps an erasure event: ids and counts per table
+    only.
     """
     purpose = (purpose or "").strip()
     if len(purpose) < 5:
@@ -297,9 +303,10 @@ def delete_person(store: Store, viewer: Viewer, person_id: str, *, confirm: str,
     counts = dict(plan.counts)
     if home_deleted:
         counts["place"] = home_deleted
-    store.audit(viewer, "delete", "person", person_id, purpose=purpose,
-                detail=json.dumps({"rows": counts, "incidents": plan.incident_ids,
-                                   "agenda_items": plan.item_ids}, ensure_ascii=True))
+    store.audit(audit.Erasure(
+        who=audit.Who.of(viewer, purpose=purpose), object_kind="person", object_id=person_id,
+        person_ids=(person_id,), rows=counts, incident_ids=tuple(plan.incident_ids),
+        agenda_item_ids=tuple(plan.item_ids)))
     return DeletionPlan(person_id, plan.pseudonym, counts, plan.incident_ids, plan.item_ids,
                         plan.home_place_id)
 

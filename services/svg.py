@@ -17,15 +17,12 @@ from shapely import wkb
 from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-NODE_COLOURS: dict[str, str] = {
-    "child": "#1f77b4",
-    "adult_of_concern": "#d62728",
-    "trusted_adult": "#2ca02c",
-    "professional": "#7f7f7f",
-}
-EDGE_COLOURS: dict[str, str] = {"harmful": "#d62728", "protective": "#2ca02c",
-                                "unknown": "#8c8c8c"}
-PLACE_COLOUR = "#9467bd"
+from domain import vocabulary
+
+# Colours from the domain vocabulary, the same as the network page's graph and its legend.
+NODE_COLOURS: dict[str, str] = vocabulary.PERSON_KINDS.colours()
+EDGE_COLOURS: dict[str, str] = vocabulary.LINK_NATURES.colours()
+PLACE_COLOUR = vocabulary.NODE_KINDS.colour("place")
 
 
 @dataclass(frozen=True)
@@ -126,7 +123,7 @@ def network_extract(graph: nx.Graph, *, focus: Iterable[str] = (), width: int = 
              '<rect width="100%" height="100%" fill="#fcfcfc"/>']
     for u, v, d in graph.edges(data=True):
         (x1, y1), (x2, y2) = xy(u), xy(v)
-        colour = EDGE_COLOURS.get(str(d.get("nature", "unknown")), "#8c8c8c")
+        colour = EDGE_COLOURS.get(str(d.get("nature", "unknown")), EDGE_COLOURS["unknown"])
         dash = "" if d.get("verified") else ' stroke-dasharray="4 3"'
         parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
                      f'stroke="{colour}" stroke-width="1.6"{dash}/>')
@@ -144,10 +141,7 @@ def network_extract(graph: nx.Graph, *, focus: Iterable[str] = (), width: int = 
 
 
 def _legend(height: int) -> str:
-    items = [("Child", NODE_COLOURS["child"]),
-             ("Adult of concern", NODE_COLOURS["adult_of_concern"]),
-             ("Trusted adult", NODE_COLOURS["trusted_adult"]),
-             ("Professional", NODE_COLOURS["professional"])]
+    items = [(t.label, NODE_COLOURS[t.code]) for t in vocabulary.PERSON_KINDS]
     out = []
     x = 8.0
     for text, colour in items:

@@ -9,8 +9,10 @@ for names through the same audited grant the sidebar's "Show names" button makes
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 
@@ -43,3 +45,13 @@ def page_app(page: str | Path, *, default_timeout: float = 60) -> AppTest:
     """An AppTest of the page script ``page`` (a path or a file name in dashboard/views)."""
     return AppTest.from_function(_one_page, args=(Path(page).name,),
                                  default_timeout=default_timeout)
+
+
+def private_copy(source: Path, folder: Path, monkeypatch: pytest.MonkeyPatch, *,
+                 name: str) -> Path:
+    """A copy of the database ``source`` in ``folder`` that pages open (CSMAP_DB_PATH points at
+    it), for tests whose pages write."""
+    path = folder / name
+    shutil.copy(source, path)
+    monkeypatch.setenv("CSMAP_DB_PATH", str(path))
+    return path

@@ -149,7 +149,7 @@ def sign_in(page: Any, url: str, *, username: str = TESTER,
     page.get_by_role("button", name="Sign out", exact=True).wait_for(timeout=45_000)
     wait_for_app(page)
     if role_label:
-        page.get_by_label("Role").click()  # the sidebar's role selector
+        page.get_by_role("combobox", name="Role").click()  # the sidebar's role selector
         page.get_by_role("option", name=role_label).click()
         wait_for_app(page)
 
@@ -165,6 +165,14 @@ def wait_for_app(page: Any, *, text: str | None = None, timeout_ms: int = 45_000
             break
         time.sleep(0.25)
     page.wait_for_timeout(500)
+
+
+def open_page_as(page: Any, url: str, *, role: str, nav: str, text: str) -> None:
+    """Sign in, choose the role (its label in the sidebar), then the page ``nav`` from the
+    sidebar, and wait until ``text`` shows."""
+    sign_in(page, url + "/", role_label=role)
+    page.get_by_test_id("stSidebarNav").get_by_text(nav, exact=True).click()
+    wait_for_app(page, text=text)
 
 
 def assert_no_exception(page: Any) -> None:

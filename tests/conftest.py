@@ -32,6 +32,18 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture
+def demo_copy(demo_db: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, writable copy of the small demo town for a test that writes."""
+    import shutil
+
+    path = tmp_path / "town.duckdb"
+    shutil.copy(demo_db, path)
+    store = Store.open(path)
+    yield store
+    store.close()
+
+
 @pytest.fixture(scope="session")
 def demo_store(demo_db: Path) -> Iterator[Store]:
     """The small demo town opened read-write (tests must not change its data)."""

@@ -72,10 +72,11 @@ def idp() -> Any:
 def _sign_out(page: Any) -> None:
     """Sign out of CSMap, and (RP-initiated logout) confirm ending the provider's session."""
     page.get_by_role("button", name="Sign out", exact=True).click()
+    page.wait_for_url("**/oauth2/end_session**", timeout=90_000)  # the provider's own page
     end = page.get_by_role("button", name="End session")
-    end.wait_for(timeout=45_000)
+    end.wait_for(timeout=90_000)
     end.click()
-    page.get_by_role("button", name="Sign in with your organisation").wait_for(timeout=45_000)
+    page.get_by_role("button", name="Sign in with your organisation").wait_for(timeout=90_000)
 
 
 def _oidc_sign_in(page: Any, url: str, sub: str) -> None:

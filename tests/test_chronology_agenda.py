@@ -59,7 +59,7 @@ def test_timeline_orders_events_with_provenance_and_words(child_incidents: pd.Da
     assert len(tl) == 9  # 8 incidents + 1 adult of concern (trusted adult is not an event)
     assert "Intra-familial" in set(tl["context"]) and "Extra-familial" in set(tl["context"])
     first = tl.iloc[0]
-    assert first["provenance"] == "Police, recorded 2024-09-01, graded 2BP"
+    assert first["provenance"] == "Police, recorded 2024-09-01, graded 2B P"
     assert tl.loc[tl["kind"] == "rhi_disclosure", "child_words"].item() == "He said he loved me"
     assert "A-a1" in tl.loc[tl["kind"] == "adult_linked", "event"].item()
 

@@ -59,6 +59,24 @@ def test_roles_with_nodes_children_never_ranked(tmp_path: Path) -> None:
     assert text.exit_code == 0 and "Facilitator leads" in text.stdout
 
 
+def test_edge_list_hubs_follow_the_brokerage_ranking() -> None:
+    """Hubs tie on children; the one ranking (brokerage.node_hubs) then prefers the place that
+    reaches more children in two hops, not the adult with more (adult) neighbours."""
+    edges = edgelist.parse_edges("source,target\nA,k1\nA,k2\nk2,k3\nA,B2\nA,B3\n"
+                                 "P,k1\nP,k2\nP,B4\nB4,k9\n")
+    kinds = edgelist.parse_nodes("id,kind\nA,adult\nB2,adult\nB3,adult\nB4,adult\n"
+                                 "P,place\nk1,child\nk2,child\nk3,child\nk9,child\n")
+    graph = edgelist.build_graph(edges, kinds)
+    hubs = edgelist.roles(graph, top=3)["hubs"]
+    assert [(h["id"], h["rank"], h["children"]) for h in hubs] == [
+        ("P", 1, 2), ("A", 2, 2), ("B4", 3, 1)]
+    assert hubs[1]["degree"] == 4 and hubs[0]["kind"] == "place"
+    from analytics import brokerage
+    ranked = brokerage.node_hubs(graph, ("adult_of_concern", "place", "online", "child"))
+    assert ranked["node"].head(3).tolist() == ["P", "A", "B4"]  # children are never hubs
+    assert "k1" not in set(ranked["node"])
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("", r"e\.csv: the file is empty"),
     ("from,to\nA,B\n", r"e\.csv, row 1, column source: missing column"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from dashboard import common, nav
 from domain import settings
 from domain.access import Role
 from services import protection
-from tests.apptest_support import page_app
+from tests.apptest_support import page_app, private_copy
 
 PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "data_protection.py")
 
@@ -20,10 +19,7 @@ PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "dat
 @pytest.fixture
 def db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the small demo (the page deletes and writes)."""
-    path = tmp_path / "dp.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("CSMAP_DB_PATH", str(path))
-    return path
+    return private_copy(demo_db, tmp_path, monkeypatch, name="dp.duckdb")
 
 
 def _run(role: str) -> AppTest:
@@ -60,6 +56,9 @@ def test_admin_finds_a_person_exports_and_deletes(db: Path) -> None:
     at.button(key="dp_sar_build").click().run()  # no purpose: a readable error
     assert "Say why" in at.error[0].value
     at.text_input(key="dp_sar_purpose").input("subject access request 41").run()
+    at.button(key="dp_sar_build").click().run()  # no recipients: a readable error
+    assert "Say who will receive it" in at.error[0].value
+    at.text_input(key="dp_sar_recipients").input("the requester").run()
     at.button(key="dp_sar_build").click().run()
     assert "Export recorded" in at.main.success[0].value
 
@@ -110,6 +109,6 @@ def test_nobody_is_read_until_chosen_and_reruns_do_not_read_again(db: Path) -> N
 def _person_views() -> int:
     """Views logged against any person, from the page's own store connection."""
     store = common._open_store(str(settings.db_path()))
-    row = store.cursor.execute("SELECT count(*) FROM audit_event WHERE action = 'view' "
-                               "AND object_kind = 'person'").fetchone()
+    row = store.cursor.execute("SELECT count(*) FROM audit_event WHERE event_type = "
+                               "'consultation' AND object_kind = 'person'").fetchone()
     return int(row[0]) if row else 0

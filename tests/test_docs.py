@@ -21,6 +21,15 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_every_audit_event_type_is_documented() -> None:
+    from domain import audit
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    section = text[text.index("## Audit events"):]
+    for name, cls in audit.EVENT_TYPES.items():
+        assert f"`{name}`" in section and f"`{cls.__name__}`" in section, name
+
+
 def test_architecture_doc_states_the_layer_rules() -> None:
     text = (ROOT / "docs" / "architecture.md").read_text()
     for word in ("data/", "analytics/", "dashboard/", "Viewer", "audit"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -20,11 +19,9 @@ ANALYST = Viewer("test-analyst", Role.ANALYST, "testing")
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store.open(":memory:")
-    seed_reference(s)
-    yield s
-    s.close()
+def store(empty_store: Store) -> Store:
+    seed_reference(empty_store)
+    return empty_store
 
 
 def check(store: Store, kind: str, text: str, name: str = "f.csv",
@@ -302,8 +299,8 @@ def test_only_analysts_and_admins_may_import(store: Store, role: Role) -> None:
     with pytest.raises(AccessDeniedError, match="imports are for analysts and administrators"):
         importers.check_file(store, viewer, kind="links", file_name="links.csv",
                              data=sample("links.csv"))
-    denied = store.cursor.execute("SELECT count(*) FROM audit_event WHERE action = 'denied' "
-                                  "AND object_kind = 'import'").fetchone()
+    denied = store.cursor.execute("SELECT count(*) FROM audit_event WHERE event_type = "
+                                  "'access_denied' AND object_kind = 'import'").fetchone()
     assert denied == (1,)
 
 
@@ -311,10 +308,12 @@ def test_commit_is_audited_and_admin_may_import(store: Store) -> None:
     admin = Viewer("test-admin", Role.ADMIN, "testing")
     rep = importers.import_file(store, admin, kind="presences", file_name="presences.csv",
                                 data=sample("presences.csv"), today=TODAY)
-    row = store.cursor.execute("SELECT actor, object_id, detail FROM audit_event WHERE "
-                               "action = 'create' AND object_kind = 'import_batch'").fetchone()
+    row = store.cursor.execute("SELECT actor, object_id, fields FROM audit_event WHERE "
+                               "event_type = 'data_imported' AND object_kind = 'import_batch'"
+                               ).fetchone()
     assert row is not None and row[0] == "test-admin" and row[1] == rep.batch_id
-    assert "accepted=3 rejected=0" in row[2]
+    assert json.loads(row[2]) == {"file_kind": "presences", "total": 3, "accepted": 3,
+                                  "rejected": 0}
 
 
 def test_quarantine_rows_are_masked_unless_named(store: Store) -> None:
@@ -428,3 +427,27 @@ def test_problem_reasons_do_not_copy_names_or_addresses(store: Store, row: str, 
     problems = [p for p in plan.report.problems if p.column == column]
     assert problems, plan.report.problems
     assert all(secret not in p.reason for p in plan.report.problems)
+
+
+def test_each_cell_kind_is_typed_or_explained(store: Store) -> None:
+    """One row per cell kind the checker reads: values typed, or a reason naming the column."""
+    pres = "presence_id,person_id,place_id,kind,seen_at\n"
+    future = check(store, "presences", pres + "S1,P-C001,PL-PARK-1,seen_at,2025-07-02 10:00\n")
+    assert "seen_at is in the future" in future.report.problems[0].reason
+    nobody = check(store, "presences", pres + "S1,P-NOPE,PL-PARK-1,seen_at,2025-03-01\n")
+    assert nobody.report.problems[0].column == "person_id"
+    assert nobody.report.problems[0].reason.startswith("person_id: unknown person 'P-NOPE'")
+    links = ("link_id,source_person_id,target_person_id,kind,nature,first_seen,last_seen,"
+             "verified\n")
+    yes = check(store, "links", links + "L1,P-C001,P-C002,peer,unknown,2025-01-01,2025-01-02,"
+                "Yes\nL2,P-C001,P-C002,Peer,Harmful,2025-01-01,2025-01-02,0\n")
+    assert [r["verified"] for r in yes.rows] == [True, False]
+    assert [(r["kind"], r["nature"]) for r in yes.rows] == [("peer", "unknown"),
+                                                            ("peer", "harmful")]
+    inc = "incident_id,occurred_at,kind,harm_context,indicators,narrative\n"
+    listed = check(store, "incidents", inc + "I1,2025-01-01,arrest,unknown,"
+                   "emotional; Physical;emotional,\n")
+    assert listed.rows[0]["indicators"] == ["emotional", "physical"]
+    assert listed.rows[0]["narrative"] is None and listed.rows[0]["people"] == []
+    long = check(store, "incidents", inc + "I2,2025-01-01,arrest,unknown,," + "x" * 10_001 + "\n")
+    assert long.report.problems[0].reason == "narrative is longer than 10,000 characters"

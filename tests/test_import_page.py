@@ -82,12 +82,17 @@ def test_a_file_of_the_wrong_type_gets_a_readable_error(db: Store) -> None:
     assert "does not look like a incidents file" in text and "Expected header" in text
 
 
-def test_merge_review_confirms_a_pair_pseudonymised(db: Store) -> None:
+def _import_records(db: Store, *files: tuple[str, str | None]) -> None:
+    """Import sample person-record files (file name, agency) as an analyst."""
     analyst = Viewer("test", Role.ANALYST, "testing")
-    for name, agency in (("person_records_police.csv", None),
-                         ("person_records_social_care.csv", "social_care")):
+    for name, agency in files:
         importers.import_file(db, analyst, kind="person_records", file_name=name,
                               data=sample(name), agency_id=agency, today=TODAY)
+
+
+def test_merge_review_confirms_a_pair_pseudonymised(db: Store) -> None:
+    _import_records(db, ("person_records_police.csv", None),
+                    ("person_records_social_care.csv", "social_care"))
     at = run()
     at.button(key="import_find").click().run()
     assert not at.exception, at.exception
@@ -122,11 +127,8 @@ def test_other_roles_are_refused_readably(db: Store, role: str) -> None:
 
 
 def test_merge_review_in_named_mode_shows_names(db: Store) -> None:
-    analyst = Viewer("test", Role.ANALYST, "testing")
-    for name, agency in (("person_records_police.csv", None),
-                         ("person_records_education.csv", "education")):
-        importers.import_file(db, analyst, kind="person_records", file_name=name,
-                              data=sample(name), agency_id=agency, today=TODAY)
+    _import_records(db, ("person_records_police.csv", None),
+                    ("person_records_education.csv", "education"))
     at = run("analyst", "named")
     at.button(key="import_find").click().run()
     table = at.dataframe[-1].value

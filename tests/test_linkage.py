@@ -95,10 +95,10 @@ def test_confirm_registers_a_person_and_lends_it_to_later_matches(store: Store) 
     again = review.review_queue(store, ANALYST)
     left = {frozenset((r.local_ref_l, r.local_ref_r)) for r in again.itertuples()}
     assert frozenset(("SC-77012", "EDU-5531")) not in left  # now the same person
-    actions = store.cursor.execute("SELECT action, object_id FROM audit_event WHERE "
+    actions = store.cursor.execute("SELECT event_type, object_id FROM audit_event WHERE "
                                    "object_kind = 'statement'").fetchall()
-    assert ("create", "import.person_from_record") in actions
-    assert ("update", "import.set_record_person") in actions
+    assert ("record_created", "import.person_from_record") in actions
+    assert ("record_updated", "import.set_record_person") in actions
 
 
 def test_reject_is_remembered_and_the_pair_leaves_the_queue(store: Store) -> None:

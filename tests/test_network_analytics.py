@@ -195,19 +195,6 @@ def test_peer_groups_seeded(town: tuple[nx.Graph, pd.DataFrame, pd.DataFrame]) -
     assert sorted(map(tuple, a.table["members"])) == [("c1", "c2", "c3"), ("c4", "c5", "c6")]
 
 
-def test_filter_grading_and_window(town: tuple[nx.Graph, pd.DataFrame, pd.DataFrame]) -> None:
-    _, people, links = town
-    f = network.GraphFilter(min_intel="C", include_ungraded=False)
-    g = network.build_person_graph(people, links, graph_filter=f)
-    assert g.number_of_edges() == 2  # the B and C graded links only
-    f2 = network.GraphFilter(start=D + timedelta(days=35), end=D + timedelta(days=60))
-    g2 = network.build_person_graph(people, links, graph_filter=f2)
-    # links seen at some point in the window: Y-c1 (from day 40) and X-c4 (days 10-40)
-    assert {frozenset(e) for e in g2.edges} == {frozenset({"c1", "Y"}), frozenset({"c4", "X"})}
-    with pytest.raises(ValueError, match="min_intel"):
-        network.GraphFilter(min_intel="Z")
-
-
 def test_place_hubs_recency_and_harm() -> None:
     t = datetime(2025, 6, 1)
     people = _people([("a", "child"), ("b", "child"), ("c", "child"), ("z", "adult_of_concern")])

@@ -77,11 +77,14 @@ def test_commissioner_gets_a_readable_refusal(town_db: Path,
     assert not at.dataframe
 
 
-def test_export_records_purpose_in_audit(tmp_path: Path) -> None:
+def test_export_is_a_disclosure_with_recipients_and_the_people_in_it(tmp_path: Path) -> None:
+    import json
+
     from analytics import analysis
     from dashboard.components import network_exports
     from data import network as netdata
     from domain.access import Role, Viewer
+    from domain.errors import ValidationError
 
     # a separate file: the AppTests above keep the shared one open in this process
     with Store.open(tmp_path / "export.duckdb", create=True) as store:
@@ -92,12 +95,38 @@ def test_export_records_purpose_in_audit(tmp_path: Path) -> None:
         f = netdata.load(store, v, q)
         a = analysis.analyse(f.people, f.places, f.links, f.presences,
                              as_of=network_town.AS_OF)
-        network_exports.record_export(store, v, "gexf", "MACE plan for PL1", 5, 4, False)
-        row = store.cursor.execute(
-            "SELECT action, object_id, purpose, detail FROM audit_event "
-            "WHERE actor = 'exporter' AND action = 'export'").fetchone()
-    assert row == ("export", "gexf", "MACE plan for PL1", "nodes=5 edges=4 named=False")
+        graph = a.view_graph
+        with pytest.raises(ValidationError, match="Say who will receive it"):
+            network_exports.record_export(store, v, "gexf", "MACE plan for PL1", " ; ", graph,
+                                          False)
+        network_exports.record_export(store, v, "gexf", "MACE plan for PL1",
+                                      "MACE panel; licensing officer", graph, False)
+        rows = store.cursor.execute(
+            "SELECT event_type, object_id, purpose, recipients, person_ids, fields "
+            "FROM audit_event WHERE actor = 'exporter' AND object_kind = 'network'"
+        ).fetchall()
+    assert len(rows) == 1  # the refused one wrote nothing
+    kind, fmt, purpose, recipients, people, fields = rows[0]
+    assert (kind, fmt, purpose) == ("disclosure", "gexf", "MACE plan for PL1")
+    assert recipients == ["MACE panel", "licensing officer"]
+    persons = {n for n, k in graph.nodes(data="kind") if k not in ("place", "online")}
+    assert set(people) == persons and "c1" in people and "PL1" not in people
+    assert json.loads(fields)["counts"] == {"nodes": graph.number_of_nodes(),
+                                            "edges": graph.number_of_edges()}
     assert a.view_graph.number_of_nodes() == 13
+
+
+def test_exports_are_offered_only_with_a_purpose_and_recipients(
+        town_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(town_db, monkeypatch, "analyst", network_export_purpose="MACE plan for PL1")
+    assert not at.exception, at.exception
+    label = at.text_input(key="network_export_recipients").label
+    assert label == "Recipients (who will receive it)"
+    assert any("purpose and the recipients" in c.value for c in at.caption)
+    at.text_input(key="network_export_recipients").input("MACE panel").run()
+    assert not at.exception, at.exception
+    assert not any("purpose and the recipients" in c.value for c in at.caption)
+    assert any("links drawn" in c.value for c in at.caption)  # the buttons' caption
 
 
 def test_expanded_node_and_kinds_filter(town_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,6 +175,27 @@ def test_views_and_searches_are_audited_once(tmp_path: Path,
 
     store = common._open_store(str(db))
     rows = store.cursor.execute(
-        "SELECT action, count(*) FROM audit_event WHERE object_kind = 'network' "
-        "GROUP BY action ORDER BY action").fetchall()
-    assert dict(rows) == {"search": 2, "view": 1}
+        "SELECT event_type, count(*) FROM audit_event WHERE object_kind = 'network' "
+        "GROUP BY ALL ORDER BY ALL").fetchall()
+    assert dict(rows) == {"search": 2, "consultation": 1}
+    view = store.cursor.execute(
+        "SELECT person_ids, fields FROM audit_event WHERE object_kind = 'network' "
+        "AND event_type = 'consultation'").fetchone()
+    assert view is not None and "c1" in view[0] and '"named": false' in view[1]
+    searches = store.cursor.execute(
+        "SELECT object_id, fields FROM audit_event WHERE object_kind = 'network' "
+        "AND event_type = 'search'").fetchall()
+    assert all('"text_length": 0' in f for _, f in searches)
+
+
+def test_betweenness_tooltip_says_what_the_code_and_the_doc_say() -> None:
+    """Betweenness is normalised over the people with at least one link, not per component."""
+    from analytics import brokerage
+    from dashboard.components import network_roles
+
+    help_text = network_roles.BETWEENNESS_HELP
+    assert "normalised over the component" not in help_text
+    assert "people with at least one link" in help_text and "C(n-1, 2)" in help_text
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "network.md").read_text()
+    assert "normalised over the people with at least one link" in doc
+    assert "people with at least" in " ".join((brokerage.__doc__ or "").split())

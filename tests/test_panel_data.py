@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analytics import language
@@ -128,7 +129,9 @@ def test_decisions_actions_assessments_are_stored_with_flags_and_audited(
     assert briefing.overdue(actions, today=AS_OF).tolist() == [False]
     audit = town.frame("admin.audit_events", Viewer("a", Role.ADMIN, "audit"),
                        {"start": date(2000, 1, 1), "end": date(2100, 1, 1)})
-    written = set(audit.loc[audit["action"].isin(["create", "update"]), "object_id"])
+    changes = audit["event_type"].isin(["record_created", "record_updated"])
+    written = set(audit.loc[changes, "object_id"])
+    assert "boyfriend" not in " ".join(audit["fields"])  # decision text is never copied
     assert {"panel.create_meeting", "panel.add_item", "panel.set_item_decision",
             "panel.add_action", "panel.set_action_status", "panel.add_assessment"} <= written
 
@@ -233,3 +236,14 @@ def test_page_headings_show_data_as_written() -> None:
                     n.attr for n in ast.walk(arg) if isinstance(n, ast.Attribute)}
                 assert "md" in names, (
                     f"{path.name}:{node.lineno}: a subheader built from data without md()")
+
+
+def test_an_action_is_overdue_when_its_review_date_has_passed() -> None:
+    """The docstring of ``briefing.overdue`` promises a review-date check: the code has it."""
+    actions = pd.DataFrame({
+        "status": ["open", "in_progress", "open", "done"],
+        "due_date": [AS_OF + timedelta(days=5), AS_OF - timedelta(days=1),
+                     AS_OF + timedelta(days=5), AS_OF - timedelta(days=9)],
+        "review_date": [AS_OF - timedelta(days=2), None, None, AS_OF - timedelta(days=2)]})
+    assert briefing.overdue(actions, today=AS_OF).tolist() == [True, True, False, False]
+    assert "review" in (briefing.overdue.__doc__ or "")

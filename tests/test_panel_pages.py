@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -18,7 +17,7 @@ from domain.access import Mode, Role, Viewer
 from domain.errors import ValidationError
 from services import briefing, pack
 from tests import panel_town
-from tests.apptest_support import page_app
+from tests.apptest_support import page_app, private_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "dashboard" / "views"
@@ -35,10 +34,7 @@ def town_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def town_db(town_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh copy of the tiny town per test (pages write to it); CSMAP_DB_PATH points at it."""
-    path = tmp_path / "town.duckdb"
-    shutil.copy(town_template, path)
-    monkeypatch.setenv("CSMAP_DB_PATH", str(path))
-    return path
+    return private_copy(town_template, tmp_path, monkeypatch, name="town.duckdb")
 
 
 def _run(page: str, role: str = "panel", mode: str = "pseudonymised") -> AppTest:
@@ -142,7 +138,7 @@ def test_panel_meeting_flow(town_db: Path) -> None:
     at.text_area(key="action_text").input("Serve a CAWN on AC-0001.").run()
     at.button(key="action_save").click().run()
     assert not at.exception, at.exception
-    assert any("Action saved: Child abduction warning notice" in s.value for s in at.success)
+    assert any("Action saved: Child Abduction Warning Notice" in s.value for s in at.success)
     # an assessment of the hotel
     at.radio(key="assess_kind").set_value("place").run()
     at.selectbox(key="assess_subject").set_value("H1")
@@ -153,6 +149,9 @@ def test_panel_meeting_flow(town_db: Path) -> None:
     at.button(key="pack_build").click().run()
     assert any("Say why the pack" in e.value for e in at.error)
     at.text_input(key="pack_purpose").input("Circulate to panel members").run()
+    at.button(key="pack_build").click().run()  # no recipients: a readable error
+    assert any("Say who will receive the pack" in e.value for e in at.error)
+    at.text_input(key="pack_recipients").input("MACE panel members, DPO").run()
     at.button(key="pack_build").click().run()
     assert not at.exception, at.exception
     assert any("pseudonymised" in s.value for s in at.success)
@@ -160,9 +159,11 @@ def test_panel_meeting_flow(town_db: Path) -> None:
     admin = Viewer("a", Role.ADMIN, "audit")
     audit = store.frame("admin.audit_events", admin,
                         {"start": date(2000, 1, 1), "end": date(2100, 1, 1)})
-    exports = audit[audit["action"] == "export"]
+    exports = audit[audit["event_type"] == "disclosure"]
     assert list(exports["purpose"]) == ["Circulate to panel members"]
-    assert "mode=pseudonymised" in exports.iloc[0]["detail"]
+    assert list(exports.iloc[0]["recipients"]) == ["MACE panel members", "DPO"]
+    assert list(exports.iloc[0]["person_ids"]) == ["C1"]  # the child on the agenda
+    assert '"named": false' in exports.iloc[0]["fields"]
     panel = Viewer("p", Role.PANEL, "check")
     mid = store.frame("panel.meetings", panel).iloc[0]["meeting_id"]
     items = store.frame("panel.items", panel, {"meeting_id": mid})
@@ -217,7 +218,8 @@ def test_pack_has_sections_and_no_names_when_pseudonymised(town_db: Path,
         built = pack.build(store, chair, mid, as_of=AS_OF, purpose="circulate")
         assert "June &lt;MACE&gt; &amp; co" in built.html  # data strings are escaped
         assert built.html.count("<img") == 2 * len(built.items) and not built.named
-        pdf = pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel")
+        pdf = pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel",
+                          recipients=["MACE panel members"])
         assert pdf.startswith(b"%PDF")
         text = _pdf_text(pdf, tmp_path)
         # page images for a person to look at (artifacts/pack-1.png ...)
@@ -236,4 +238,7 @@ def test_pack_has_sections_and_no_names_when_pseudonymised(town_db: Path,
                            purpose="strategy meeting")
         assert named.named and "Amelia Stone" in named.html
         with pytest.raises(ValidationError, match="Say why"):
-            pack.export(store, chair, mid, as_of=AS_OF, purpose=" ")
+            pack.export(store, chair, mid, as_of=AS_OF, purpose=" ", recipients=["panel"])
+        with pytest.raises(ValidationError, match="Say who will receive the pack"):
+            pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel",
+                        recipients=[" "])

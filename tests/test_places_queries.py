@@ -3,11 +3,12 @@ in aggregates."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
 from datetime import date
 
 import pytest
 
+from analytics import places as place_stats
 from data import queries
 from data.queries.places import FILTER_PARAMS
 from data.store import Store
@@ -22,11 +23,9 @@ IDENTIFYING = {"person_id", "pseudonym", "full_name", "label", "given_name", "fa
 
 
 @pytest.fixture
-def town() -> Iterator[Store]:
-    store = Store.open(":memory:")
-    seed_town(store)
-    yield store
-    store.close()
+def town(empty_store: Store) -> Store:
+    seed_town(empty_store)
+    return empty_store
 
 
 def test_aggregate_queries_return_no_identifiers_or_points(town: Store,
@@ -113,6 +112,26 @@ def test_place_profile_lists_children_adults_and_notes(town: Store, panel: Viewe
     ward = town.frame("places.profile_incidents", panel,
                       {"scope": "ward", "id": inc["ward_code"].iloc[0], **WINDOW})
     assert ward["incident_id"].nunique() == 12  # park and takeaway share the ward
+
+
+def test_place_profile_time_and_months_match_the_incidents(town: Store, panel: Viewer) -> None:
+    """The page's path (SQL counts, then analytics.places) gives the weekday-by-hour table and
+    the months of the park's incidents, counted here from the incidents themselves."""
+    scope = {"scope": "place", "id": "p_park", **WINDOW}
+    seen = town.cursor.execute(
+        "SELECT occurred_at FROM incident WHERE place_id = 'p_park'").fetchall()
+    expected = Counter((t.weekday(), t.hour) for (t,) in seen)
+    prof = place_stats.time_profile_from_counts(town.frame("places.profile_when", panel, scope))
+    assert prof.incidents == len(seen) == 8
+    for (dow, hour), n in expected.items():
+        assert prof.table.iloc[dow][hour] == n
+    busiest_day = Counter(d for d, _ in expected.elements()).most_common(1)[0][0]
+    assert prof.peak_day == place_stats.WEEKDAYS[busiest_day]
+    months = place_stats.fill_months(town.frame("places.profile_months", panel, scope))
+    first, last = min(t for (t,) in seen), max(t for (t,) in seen)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    assert len(months) == span and months["incidents"].sum() == 8
+    assert months["children"].max() == 2  # the missing episodes: CH-0001 and CH-0002
 
 
 def test_filter_param_names_are_shared() -> None:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from data import generate
 from data import queries as registry
 from data.queries import QuerySpec
 from data.store import Store
+from domain import audit
 from domain.access import Access, Mode, Role, Viewer
 from domain.errors import AccessDeniedError, NotFoundError, ValidationError
 from services import protection
@@ -24,22 +23,10 @@ ADMIN = Viewer("test-admin", Role.ADMIN, "subject access request test")
 AS_OF = date(2026, 9, 30)  # the small demo's "today"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small town of our own (deletion writes), generated once for this module."""
-    path = tmp_path_factory.mktemp("dp") / "town.duckdb"
-    generate.generate(path, size="small", seed=7)
-    return path
-
-
 @pytest.fixture
-def town(template: Path, tmp_path: Path) -> Store:
-    """A fresh copy per test."""
-    path = tmp_path / "town.duckdb"
-    shutil.copy(template, path)
-    store = Store.open(path)
-    yield store  # type: ignore[misc]
-    store.close()
+def town(demo_copy: Store) -> Store:
+    """A fresh copy of the small demo town per test (these tests write)."""
+    return demo_copy
 
 
 def _q(store: Store, sql: str, params: dict[str, object] | None = None) -> list[tuple]:
@@ -80,6 +67,15 @@ def _add_panel_and_merge_rows(store: Store, pid: str) -> None:
     left, right = sorted([mine, other])
     cur.execute("INSERT INTO merge_decision VALUES ($l, $r, 'rejected', 0.4, NULL, 'rev', $t)",
                 {"l": left, "r": right, "t": now})
+
+
+def _legacy_event(store: Store, action: str, kind: str, object_id: str, detail: str) -> None:
+    """An audit row as schema 0007 converts one written before events had types."""
+    store.cursor.execute(
+        "INSERT INTO audit_event (event_id, occurred_at, actor, role, event_type, object_kind, "
+        "object_id, purpose, fields) VALUES (nextval('audit_event_seq'), now(), 'old-analyst', "
+        "'analyst', 'legacy', $k, $o, 'old purpose', $f)",
+        {"k": kind, "o": object_id, "f": json.dumps({"action": action, "detail": detail})})
 
 
 def _text_everywhere(store: Store, needle: str) -> dict[str, int]:
@@ -139,10 +135,19 @@ def test_subject_access_reports_everything_and_who_saw_it(town: Store) -> None:
     _add_panel_and_merge_rows(town, pid)
     panel = Viewer("panel-amy", Role.PANEL, "MACE preparation", Mode.NAMED)
     town.run("child.profile", panel, {"person_id": pid})  # a view of this child
-    town.audit(Viewer("analyst-bo", Role.ANALYST, "disruption"), "search", "network", pid)
-    town.audit(panel, "export", "meeting_pack", "M1", purpose="circulate to panel")
-    town.audit(panel, "view", "query", "panel.links_among",
-               detail=json.dumps({"person_ids": str([pid, "C999999"])}))
+    analyst = audit.Who.of(Viewer("analyst-bo", Role.ANALYST, "disruption"))
+    town.audit(audit.Search(who=analyst, object_kind="network", object_id=pid,
+                            person_ids=(pid,), text_length=8, results=1))
+    town.audit(audit.Disclosure(who=audit.Who.of(panel, purpose="circulate to panel"),
+                                object_kind="meeting_pack", object_id="M1", person_ids=(pid,),
+                                what="meeting pack", file_format="pdf",
+                                recipients=("MACE panel",), named=False))
+    town.audit(audit.Consultation(who=audit.Who.of(panel), object_kind="query",
+                                  object_id="panel.links_among", source="panel.links_among",
+                                  rows=2, person_ids=(pid, "C999999")))
+    town.audit(audit.Consultation(who=audit.Who.of(panel), object_kind="query",
+                                  object_id="not.about.them", source="x", rows=1,
+                                  person_ids=("C999999",)))
 
     report = protection.subject_access(town, ADMIN, pid)
     assert report.pseudonym == pseudonym and report.kind == "child"
@@ -158,10 +163,13 @@ def test_subject_access_reports_everything_and_who_saw_it(town: Store) -> None:
     assert report.sections["person"]["given_name"].isna().all()
     assert report.sections["person"]["date_of_birth"].isna().all()
     shared = report.sections["shared"]
-    who = set(zip(shared["actor"], shared["action"], strict=True))
-    assert {("panel-amy", "view"), ("analyst-bo", "search"), ("panel-amy", "export")} <= who
+    who = set(zip(shared["actor"], shared["event_type"], strict=True))
+    assert {("panel-amy", "consultation"), ("analyst-bo", "search"),
+            ("panel-amy", "disclosure")} <= who
     assert "MACE preparation" in set(shared["purpose"])
+    assert "MACE panel" in set(shared["recipients"])
     assert (shared["object_id"] == "panel.links_among").any()  # id inside a list
+    assert not (shared["object_id"] == "not.about.them").any()
     # the report's own reads are recorded against the person too
     again = protection.subject_access(town, ADMIN, pid).sections["shared"]
     assert (again["actor"] == "test-admin").any()
@@ -170,10 +178,10 @@ def test_subject_access_reports_everything_and_who_saw_it(town: Store) -> None:
 def test_person_reads_are_logged_against_the_person(town: Store) -> None:
     pid, _, _ = _child_with_shared_incident(town)
     town.run("child.profile", Viewer("p", Role.PANEL, "prep"), {"person_id": pid})
-    row = _q(town, "SELECT object_kind, object_id, detail FROM audit_event "
-                   "ORDER BY event_id DESC LIMIT 1")[0]
-    assert row[:2] == ("person", pid)
-    assert row[2].startswith("query=child.profile ")
+    row = _q(town, "SELECT object_kind, object_id, event_type, fields, person_ids "
+                   "FROM audit_event ORDER BY event_id DESC LIMIT 1")[0]
+    assert row[:3] == ("person", pid, "consultation")
+    assert json.loads(row[3])["source"] == "child.profile" and row[4] == [pid]
 
 
 def test_export_is_audited_with_purpose_and_csv_has_sections(town: Store) -> None:
@@ -182,17 +190,26 @@ def test_export_is_audited_with_purpose_and_csv_has_sections(town: Store) -> Non
                         "agency_id, DATE '2026-01-01' FROM agency LIMIT 1", {"p": pid})
     report = protection.subject_access(town, ADMIN, pid)
     with pytest.raises(ValidationError, match="Say why"):
-        protection.export_subject_access(town, ADMIN, report, purpose=" ")
-    data = protection.export_subject_access(town, ADMIN, report, purpose="SAR 2026-041")
+        protection.export_subject_access(town, ADMIN, report, purpose=" ",
+                                         recipients=["the requester"])
+    with pytest.raises(ValidationError, match="Say who will receive it"):
+        protection.export_subject_access(town, ADMIN, report, purpose="SAR 2026-041",
+                                         recipients=[" "])
+    assert not _q(town, "SELECT * FROM audit_event WHERE event_type = 'disclosure'")
+    data = protection.export_subject_access(town, ADMIN, report, purpose="SAR 2026-041",
+                                            recipients=["the requester", "DPO"])
     frame = pd.read_csv(io.BytesIO(data))
     assert frame.columns[0] == "section"
     assert set(frame["section"]) == {k for k, n in report.counts().items() if n}
     assert len(frame) == report.total_rows
     assert "'=HYPERLINK(1)" in set(frame["description"])  # neutralised for spreadsheets
-    row = _q(town, "SELECT action, object_kind, object_id, purpose, detail FROM audit_event "
-                   "WHERE action = 'export'")[-1]
-    assert row[:4] == ("export", "person", pid, "SAR 2026-041")
-    assert "pseudonymised" in row[4] and pseudonym not in row[4]
+    row = _q(town, "SELECT event_type, object_kind, object_id, purpose, recipients, "
+                   "person_ids, fields FROM audit_event WHERE event_type = 'disclosure'")[-1]
+    assert row[:6] == ("disclosure", "person", pid, "SAR 2026-041", ["the requester", "DPO"],
+                       [pid])
+    fields = json.loads(row[6])
+    assert fields["named"] is False and fields["what"] == "subject access report"
+    assert fields["counts"]["rows"] == report.total_rows and pseudonym not in row[6]
 
 
 def test_other_roles_are_refused_and_unknown_people_named(town: Store) -> None:
@@ -211,11 +228,11 @@ def test_other_roles_are_refused_and_unknown_people_named(town: Store) -> None:
 def test_deletion_removes_the_person_everywhere_and_keeps_shared_incidents(town: Store) -> None:
     pid, pseudonym, shared_incident = _child_with_shared_incident(town)
     _add_panel_and_merge_rows(town, pid)
-    town.audit(ADMIN, "search", "network", pid, detail=f"hops=1 q={pseudonym!r}")
     given, family = _q(town, "SELECT given_name, family_name FROM person "
                              "WHERE person_id = $p", {"p": pid})[0]
     full = f"{given} {family}"
-    town.audit(ADMIN, "search", "network", pid, detail=f"hops=1 q={full!r}")
+    for typed in (pseudonym, full):  # searches logged before events had types kept the text
+        _legacy_event(town, "search", "network", pid, f"hops=1 q={typed!r}")
     others_before = _q(town, "SELECT count(*) FROM incident_person WHERE incident_id = $i "
                              "AND person_id <> $p", {"i": shared_incident, "p": pid})[0][0]
     plan = protection.plan_deletion(town, ADMIN, pid)
@@ -228,19 +245,21 @@ def test_deletion_removes_the_person_everywhere_and_keeps_shared_incidents(town:
     assert _text_everywhere(town, pseudonym) == {}
     assert _text_everywhere(town, full) == {}
     assert set(_text_everywhere(town, pid)) <= {"audit_event.object_id",
-                                                 "audit_event.detail"}
+                                                 "audit_event.person_ids",
+                                                 "audit_event.fields"}
     # the shared incident stays, with its other people, without this person
     assert _q(town, "SELECT count(*) FROM incident WHERE incident_id = $i",
               {"i": shared_incident})[0][0] == 1
     assert _q(town, "SELECT count(*) FROM incident_person WHERE incident_id = $i",
               {"i": shared_incident})[0][0] == others_before
     for incident in plan.incident_ids:  # incidents no one else was in: only ids in the audit
-        assert set(_text_everywhere(town, incident)) <= {"audit_event.detail"}
+        assert set(_text_everywhere(town, incident)) <= {"audit_event.fields"}
     assert _q(town, "SELECT count(*) FROM meeting WHERE meeting_id = 'M1'")[0][0] == 1
-    event = _q(town, "SELECT purpose, detail FROM audit_event WHERE action = 'delete' "
-                     "AND object_kind = 'person'")
-    assert len(event) == 1 and event[0][0] == "erasure request"
+    event = _q(town, "SELECT purpose, fields, person_ids FROM audit_event "
+                     "WHERE event_type = 'erasure' AND object_kind = 'person'")
+    assert len(event) == 1 and event[0][0] == "erasure request" and event[0][2] == [pid]
     assert json.loads(event[0][1])["rows"] == done.counts
+    assert json.loads(event[0][1])["incident_ids"] == plan.incident_ids
     with pytest.raises(NotFoundError):
         protection.find_person(town, ADMIN, pseudonym)
 
@@ -309,9 +328,10 @@ def test_retention_review_lists_and_extends(town: Store) -> None:
     after = protection.retention_review(town, ADMIN, as_of=AS_OF)
     assert concern not in set(after.concerns["concern_id"])
     assert len(after.concerns) == len(review.concerns) - 1
-    row = _q(town, "SELECT action, object_id, detail FROM audit_event "
+    row = _q(town, "SELECT event_type, object_id, fields FROM audit_event "
                    "WHERE object_id = 'protection.extend_concern'")
-    assert len(row) == 1 and row[0][0] == "update" and concern in row[0][2]
+    assert len(row) == 1 and row[0][0] == "record_updated"
+    assert json.loads(row[0][2])["ids"] == {"concern_id": concern}
 
 
 def test_cli_writes_the_report_and_audits_it(town: Store, tmp_path: Path) -> None:
@@ -324,12 +344,17 @@ def test_cli_writes_the_report_and_audits_it(town: Store, tmp_path: Path) -> Non
     out = tmp_path / "sar.csv"
     runner = CliRunner()
     res = runner.invoke(app, ["subject-access", "YP-00012", "--out", str(out), "--purpose",
-                              "SAR 2026-041", "--db", path])
+                              "SAR 2026-041", "--recipients", "the requester", "--db", path])
     assert res.exit_code == 0, res.output
     assert "YP-00012" in res.output and out.read_text().startswith("section,")
     bad = runner.invoke(app, ["subject-access", "nobody", "--out", str(out), "--purpose",
-                              "SAR", "--db", path])
+                              "SAR", "--recipients", "the requester", "--db", path])
     assert bad.exit_code == 2 and "No one with the pseudonym" in bad.output
+    nobody = runner.invoke(app, ["subject-access", "YP-00012", "--out", str(tmp_path / "x"),
+                                 "--purpose", "SAR 2026-041", "--recipients", " , ",
+                                 "--db", path])
+    assert nobody.exit_code == 2 and "Say who will receive it" in nobody.output
     with Store.open(path) as store:
-        assert store.cursor.execute("SELECT purpose FROM audit_event WHERE action = 'export'"
-                                    ).fetchall() == [("SAR 2026-041",)]
+        assert store.cursor.execute(
+            "SELECT purpose, recipients FROM audit_event WHERE event_type = 'disclosure'"
+        ).fetchall() == [("SAR 2026-041", ["the requester"])]

@@ -10,6 +10,7 @@ import pytest
 
 from data import queries
 from data.store import Store, schema_version_latest
+from domain import audit
 from domain.access import Access, Role, Viewer
 from domain.errors import (
     AccessDeniedError,
@@ -29,6 +30,16 @@ def _seed_minimal(store: Store) -> None:
     cur.execute(
         "INSERT INTO place (place_id, kind, name, ward_code, lon, lat, source_agency, "
         "recorded_date) VALUES ('pl1', 'park', 'The Park', 'W1', -2.4, 53.1, 'pol', '2025-01-01')"
+    )
+
+
+def _child_with_open_concern(store: Store) -> None:
+    """Agency, ward and child 'a' (shown as P-a) with a concern open since 2025-01-01."""
+    _seed_minimal(store)
+    _person(store, "a")
+    store.cursor.execute(
+        "INSERT INTO concern VALUES ('c', 'a', 'cse', 'victim', '2025-01-01', NULL, "
+        "'2025-06-01', '2031-01-01', 'pol', '2025-01-01')"
     )
 
 
@@ -120,7 +131,8 @@ def test_failed_transaction_leaves_nothing_half_written(empty_store: Store) -> N
 
 def test_row_cap_sets_truncated_and_total(empty_store: Store, admin: Viewer) -> None:
     for _ in range(12):
-        empty_store.audit(admin, "view", "x", None)
+        empty_store.audit(audit.Consultation(who=audit.Who.of(admin), object_kind="x",
+                                             source="x", rows=0))
     res = empty_store.run(
         "admin.audit_events", admin, {"start": "2000-01-01", "end": "2100-01-01"}, limit=5
     )
@@ -135,12 +147,7 @@ def test_row_cap_sets_truncated_and_total(empty_store: Store, admin: Viewer) -> 
 def test_names_are_masked_unless_named_mode(
     empty_store: Store, panel: Viewer, analyst_named: Viewer
 ) -> None:
-    _seed_minimal(empty_store)
-    _person(empty_store, "a")
-    empty_store.cursor.execute(
-        "INSERT INTO concern VALUES ('c', 'a', 'cse', 'victim', '2025-01-01', NULL, "
-        "'2025-06-01', '2031-01-01', 'pol', '2025-01-01')"
-    )
+    _child_with_open_concern(empty_store)
     shown = empty_store.frame("overview.children_open_concerns", panel, {"as_of": "2025-03-01"})
     assert shown["full_name"].isna().all() and list(shown["label"]) == ["P-a"]
     named = empty_store.frame(
@@ -157,7 +164,7 @@ def test_commissioner_cannot_read_personal_data_and_is_audited(
     events = empty_store.frame(
         "admin.audit_events", admin, {"start": "2000-01-01", "end": "2100-01-01"}
     )
-    assert "denied" in set(events["action"])
+    assert "access_denied" in set(events["event_type"])
 
 
 def test_every_personal_read_is_audited(empty_store: Store, panel: Viewer, admin: Viewer) -> None:
@@ -186,6 +193,23 @@ def test_every_query_declares_access_and_uses_bound_parameters() -> None:
             assert f"${p}" in spec.sql, f"{spec.name} declares {p} but does not bind it"
 
 
+def test_query_helpers_declare_the_access_class_they_name() -> None:
+    by_name = {s.name: s for s in queries.all_specs()}
+    assert by_name["child.links"].access is Access.PERSONAL
+    assert by_name["places.agg_cells"].access is Access.AGGREGATE
+    assert by_name["reference.wards"].access is Access.REFERENCE
+    assert by_name["import.quarantine_reasons"].access is Access.ADMIN
+    assert "raw" not in by_name["import.quarantine_reasons"].sql
+    assert by_name["import.quarantine"].restricted == ("raw",)
+    assert by_name["protection.delete_person"].access is Access.ADMIN
+    meeting = by_name["panel.create_meeting"]
+    assert meeting.write and meeting.audit_action == "create"
+    assert meeting.params == ("meeting_id", "held_on", "title", "created_by", "created_at")
+    assert "INSERT INTO meeting (meeting_id, held_on, title, created_by, created_at)" in meeting.sql
+    reads = [s for s in by_name.values() if not s.write]
+    assert reads and all(s.audit_action is None for s in reads)
+
+
 def test_viewer_needs_purpose() -> None:
     with pytest.raises(ValidationError, match="purpose"):
         Viewer("me", Role.PANEL, " ")
@@ -212,13 +236,18 @@ def test_a_file_that_is_not_a_database_gets_a_message_saying_what_to_do(tmp_path
         Store.open(path)
 
 
-def test_write_audit_keeps_ids_not_case_notes() -> None:
-    from data.store import _detail
-
-    detail = _detail({"item_id": "I1", "decision": "Refer to strategy meeting today",
-                      "status": "open"}, free_text=False)
-    assert '"item_id": "I1"' in detail and '"status": "open"' in detail
-    assert "strategy" not in detail and "<text, 31 chars>" in detail
+def test_write_audit_keeps_ids_not_case_notes(empty_store: Store, panel: Viewer,
+                                              admin: Viewer) -> None:
+    empty_store.execute("panel.set_item_decision", panel,
+                        {"item_id": "I1", "decision": "Refer to strategy meeting today",
+                         "language_flags": ["risky"]})
+    row = empty_store.frame("admin.audit_events", admin,
+                            {"start": "2000-01-01", "end": "2100-01-01"}).iloc[0]
+    event = audit.from_row(row.to_dict())
+    assert isinstance(event, audit.RecordUpdated)
+    assert event.statement == "panel.set_item_decision" and event.ids == {"item_id": "I1"}
+    assert event.changed == ("decision", "language_flags")  # names only
+    assert "strategy" not in row["fields"] and "risky" not in row["fields"]
 
 
 def test_run_many_matches_run_one_by_one_and_audits_each(
@@ -227,12 +256,7 @@ def test_run_many_matches_run_one_by_one_and_audits_each(
 ) -> None:
     from data.store import QueryRequest
 
-    _seed_minimal(empty_store)
-    _person(empty_store, "a")
-    empty_store.cursor.execute(
-        "INSERT INTO concern VALUES ('c', 'a', 'cse', 'victim', '2025-01-01', NULL, "
-        "'2025-06-01', '2031-01-01', 'pol', '2025-01-01')"
-    )
+    _child_with_open_concern(empty_store)
     requests = {f"q{n}": QueryRequest("overview.children_open_concerns",
                                       {"as_of": "2025-03-01"}, audit_object=f"obj{n}")
                 for n in range(6)}
@@ -250,3 +274,37 @@ def test_run_many_matches_run_one_by_one_and_audits_each(
     with pytest.raises(AccessDeniedError):
         empty_store.run_many(commissioner, requests)
     assert empty_store.run_many(panel, {}) == {}
+
+
+def test_renamed_name_columns_show_names_only_in_named_mode(
+    empty_store: Store, panel: Viewer, analyst_named: Viewer
+) -> None:
+    """``other_label`` / ``other_full_name`` (child.links) read like ``label`` / ``full_name``:
+    the name for an entitled viewer in named mode, the pseudonym otherwise."""
+    _seed_minimal(empty_store)
+    _person(empty_store, "c")
+    _person(empty_store, "x", kind="adult_of_concern", age=30)
+    empty_store.cursor.execute(
+        "INSERT INTO link (link_id, source_person_id, target_person_id, kind, nature, "
+        "first_seen, last_seen, source_agency, recorded_date) VALUES ('l1', 'x', 'c', "
+        "'associate', 'harmful', '2025-01-01', '2025-02-01', 'pol', '2025-02-01')")
+    hidden = empty_store.frame("child.links", panel, {"person_id": "c"})
+    assert list(hidden["other_label"]) == ["P-x"] and hidden["other_full_name"].isna().all()
+    shown = empty_store.frame("child.links", analyst_named, {"person_id": "c"})
+    assert list(shown["other_label"]) == ["Ann Smith"]
+    among = empty_store.frame("panel.links_among", panel, {"person_ids": ["c"]})
+    assert list(among["source_label"]) == ["P-x"] and list(among["target_label"]) == ["P-c"]
+    assert among["source_full_name"].isna().all()
+    among = empty_store.frame("panel.links_among", analyst_named, {"person_ids": ["c"]})
+    assert list(among["source_label"]) == ["Ann Smith"]
+    assert list(among["target_label"]) == ["Ann Smith"]
+
+
+def test_a_full_name_column_is_masked_even_when_a_query_forgets_it(panel: Viewer) -> None:
+    spec = queries.QuerySpec(name="t.forgot", sql="", access=Access.PERSONAL,
+                             description="a query that lists no restricted column")
+    frame = pd.DataFrame({"pseudonym": ["P-1"], "child_label": ["P-1"],
+                          "child_full_name": ["Ann Smith"]})
+    masked = Store._mask(frame, spec, panel)
+    assert masked["child_full_name"].isna().all()
+    assert list(masked["child_label"]) == ["P-1"] and list(masked["label"]) == ["P-1"]

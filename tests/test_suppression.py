@@ -143,3 +143,20 @@ def test_the_commissioners_window_starts_on_a_quarter_boundary() -> None:
     assert start == date(2026, 7, 1)
     with pytest.raises(ValidationError):
         commissioning.full_quarters(date(2026, 1, 1), quarters=0)
+
+
+def test_rate_classes_are_mapclassify_quintiles() -> None:
+    """1..10 in fifths: upper bounds 2.8, 4.6, 6.4, 8.2, 10 (linear interpolation), two rates
+    a class; hidden rates stay unclassed."""
+    from analytics import commissioning as comm
+
+    rates = [float(r) for r in range(1, 11)]
+    got = comm.rate_classes([None, *rates, float("nan")])
+    assert got.classes == [None, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, None]
+    assert got.edges == pytest.approx([2.8, 4.6, 6.4, 8.2, 10.0])
+    # the rule the page used by hand (count the fifths' edges below a rate) agrees
+    edges = pd.Series(rates).quantile([0.2, 0.4, 0.6, 0.8]).tolist()
+    assert got.classes[1:-1] == [sum(r > e for e in edges) for r in rates]
+    assert comm.rate_classes([None, None]).classes == [None, None]
+    few = comm.rate_classes(pd.Series([1.0, 1.0, 1.0, 1.0, 2.0]))  # two distinct rates
+    assert few.classes == [0, 0, 0, 0, 2] and few.edges[-1] == 2.0

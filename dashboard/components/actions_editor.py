@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard.components import actions_table, language_check
 from data import meetings
 from data.store import Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 
 
@@ -28,7 +28,7 @@ def form(store: Store, viewer: Viewer, meeting_id: str, items: pd.DataFrame,
     item_id = c1.selectbox("Agenda item", [None, *item_names],
                            format_func=lambda i: "Whole meeting" if i is None else item_names[i],
                            key="action_item")
-    tactic = c2.selectbox("Tactic", meetings.TACTICS, format_func=labels.label,
+    tactic = c2.selectbox("Tactic", meetings.TACTICS, format_func=vocabulary.label,
                           key="action_tactic")
     description, flags = language_check.text_with_check("What will be done", key="action_text",
                                                          height=68)
@@ -40,7 +40,7 @@ def form(store: Store, viewer: Viewer, meeting_id: str, items: pd.DataFrame,
                         format="DD/MM/YYYY")
     review = c3.date_input("Review", value=today + timedelta(days=28), key="action_review",
                            format="DD/MM/YYYY")
-    status = c4.selectbox("Status", meetings.ACTION_STATUSES, format_func=labels.label,
+    status = c4.selectbox("Status", meetings.ACTION_STATUSES, format_func=vocabulary.label,
                           key="action_status")
     if st.button("Save action", key="action_save", type="primary"):
         meetings.add_action(store, viewer, meeting_id=meeting_id, item_id=item_id,
@@ -48,7 +48,7 @@ def form(store: Store, viewer: Viewer, meeting_id: str, items: pd.DataFrame,
                             owner_agency=str(owner or ""),
                             due_date=due, review_date=review, status=status,
                             language_flags=flags, today=today)
-        st.success(f"Action saved: {labels.label(tactic)}, owner {agency_names[owner]}, "
+        st.success(f"Action saved: {vocabulary.label(tactic)}, owner {agency_names[owner]}, "
                    f"due {due:%d %b %Y}." + (f" {len(flags)} language flag(s) recorded."
                                              if flags else ""))
 
@@ -59,12 +59,12 @@ def log(store: Store, viewer: Viewer, meeting_id: str, today: date) -> None:
     actions_table.show(actions, today=today, key="action_table")
     if not actions.empty:
         c1, c2, c3 = st.columns([4, 2, 1], vertical_alignment="bottom")
-        names = {r["action_id"]: f"{labels.label(r['tactic'])} - {r['subject'] or 'meeting'} "
+        names = {r["action_id"]: f"{vocabulary.label(r['tactic'])} - {r['subject'] or 'meeting'} "
                  f"(due {r['due_date']:%d %b})" for r in actions.to_dict("records")}
         aid = c1.selectbox("Update an action", list(names),
                        format_func=lambda a: str(names.get(a, a)),
                            key="action_pick")
-        new = c2.selectbox("New status", meetings.ACTION_STATUSES, format_func=labels.label,
+        new = c2.selectbox("New status", meetings.ACTION_STATUSES, format_func=vocabulary.label,
                            key="action_new_status")
         if c3.button("Update", key="action_update"):
             meetings.set_action_status(store, viewer, str(aid), str(new))

@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from domain import labels
+from domain import vocabulary
 from services import briefing
 
-OVERDUE_STYLE = "background-color: #fde2e1; color: #7a1010; font-weight: 600"
+OVERDUE_STYLE = f"background-color: {vocabulary.OVERDUE_COLOUR}; color: #7a1010; font-weight: 600"
 COLUMNS = {"subject": "Item", "status": "Status", "tactic": "Tactic",
            "description": "Action", "owner_name": "Owner", "due_date": "Due",
            "review_date": "Review", "created_by": "Recorded by"}
@@ -28,8 +28,8 @@ def show(actions: pd.DataFrame, *, today: date, key: str | None = None) -> None:
         return
     late = briefing.overdue(actions, today=today)
     shown = actions.assign(
-        tactic=actions["tactic"].map(labels.label),
-        status=[labels.label(s) + (" - OVERDUE" if o else "")
+        tactic=actions["tactic"].map(vocabulary.label),
+        status=[vocabulary.label(s) + (" - OVERDUE" if o else "")
                 for s, o in zip(actions["status"], late, strict=True)],
         due_date=actions["due_date"].map(_day),
         review_date=actions["review_date"].map(_day),

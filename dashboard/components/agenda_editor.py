@@ -5,7 +5,9 @@ Owns keys starting ``agenda_``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -14,11 +16,12 @@ from analytics.agenda import SuggestedItem
 from dashboard.components import child_picker, language_check
 from data import meetings
 from data.store import Store
+from domain import vocabulary
 from domain.access import Viewer
 from services import briefing
 from services.safe import md
 
-KIND_LABELS = {"child": "Child", "place": "Location", "group": "Peer group"}
+KIND_LABELS: dict[str, str] = vocabulary.AGENDA_SUBJECT_KINDS.labels()
 CACHE_KEY = "agenda_suggestions"
 PAGE_SIZE = 12
 
@@ -93,22 +96,27 @@ def agenda(store: Store, viewer: Viewer, items: pd.DataFrame) -> None:
     if accepted.empty:
         st.info("Nothing on the agenda yet: accept a suggestion or add an item.")
     for n, r in enumerate(accepted.to_dict("records"), start=1):
-        c1, c2 = st.columns([5, 1], vertical_alignment="center")
-        c1.markdown(f"**{n}. {KIND_LABELS[r['subject_kind']]}: {md(r['label'])}**  \n"
-                    f"{md(r['reason'])}")
-        if c2.button("Remove", key=f"agenda_drop_{r['item_id']}", width="stretch"):
-            meetings.set_item_status(store, viewer, r["item_id"], "removed")
-            st.rerun()
+        _item_row(store, viewer, r, f"**{n}. {KIND_LABELS[r['subject_kind']]}: "
+                  f"{md(r['label'])}**  \n{md(r['reason'])}", "Remove", "removed")
     removed = items[items["status"] == "removed"]
     if not removed.empty:
         with st.expander(f"Set aside ({len(removed)})"):
             for r in removed.to_dict("records"):
-                c1, c2 = st.columns([5, 1], vertical_alignment="center")
-                c1.markdown(f"{KIND_LABELS[r['subject_kind']]}: {md(r['label'])} - "
-                            f"{md(r['reason'])}")
-                if c2.button("Restore", key=f"agenda_restore_{r['item_id']}", width="stretch"):
-                    meetings.set_item_status(store, viewer, r["item_id"], "accepted")
-                    st.rerun()
+                _item_row(store, viewer, r, f"{KIND_LABELS[r['subject_kind']]}: "
+                          f"{md(r['label'])} - {md(r['reason'])}", "Restore", "accepted")
+
+
+_BUTTON_KEYS = {"removed": "agenda_drop", "accepted": "agenda_restore"}
+
+
+def _item_row(store: Store, viewer: Viewer, item: Mapping[Any, Any], text: str, button: str,
+              status: str) -> None:
+    """One agenda item with a button that sets its status (and reruns the page)."""
+    c1, c2 = st.columns([5, 1], vertical_alignment="center")
+    c1.markdown(text)
+    if c2.button(button, key=f"{_BUTTON_KEYS[status]}_{item['item_id']}", width="stretch"):
+        meetings.set_item_status(store, viewer, item["item_id"], status)
+        st.rerun()
 
 
 def manual_add(store: Store, viewer: Viewer, meeting_id: str, next_position: int) -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard.components import language_check
 from data import meetings
 from data.store import Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 
 DOMAIN_HELP: dict[str, str] = {
@@ -25,13 +25,13 @@ DOMAIN_HELP: dict[str, str] = {
 def editor(store: Store, viewer: Viewer, today: date) -> None:
     """Pick a group or place, read its assessment so far, add one domain."""
     kind = st.radio("Assess", ["group", "place"], horizontal=True, key="assess_kind",
-                    format_func=lambda k: "Peer group" if k == "group" else "Location")
+                    format_func=vocabulary.ASSESSMENT_SUBJECT_KINDS.label)
     if kind == "group":
         subjects = store.frame("panel.groups", viewer)
         names = dict(zip(subjects["group_id"], subjects["name"], strict=True))
     else:
         subjects = store.frame("panel.places", viewer)
-        names = {r["place_id"]: f"{r['name']} ({labels.label(r['kind'])})"
+        names = {r["place_id"]: f"{r['name']} ({vocabulary.label(r['kind'])})"
                  for r in subjects.to_dict("records")}
     if not names:
         st.info("Nothing to assess yet.")
@@ -42,13 +42,14 @@ def editor(store: Store, viewer: Viewer, today: date) -> None:
     if done.empty:
         st.caption("No assessment recorded yet.")
     else:
-        st.dataframe(done.assign(domain=done["domain"].map(labels.label))[
+        st.dataframe(done.assign(domain=done["domain"].map(vocabulary.label))[
             ["domain", "body", "source_name", "assessed_on", "created_by"]],
             hide_index=True, width="stretch",
             column_config={"body": "Assessment", "source_name": "Source",
                            "assessed_on": "Date", "created_by": "Recorded by"})
     domains = meetings.ASSESSMENT_DOMAINS[kind]
-    domain = st.selectbox("Domain", domains, format_func=labels.label, key=f"assess_domain_{kind}")
+    domain = st.selectbox("Domain", domains, format_func=vocabulary.ASSESSMENT_DOMAINS.label,
+                          key=f"assess_domain_{kind}")
     st.caption(DOMAIN_HELP[domain])
     body, flags = language_check.text_with_check("Assessment", key="assess_body")
     agencies = store.frame("reference.agencies", viewer)

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from domain import labels
+from domain import vocabulary
 from services.briefing import ChildStory
 from services.safe import md
 
@@ -24,7 +24,7 @@ def header(story: ChildStory, today: date) -> None:
     st.markdown(" · ".join(f for f in facts if f))
     st.caption(
         "Open concerns: " + (", ".join(
-            f"{labels.label(r['category'])} (review {r['review_date']:%d %b %Y})"
+            f"{vocabulary.label(r['category'])} (review {r['review_date']:%d %b %Y})"
             for _, r in open_concerns.iterrows()) or "none")
         + f". Data up to {today:%d %B %Y}. There is no risk score: the judgement is the panel's."
     )
@@ -61,14 +61,14 @@ def connections(story: ChildStory) -> None:
                                    "source_agency"]], hide_index=True, width="stretch")
     with right:
         st.markdown("**Places and online spaces**")
-        places = story.places.assign(place_kind=story.places["place_kind"].map(labels.label))
+        places = story.places.assign(place_kind=story.places["place_kind"].map(vocabulary.label))
         st.dataframe(places[["place_name", "place_kind", "platform", "ward", "times",
                              "last_seen", "how", "agencies"]], hide_index=True,
                      width="stretch", column_config={"place_name": "Place", "place_kind": "Kind",
                                                      "how": "How linked", "times": "Times"})
         st.markdown("**Everyone linked**")
-        links = story.links.assign(other_kind=story.links["other_kind"].map(labels.label),
-                                   kind=story.links["kind"].map(labels.label))
+        links = story.links.assign(other_kind=story.links["other_kind"].map(vocabulary.label),
+                                   kind=story.links["kind"].map(vocabulary.label))
         st.dataframe(links[["other_label", "other_kind", "kind", "nature", "first_seen",
                             "verified", "source_agency_name", "recorded_date", "grading"]],
                      hide_index=True, width="stretch",
@@ -80,5 +80,5 @@ def connections(story: ChildStory) -> None:
 
 def agencies(story: ChildStory) -> None:
     """Which agencies hold what about the child."""
-    st.dataframe(story.agencies.assign(sector=story.agencies["sector"].map(labels.label)),
+    st.dataframe(story.agencies.assign(sector=story.agencies["sector"].map(vocabulary.label)),
                  hide_index=True, width="stretch")

@@ -7,6 +7,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from analytics import commissioning as comm
 from dashboard.components import map_view
 from services import map_layers, offline_map
 
@@ -16,10 +17,8 @@ HOT, COLD, HIDDEN = "#b2182b", "#2166ac", "#d9d9d9"
 
 def show(wards: gpd.GeoDataFrame, body: pd.DataFrame) -> None:
     """Draw the ward map from the suppressed ward table joined to its Gi* spots."""
-    rates = body["rate_per_1000"].dropna()
-    edges = rates.quantile([0.2, 0.4, 0.6, 0.8]).tolist() if len(rates) else []
-    fills = [HIDDEN if r is None or r != r else RATE_COLOURS[sum(r > e for e in edges)]
-             for r in body["rate_per_1000"]]
+    fills = [HIDDEN if c is None else RATE_COLOURS[c]
+             for c in comm.rate_classes(body["rate_per_1000"], k=len(RATE_COLOURS)).classes]
     outlines = [{"hot": HOT, "cold": COLD}.get(h) for h in body["hotspot"]]
     geo = wards[["ward_code", "geometry"]].merge(
         body.assign(shown=body["incidents"].astype(str),

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics import commissioning as comm
 from analytics.suppression import SuppressionPolicy
-from domain import labels
+from domain import vocabulary
 
 
 def trend_and_kinds(cells: pd.DataFrame, sel: comm.Selection, policy: SuppressionPolicy,
@@ -21,7 +21,7 @@ def trend_and_kinds(cells: pd.DataFrame, sel: comm.Selection, policy: Suppressio
     st.markdown("**Place kinds**")
     kt = comm.kind_table(cells, sel, policy)
     st.dataframe(kt.assign(place_kind=kt["place_kind"].map(
-        lambda k: "Total" if k == "TOTAL" else labels.label(k)),
+        lambda k: "Total" if k == "TOTAL" else vocabulary.label(k)),
         incidents=kt["incidents"].astype(str)), hide_index=True, width="stretch",
         column_config={"place_kind": "Place kind", "incidents": "Incidents"})
 

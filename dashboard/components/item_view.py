@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.components import actions_table, agenda_editor, language_check
 from data import meetings
 from data.store import Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 from services import item_summary, safe
 
@@ -45,7 +45,7 @@ def summary(s: item_summary.ItemSummary, today: date) -> None:
                  column_config={"date": "Date", "what": "What", "detail": "Detail"})
     if not s.assessments.empty:
         st.markdown("**Contextual safeguarding assessment**")
-        st.dataframe(s.assessments.assign(domain=s.assessments["domain"].map(labels.label))[
+        st.dataframe(s.assessments.assign(domain=s.assessments["domain"].map(vocabulary.label))[
             ["domain", "body", "source_name", "assessed_on"]], hide_index=True, width="stretch")
     st.markdown("**Actions about this item (all meetings)**")
     actions_table.show(s.actions, today=today)

@@ -9,10 +9,9 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from analytics.network import INTEL_GRADES, LINK_KINDS, NATURES
 from data.network import NetworkQuery
 from data.store import Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 
 
@@ -25,15 +24,18 @@ def render(store: Store, viewer: Viewer, today: date) -> NetworkQuery:
             value=(today - timedelta(days=365), today), format="DD MMM YYYY",
             key="network_f_period")
         c1, c2, c3 = st.columns(3)
-        kinds = c1.multiselect("Link kinds", LINK_KINDS, format_func=labels.label,
-                               key="network_f_kinds", placeholder="All kinds")
-        natures = c2.multiselect("Nature", NATURES, format_func=labels.label,
+        kinds = c1.multiselect("Link kinds", vocabulary.LINK_KINDS.codes,
+                               format_func=vocabulary.LINK_KINDS.label, key="network_f_kinds",
+                               placeholder="All kinds")
+        natures = c2.multiselect("Nature", vocabulary.LINK_NATURES.codes,
+                                 format_func=vocabulary.LINK_NATURES.label,
                                  key="network_f_natures", placeholder="All natures")
         names = dict(zip(agencies["agency_id"], agencies["name"], strict=True))
         chosen = c3.multiselect("Source agency", list(names), format_func=lambda a: names[a],
                                 key="network_f_agencies", placeholder="All agencies")
         c4, c5 = st.columns(2)
-        grade = c4.selectbox("Weakest intelligence grade shown", ["any", *INTEL_GRADES[:-1]],
+        grades = vocabulary.GRADING_INTEL.codes[:-1]
+        grade = c4.selectbox("Weakest intelligence grade shown", ["any", *grades],
                              key="network_f_grade",
                              help="3x5x2 intelligence grade: A (known to be true) to E "
                                   "(suspected false). 'C' keeps A, B and C.")

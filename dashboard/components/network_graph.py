@@ -17,26 +17,28 @@ import networkx as nx
 import streamlit as st
 from streamlit_cytoscape import EdgeStyle, NodeStyle, streamlit_cytoscape
 
-from domain import labels
+from domain import vocabulary
 
 EVENT_KEY = "network_graph_event"
 
-# kind -> (legend text, colour, Cytoscape shape)
-NODE_KINDS: dict[str, tuple[str, str, str]] = {
-    "child": ("Child", "#4E79A7", "ellipse"),
-    "adult_of_concern": ("Adult of concern", "#6A3D9A", "diamond"),
-    "trusted_adult": ("Trusted adult", "#1B9E77", "round-rectangle"),
-    "professional": ("Professional", "#7F7F7F", "rectangle"),
-    "place": ("Place", "#B07A3B", "triangle"),
-    "online": ("Online space", "#17A2B8", "hexagon"),
-    "other": ("Other", "#999999", "ellipse"),
+# Cytoscape shape of each kind of node; legend text and colour come from the vocabulary.
+_SHAPES: dict[str, str] = {
+    "child": "ellipse", "adult_of_concern": "diamond", "trusted_adult": "round-rectangle",
+    "professional": "rectangle", "place": "triangle", "online": "hexagon", "other": "ellipse",
 }
 
-# edge group -> (legend text, colour)
+# kind -> (legend text, colour, Cytoscape shape)
+NODE_KINDS: dict[str, tuple[str, str, str]] = {
+    t.code: (t.label, t.colour or "#999999", _SHAPES[t.code]) for t in vocabulary.NODE_KINDS}
+
+
+def _nature_legend(term: vocabulary.Term) -> str:
+    return "Link (nature not known)" if term.code == "unknown" else f"{term.label} link"
+
+
+# edge group -> (legend text, colour): the link natures, then presence at places
 EDGE_GROUPS: dict[str, tuple[str, str]] = {
-    "harmful": ("Harmful link", "#D62728"),
-    "protective": ("Protective link", "#2CA02C"),
-    "unknown": ("Link (nature unknown)", "#8C8C8C"),
+    **{t.code: (_nature_legend(t), t.colour or "#8C8C8C") for t in vocabulary.LINK_NATURES},
     "co-presence": ("Co-presence at a place", "#B0B0B0"),
     "presence": ("Seen at place", "#C9B79C"),
 }
@@ -82,7 +84,7 @@ def elements(
             "id": str(n),
             "label": legend,
             "name": str(d.get("label", n)),
-            "kind": labels.label(d.get("place_kind") or kind),
+            "kind": vocabulary.label(d.get("place_kind") or kind),
             "_border": 3.0 if n in hn else 0.5,
             "_bcolor": "#111111" if n in hn else "#FFFFFF",
         }})
@@ -96,7 +98,7 @@ def elements(
             "source": str(u),
             "target": str(v),
             "label": EDGE_GROUPS[group][0],
-            "kinds": ", ".join(labels.label(k) for k in d.get("kinds", [])),
+            "kinds": ", ".join(vocabulary.label(k) for k in d.get("kinds", [])),
             "first_seen": str(d.get("first_seen") or ""),
             "last_seen": str(d.get("last_seen") or ""),
             "agencies": ", ".join(sorted({str(r.get("source_agency", "")) for r in recs})),

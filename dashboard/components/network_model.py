@@ -43,10 +43,10 @@ def get(store: Store, viewer: Viewer, query: network.NetworkQuery,
     hours = float(settings.get("copresence_hours"))
     result = _analyse(store, viewer, store.path, network.fingerprint(store, viewer), query,
                       viewer.shows_names, hours, as_of)
-    detail = network_service.view_detail(query, viewer)
-    key = (viewer.actor, viewer.role.value, viewer.purpose, detail)
+    key = (viewer.actor, viewer.role.value, viewer.purpose,
+           repr(network_service.view_filter(query, viewer)))
     if st.session_state.get(LAST_KEY) == key:  # one event per new view, not per rerun
         return result
     st.session_state[LAST_KEY] = key
-    store.audit(viewer, "view", "network", None, detail=detail)
+    network_service.record_view(store, viewer, query, result.view_graph)
     return result

@@ -11,11 +11,17 @@ import streamlit as st
 
 from analytics import brokerage
 from analytics.analysis import NetworkAnalysis
-from domain import labels
+from domain import vocabulary
 from services.safe import md
 
 LEAD_KEY = "network_lead"
 NONE = "(none)"
+
+
+# What the betweenness column means: the same words as docs/network.md and analytics/brokerage.
+BETWEENNESS_HELP = ("Share of shortest paths between other people that pass through this "
+                    "adult: raw betweenness / C(n-1, 2), normalised over the people with at "
+                    "least one link (not per component).")
 
 
 def _leads_table(a: NetworkAnalysis, top: int) -> pd.DataFrame:
@@ -39,8 +45,7 @@ def render(a: NetworkAnalysis, *, top: int = 25) -> str | None:
                          "label": "Adult of concern",
                          "betweenness": st.column_config.NumberColumn(
                              "Betweenness", format="%.3f",
-                             help="Share of shortest paths in the component through this "
-                                  "adult (normalised over the component)."),
+                             help=BETWEENNESS_HELP),
                          "child_adult_betweenness": st.column_config.NumberColumn(
                              "Child-adult betweenness", format="%.3f",
                              help="Share of child-to-adult-of-concern shortest paths through "
@@ -52,7 +57,7 @@ def render(a: NetworkAnalysis, *, top: int = 25) -> str | None:
                      })
     with tabs[1]:
         places = a.hubs.places.head(top)
-        st.dataframe(places.assign(place_kind=places["place_kind"].map(labels.label))[
+        st.dataframe(places.assign(place_kind=places["place_kind"].map(vocabulary.label))[
             ["label", "place_kind", "children", "repeat_children", "harm_presences", "visits",
              "last_seen", "score"]], hide_index=True, width="stretch", height=280,
             column_config={"label": "Place", "place_kind": "Kind",
@@ -90,7 +95,7 @@ def render(a: NetworkAnalysis, *, top: int = 25) -> str | None:
         st.markdown("Peer groups: " + (", ".join(lead.groups) or "none"))
         links = pd.DataFrame(lead.links)
         if not links.empty:
-            links["kind"] = links["kind"].map(labels.label)
+            links["kind"] = links["kind"].map(vocabulary.label)
             st.dataframe(links[["with", "kind", "nature", "source_agency", "grading",
                                 "verified", "first_seen", "last_seen"]],
                          hide_index=True, width="stretch", height=200)

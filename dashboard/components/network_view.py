@@ -18,6 +18,7 @@ from dashboard.components import network_graph
 from data.store import Store
 from domain import settings
 from domain.access import Viewer
+from services import network as network_service
 from services.safe import md
 
 EXPANDED_KEY = "network_expanded"
@@ -49,8 +50,8 @@ def pick_centre(store: Store, viewer: Viewer, a: NetworkAnalysis,
         seen = (str(centre), hops, search)
         if st.session_state.get(LAST_SEARCH_KEY) != seen:  # one event per new search
             st.session_state[LAST_SEARCH_KEY] = seen
-            store.audit(viewer, "search", "network", str(centre),
-                        detail=f"hops={hops} q={search!r}")
+            network_service.record_search(store, viewer, text=search, centre=str(centre),
+                                          hops=hops, results=len(matches), graph=graph)
     return (str(centre) if centre is not None else None), hops
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import common
 from data.store import Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Access, Viewer
 
 
@@ -26,7 +26,7 @@ def person_lists(store: Store, viewer: Viewer, today: date, window: dict[str, An
         table = res.frame[["label", "age_years", "ward", "categories", "next_review", "agencies"]]
         st.dataframe(
             table.assign(categories=table["categories"].map(
-                lambda s: ", ".join(labels.label(c) for c in str(s).split(", ")))),
+                lambda s: ", ".join(vocabulary.label(c) for c in str(s).split(", ")))),
             hide_index=True,
             column_config={"label": "Child", "age_years": "Age", "ward": "Ward",
                            "categories": "Concerns", "next_review": "Next review",
@@ -37,6 +37,6 @@ def person_lists(store: Store, viewer: Viewer, today: date, window: dict[str, An
     with right:
         st.subheader("Places linked to most children")
         top = store.frame("overview.top_places", viewer, {**window, "n": 10})
-        st.dataframe(top.assign(kind=top["kind"].map(labels.label))[
+        st.dataframe(top.assign(kind=top["kind"].map(vocabulary.label))[
             ["name", "kind", "ward", "children", "incidents"]],
             hide_index=True, width="stretch")

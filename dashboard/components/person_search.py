@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from domain import labels
+from domain import vocabulary
 
 QUERY_KEY = "dp_person_query"
 KEY = "dp_person_id"
@@ -37,7 +37,7 @@ def pick(people: pd.DataFrame) -> str | None:
         st.session_state[KEY] = str(exact["person_id"].iloc[0])
     elif st.session_state.get(KEY) not in ids:
         st.session_state[KEY] = None  # nobody is read until someone is chosen
-    names = {str(r["person_id"]): f"{r['label']} ({labels.label(r['kind'])})"
+    names = {str(r["person_id"]): f"{r['label']} ({vocabulary.label(r['kind'])})"
              for r in shown.to_dict("records")}
     return st.selectbox(f"Person ({len(ids):,} match)", ids, key=KEY, index=None,
                         placeholder="Choose a person (type a pseudonym above)",

@@ -13,18 +13,12 @@ from typing import Any
 import streamlit as st
 
 from data.store import Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 
-INCIDENT_KINDS = (
-    "missing_episode", "rhi_disclosure", "sexual_assault", "physical_assault",
-    "domestic_abuse_at_home", "parental_substance_misuse", "self_harm", "overdose",
-    "exchange_gifts_money", "seen_in_car_with_unknown_adult", "arrest", "intelligence_report",
-    "exclusion", "was_not_brought", "online_contact")
-INDICATORS = ("physical", "emotional", "material", "behavioural")
-CONTEXTS = ("extra_familial", "intra_familial", "self", "unknown")
-KEYS = ("places_period", "places_kinds", "places_agencies", "places_indicators",
-        "places_contexts")
+INCIDENT_KINDS = vocabulary.INCIDENT_KINDS.codes
+INDICATORS = vocabulary.INDICATOR_CATEGORIES.codes
+CONTEXTS = vocabulary.HARM_CONTEXTS.codes
 
 
 def render(store: Store, viewer: Viewer, today: date) -> dict[str, Any]:
@@ -37,14 +31,14 @@ def render(store: Store, viewer: Viewer, today: date) -> dict[str, Any]:
             value=(today - timedelta(days=365), today), format="DD MMM YYYY",
             key="places_period")
         cols = st.columns(4)
-        kinds = cols[0].multiselect("Incident kind", INCIDENT_KINDS, format_func=labels.label,
+        kinds = cols[0].multiselect("Incident kind", INCIDENT_KINDS, format_func=vocabulary.label,
                                     key="places_kinds", placeholder="All kinds")
         chosen = cols[1].multiselect("Agency", list(names), format_func=lambda a: names[a],
                                      key="places_agencies", placeholder="All agencies")
         indicators = cols[2].multiselect("Harm indicators", INDICATORS,
-                                         format_func=labels.label, key="places_indicators",
+                                         format_func=vocabulary.label, key="places_indicators",
                                          placeholder="Any indicator")
-        contexts = cols[3].multiselect("Harm context", CONTEXTS, format_func=labels.label,
+        contexts = cols[3].multiselect("Harm context", CONTEXTS, format_func=vocabulary.label,
                                        key="places_contexts", placeholder="Inside and outside "
                                        "the home")
     return {"start": start, "end": end + timedelta(days=1), "kinds": list(kinds),

@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import common
 from dashboard.components import map_view, place_profile, session_cache
 from data.store import QueryResult, Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 from services import offline_map, panel_map
 from services.panel_map import MapData
@@ -83,7 +83,7 @@ def draw(view: MapView) -> None:
                      column_config={"name": "Space", "children": "Children"})
         st.markdown("**Busiest places**")
         busiest = places[places["incidents"] > 0].head(8)
-        st.dataframe(busiest.assign(kind=busiest["kind"].map(labels.label))[
+        st.dataframe(busiest.assign(kind=busiest["kind"].map(vocabulary.label))[
             ["name", "kind", "incidents", "children"]], hide_index=True, width="stretch")
         st.metric("Homes with intra-familial incidents",
                   int(homes["homes"].sum()) if not homes.empty else 0,

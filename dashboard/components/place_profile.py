@@ -17,7 +17,7 @@ from analytics import places as place_stats
 from dashboard import common
 from dashboard.components import charts, session_cache
 from data.store import QueryRequest, Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 from services.safe import md
 
@@ -86,7 +86,7 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
     with right:
         st.markdown("**Kinds of harm**")
         by_kind = kinds.groupby("kind")["incidents"].sum().sort_values(ascending=False)
-        st.dataframe(by_kind.rename(index=labels.label), width="stretch")
+        st.dataframe(by_kind.rename(index=vocabulary.label), width="stretch")
         st.markdown("**Agencies reporting**")
         st.dataframe(kinds.groupby("agency")["incidents"].sum().sort_values(ascending=False),
                      width="stretch")
@@ -112,31 +112,33 @@ def render(store: Store, viewer: Viewer, *, scope: str, subject_id: str, title: 
                          "source_agencies": "Source agencies", "gradings": "3x5x2 grading"})
 
     left, right = st.columns(2)
+    notes, actions = data["notes"], data["actions"]
     with left:
-        st.markdown("**Guardianship and strengths**")
-        notes = data["notes"]
-        if notes.empty:
-            st.caption("No guardianship or assessment notes recorded yet.")
-        else:
-            st.dataframe(notes.assign(domain=notes["domain"].map(labels.label)),
-                         hide_index=True, width="stretch",
-                         column_config={"domain": "Domain", "note": "Note",
-                                        "source_agency": "Source",
-                                        "dated": st.column_config.DateColumn("Dated")})
+        _table_or_note("Guardianship and strengths",
+                       notes.assign(domain=notes["domain"].map(vocabulary.label)),
+                       "No guardianship or assessment notes recorded yet.",
+                       column_config={"domain": "Domain", "note": "Note",
+                                      "source_agency": "Source",
+                                      "dated": st.column_config.DateColumn("Dated")})
     with right:
-        st.markdown("**Disruption actions**")
-        actions = data["actions"]
-        if actions.empty:
-            st.caption("No disruption actions linked yet.")
-        else:
-            st.dataframe(actions.assign(tactic=actions["tactic"].map(labels.label))[
-                ["tactic", "place", "owner_agency", "due_date", "status"]],
-                hide_index=True, width="stretch")
+        _table_or_note("Disruption actions",
+                       actions.assign(tactic=actions["tactic"].map(vocabulary.label))[
+                           ["tactic", "place", "owner_agency", "due_date", "status"]],
+                       "No disruption actions linked yet.")
 
     with st.expander("Latest incidents (with source, date and grading)"):
         res = data["incidents"]
         incidents = res.frame
-        st.dataframe(incidents.assign(kind=incidents["kind"].map(labels.label))[
+        st.dataframe(incidents.assign(kind=incidents["kind"].map(vocabulary.label))[
             ["occurred_at", "kind", "agency", "indicators", "grading", "recorded_date"]],
             hide_index=True, width="stretch")
         common.show_truncation(res)
+
+
+def _table_or_note(title: str, frame: pd.DataFrame, empty: str, **options: Any) -> None:
+    """A titled table, or the sentence ``empty`` when it has no rows."""
+    st.markdown(f"**{title}**")
+    if frame.empty:
+        st.caption(empty)
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", **options)

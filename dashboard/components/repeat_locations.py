@@ -16,7 +16,7 @@ from analytics import places as place_stats
 from dashboard import common
 from dashboard.components import session_cache
 from data.store import Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 
 ROW_LIMIT = 1_000_000
@@ -42,7 +42,7 @@ def render(store: Store, viewer: Viewer, params: dict[str, Any], places: pd.Data
                f"{days} days in the period: harm that recurs at a place is a reason to act on "
                "the place (guardianship, licensing, disruption), not on one child.")
     st.dataframe(
-        table.assign(kind=table["kind"].map(labels.label))[
+        table.assign(kind=table["kind"].map(vocabulary.label))[
             ["name", "kind", "ward", "incidents", "window_start", "children"]],
         hide_index=True, width="stretch", height=280,
         column_config={"name": "Place", "kind": "Kind", "ward": "Ward",

@@ -9,20 +9,11 @@ import streamlit as st
 
 from dashboard.components import subject_access_view
 from data.store import Store
-from domain import labels
+from domain import vocabulary
 from domain.access import Viewer
 from services import protection
 
 DONE_KEY = "dp_ret_done"
-
-# The concern's category without a role: the role column says victim, at risk or person of
-# concern (the shared labels add "(victim)" to CSE and CCE, wrong for a person of concern).
-_CATEGORIES = {"cse": "Child sexual exploitation", "cce": "Child criminal exploitation"}
-
-
-def _category(code: str) -> str:
-    return _CATEGORIES.get(code) or labels.label(code)
-
 
 def show(store: Store, viewer: Viewer, today: date) -> None:
     """Counts, the list (pseudonyms), and a form to extend one concern's dates."""
@@ -41,9 +32,9 @@ def show(store: Store, viewer: Viewer, today: date) -> None:
     if review.concerns.empty:
         st.success("No concern is past its review or end date.")
         return
-    frame = review.concerns.assign(category=review.concerns["category"].map(_category),
-                                   role=review.concerns["role"].map(labels.label),
-                                   kind=review.concerns["kind"].map(labels.label))
+    frame = review.concerns.assign(category=review.concerns["category"].map(vocabulary.label),
+                                   role=review.concerns["role"].map(vocabulary.label),
+                                   kind=review.concerns["kind"].map(vocabulary.label))
     day = "DD MMM YYYY"
     st.dataframe(frame[["pseudonym", "kind", "category", "role", "opened_on", "closed_on",
                         "review_date", "end_date", "past_end", "review_due", "concern_id"]],
@@ -57,7 +48,7 @@ def show(store: Store, viewer: Viewer, today: date) -> None:
                      "past_end": "Past end", "review_due": "Review due",
                      "concern_id": "Concern id"})
     ids = list(review.concerns["concern_id"])
-    names = {r["concern_id"]: f"{r['pseudonym']} · {_category(r['category'])} "
+    names = {r["concern_id"]: f"{r['pseudonym']} · {vocabulary.label(r['category'])} "
                               f"(end {r['end_date']:%d %b %Y})"
              for r in review.concerns.to_dict("records")}
     with st.form("dp_ret_extend"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from domain import labels
+from domain import vocabulary
 from services.safe import md
 
 
@@ -13,7 +13,7 @@ def indicators(counts: dict[str, int]) -> None:
     """Incidents per Wales guide indicator category, as four numbers (not a score)."""
     cols = st.columns(len(counts))
     for col, (cat, n) in zip(cols, counts.items(), strict=True):
-        col.metric(f"{labels.label(cat)} indicators", n)
+        col.metric(f"{vocabulary.label(cat)} indicators", n)
 
 
 def harms_and_strengths(*, vulnerabilities: pd.DataFrame, adults: pd.DataFrame,
@@ -26,11 +26,11 @@ def harms_and_strengths(*, vulnerabilities: pd.DataFrame, adults: pd.DataFrame,
             st.caption("None recorded.")
         for _, r in vulnerabilities.iterrows():
             since = f" since {r['since']:%b %Y}" if pd.notna(r["since"]) else ""
-            st.markdown(f"- **{labels.label(r['kind'])}**{since} ({md(r['source_agency'])})")
+            st.markdown(f"- **{vocabulary.label(r['kind'])}**{since} ({md(r['source_agency'])})")
         for _, r in adults.iterrows():
             ver = "verified" if r["verified"] else "unverified"
             st.markdown(f"- Adult of concern **{md(r['other_label'])}**: "
-                        f"{labels.label(r['kind'])}, "
+                        f"{vocabulary.label(r['kind'])}, "
                         f"first seen {r['first_seen']:%d %b %Y}, {ver} "
                         f"({md(r['source_agency_name'])}, graded {md(r['grading'])})")
     with right:
@@ -38,9 +38,9 @@ def harms_and_strengths(*, vulnerabilities: pd.DataFrame, adults: pd.DataFrame,
         if strengths.empty and protective.empty:
             st.caption("None recorded yet: ask who the child trusts.")
         for _, r in strengths.iterrows():
-            st.markdown(f"- **{labels.label(r['kind'])}**: {md(r['description'])} "
+            st.markdown(f"- **{vocabulary.label(r['kind'])}**: {md(r['description'])} "
                         f"({md(r['source_agency'])}, {r['recorded_date']:%b %Y})")
         for _, r in protective.iterrows():
-            st.markdown(f"- {labels.label(r['other_kind'])} **{md(r['other_label'])}**"
+            st.markdown(f"- {vocabulary.label(r['other_kind'])} **{md(r['other_label'])}**"
                         f"{' (' + md(r['other_role']) + ')' if pd.notna(r['other_role']) else ''}"
                         f" ({r['source_agency_name']})")

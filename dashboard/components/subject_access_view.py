@@ -11,10 +11,12 @@ import streamlit as st
 
 from dashboard.components import session_cache
 from data.store import Store
+from domain import audit
 from domain.access import Viewer
 from services import protection
 
 PURPOSE_KEY = "dp_sar_purpose"
+RECIPIENTS_KEY = "dp_sar_recipients"
 FILE_KEY = "dp_sar_file"
 GEN_KEY = "dp_sar_generation"
 
@@ -58,13 +60,19 @@ def show(report: protection.SubjectAccessReport) -> None:
 
 
 def export(store: Store, viewer: Viewer, report: protection.SubjectAccessReport) -> None:
-    """Purpose box, build button, download button; the export is audited with the purpose."""
+    """Purpose and recipients boxes, build button, download button; the export is audited as a
+    disclosure with its purpose and recipients."""
     purpose = st.text_input("Purpose of this export (recorded in the audit trail)",
                             key=PURPOSE_KEY, placeholder="e.g. subject access request 2026-041")
+    recipients = st.text_input("Recipients (who will receive it)", key=RECIPIENTS_KEY,
+                               placeholder="e.g. the requester, by secure email",
+                               help="Separate several with commas. Recorded in the audit "
+                                    "trail.")
     if st.button("Prepare CSV", key="dp_sar_build"):
-        data = protection.export_subject_access(store, viewer, report, purpose=purpose)
+        data = protection.export_subject_access(store, viewer, report, purpose=purpose,
+                                                recipients=audit.parse_recipients(recipients))
         st.session_state[FILE_KEY] = (report.person_id, data)
-        st.success("Export recorded in the audit trail "
+        st.success("Export recorded in the audit trail with its recipients "
                    f"({'with names' if viewer.shows_names else 'pseudonymised'}).")
     built = st.session_state.get(FILE_KEY)
     if built and built[0] == report.person_id:

@@ -12,9 +12,7 @@ from dashboard import common
 from dashboard.components import child_picker, child_view, chronology_view, side_by_side
 from services import briefing
 
-ctx = common.context()
-store, viewer = ctx.store, ctx.viewer
-today = common.as_of(store)
+store, viewer, today = common.context()
 
 st.title("Child")
 person_id = child_picker.pick(store, viewer)

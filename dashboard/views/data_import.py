@@ -9,8 +9,7 @@ from dashboard import common
 from dashboard.components import import_tabs
 from dashboard.components import import_widgets as widgets
 
-ctx = common.context(need_data=False)
-store, viewer = ctx.store, ctx.viewer
+store, viewer, _ = common.context(need_data=False)
 widgets.init_state()
 
 st.title("Import agency data")

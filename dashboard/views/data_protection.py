@@ -16,9 +16,7 @@ from dashboard.components import (
 )
 from services import protection
 
-ctx = common.context()
-store, viewer = ctx.store, ctx.viewer
-today = common.as_of(store)
+store, viewer, today = common.context()
 
 st.title("Data protection")
 st.caption("Everything held about one person and who it was shared with; deletion from every "

@@ -9,15 +9,13 @@ from analytics import commissioning as comm
 from analytics.suppression import SUPPRESSED, SuppressionPolicy
 from dashboard import common
 from dashboard.components import hotspot_map, hotspot_tables
-from domain import labels
+from domain import vocabulary
 from domain.errors import ValidationError
 from services import panel_map
 
 AGG_ROW_LIMIT = 1_000_000  # aggregate rows are small; the cap must never cut a count
 
-ctx = common.context()
-store, viewer = ctx.store, ctx.viewer
-today = common.as_of(store)
+store, viewer, today = common.context()
 st.title("Hotspots: where and when harm is recorded")
 policy = SuppressionPolicy.from_settings()
 st.caption(f"Aggregates only. Counts from 1 to {policy.threshold - 1} show as {SUPPRESSED}; "
@@ -43,7 +41,7 @@ q_from, q_to = left.select_slider("Quarters", options=quarters,
                                   key="hotspots_quarters")
 kinds = sorted(cells["place_kind"].unique())
 kind = right.selectbox("Place kind", [comm.ALL, *kinds], key="hotspots_kind",
-                       format_func=lambda k: "All kinds" if k == comm.ALL else labels.label(k))
+                       format_func=lambda k: "All kinds" if k == comm.ALL else vocabulary.label(k))
 sel = comm.Selection(comm.quarters_between(q_from, q_to), kind)
 start, end = comm.quarter_span(q_from, q_to)
 

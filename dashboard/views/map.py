@@ -8,9 +8,7 @@ import streamlit as st
 from dashboard import common
 from dashboard.components import place_filters, place_map, repeat_locations
 
-ctx = common.context()
-store, viewer = ctx.store, ctx.viewer
-today = common.as_of(store)
+store, viewer, today = common.context()
 st.title("Map: places and spaces")
 st.caption("Where harm happens, on the real ward boundaries. Works with no internet. Switch "
            "layers in the box at the bottom right of the map. Click a ward or place (or pick one "

@@ -15,9 +15,7 @@ from dashboard.components import (
     network_view,
 )
 
-ctx = common.context()
-store, viewer = ctx.store, ctx.viewer
-today = common.as_of(store)
+store, viewer, today = common.context()
 network_view.init_state()
 
 st.title("Network")

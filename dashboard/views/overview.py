@@ -9,11 +9,9 @@ import streamlit as st
 from analytics import overview
 from dashboard import common
 from dashboard.components import charts, overview_lists
-from domain import labels
+from domain import vocabulary
 
-ctx = common.context()
-store, viewer = ctx.store, ctx.viewer
-today = common.as_of(store)
+store, viewer, today = common.context()
 
 st.title("Overview")
 st.caption(f"Data up to {today:%d %B %Y}. Pseudonyms are shown unless you switch to names.")
@@ -43,16 +41,16 @@ by_context = overview.monthly_series(monthly, by="harm_context", top=4)
 left, right = st.columns(2)
 with left:
     st.subheader("Incidents by month and kind")
-    charts.monthly(by_kind.rename(columns=labels.label), label="Kind")
+    charts.monthly(by_kind.rename(columns=vocabulary.label), label="Kind")
 with right:
     st.subheader("Inside and outside the home")
     st.caption("Extra- and intra-familial harm side by side: cumulative harm is missed when "
                "incidents are managed in isolation.")
-    charts.monthly(by_context.rename(columns=labels.label), label="Context", mark="line")
+    charts.monthly(by_context.rename(columns=vocabulary.label), label="Context", mark="line")
 
 overview_lists.person_lists(store, viewer, today, window)
 
 st.subheader("Agencies contributing")
 agencies = store.frame("overview.agencies", viewer, window)
-st.dataframe(agencies.assign(sector=agencies["sector"].map(labels.label))[
+st.dataframe(agencies.assign(sector=agencies["sector"].map(vocabulary.label))[
     ["name", "sector", "incidents"]], hide_index=True, width="stretch")

@@ -19,9 +19,7 @@ from dashboard.components import (
     pack_export,
 )
 
-ctx = common.context()
-store, viewer = ctx.store, ctx.viewer
-today = common.as_of(store)
+store, viewer, today = common.context()
 
 st.title("Panel meeting")
 st.caption(f"Data up to {today:%d %B %Y}. Pseudonyms on the shared screen unless you switch "

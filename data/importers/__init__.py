@@ -28,7 +28,7 @@ import pandas as pd
 from data.importers import _read, formats
 from data.importers._validate import KnownIds, RowChecker, RowProblem
 from data.store import Store
-from domain import settings
+from domain import audit, settings
 from domain.access import Role, Viewer
 from domain.errors import AccessDeniedError, CSMapError, ValidationError
 
@@ -106,7 +106,8 @@ class ImportPlan:
 def require_import_role(store: Store, viewer: Viewer) -> None:
     """Refuse (and audit) anyone but analysts and administrators."""
     if viewer.role not in IMPORT_ROLES:
-        store.audit(viewer, "denied", "import", None)
+        store.audit(audit.AccessDenied(who=audit.Who.of(viewer), object_kind="import",
+                                       needed="import"))
         raise AccessDeniedError(
             f"The {viewer.role.value} role may not import data; imports are for analysts and "
             "administrators."
@@ -253,7 +254,7 @@ def commit(store: Store, viewer: Viewer, plan: ImportPlan) -> ImportReport:
     """Write a checked file in ONE transaction: accepted rows, the batch, the quarantine.
 
     On any failure nothing is written and a :class:`ValidationError` says so. The import is
-    audited (action ``create``, object ``import_batch``).
+    audited (a ``data_imported`` event about the ``import_batch``).
     """
     require_import_role(store, viewer)
     rep = plan.report
@@ -274,9 +275,10 @@ def commit(store: Store, viewer: Viewer, plan: ImportPlan) -> ImportReport:
             "(the data may have changed since it was checked) and retry."
         ) from exc
     rep.batch_id = batch_id
-    store.audit(viewer, "create", "import_batch", batch_id,
-                detail=f"{rep.file_kind} {rep.file_name}: total={rep.total} "
-                       f"accepted={rep.accepted} rejected={rep.rejected}")
+    store.audit(audit.DataImported(who=audit.Who.of(viewer), object_kind="import_batch",
+                                   object_id=batch_id, file_kind=rep.file_kind,
+                                   total=rep.total, accepted=rep.accepted,
+                                   rejected=rep.rejected))
     return rep
 
 

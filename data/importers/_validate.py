@@ -118,6 +118,27 @@ def _enum(col: Column, raw: str) -> str:
     raise _Bad(f"{_show(col, raw)} is not allowed: use one of {', '.join(col.allowed)}")
 
 
+def _enum_value(col: Column, text: str) -> str | int:
+    """One allowed value (the grading source as a number)."""
+    choice = _enum(col, text)
+    return int(choice) if col.name == "grading_source" else choice
+
+
+def _bool(col: Column, text: str) -> bool:
+    low = text.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise _Bad(f"{_show(col, text)} is not true/false (use true, false, yes, no, 1 or 0)")
+
+
+def _enum_list(col: Column, text: str) -> list[str]:
+    """Allowed values separated by ';', each once, in the order given."""
+    values = [_enum(col, p) for p in _split(text)]
+    return sorted(set(values), key=values.index)
+
+
 def _split(raw: str) -> list[str]:
     return [p.strip() for p in raw.split(";") if p.strip()]
 
@@ -152,47 +173,41 @@ class RowChecker:
             return text or None
         if not text:
             return [] if col.kind in ("list", "ids", "people") else None
-        if col.kind == "id":
-            if not _ID.fullmatch(text):
-                raise _Bad("is not a valid reference (not repeated here in case it is a name or "
-                           "an address): use up to 64 letters, digits and . _ : / - (no spaces)")
-            if col.ref and col.ref != "person" and text not in self.known.ids_of(col.ref):
-                raise _Bad(f"unknown {col.ref} {text!r}: it is not in CSMap "
-                           f"(check the id, or import the {col.ref} first)")
-            return text
-        if col.kind == "date":
-            value = parse_date(text)
-            if value > self.today:
-                raise _Bad("is in the future: check the date")
-            return value
-        if col.kind == "timestamp":
-            stamp = parse_timestamp(text)
-            if stamp.date() > self.today:
-                raise _Bad("is in the future: check the date")
-            return stamp
-        if col.kind == "enum":
-            choice = _enum(col, text)
-            return int(choice) if col.name == "grading_source" else choice
-        if col.kind == "bool":
-            low = text.lower()
-            if low in _TRUE:
-                return True
-            if low in _FALSE:
-                return False
-            raise _Bad(f"{_show(col, raw)} is not true/false (use true, false, yes, no, 1 or 0)")
-        if col.kind == "list":
-            values = [_enum(col, p) for p in _split(text)]
-            return sorted(set(values), key=values.index)
-        if col.kind == "ids":
-            ids = _split(text)
-            unknown = [i for i in ids if col.ref and i not in self.known.ids_of(col.ref)]
-            if unknown:
-                raise _Bad(f"unknown {col.ref} id(s) {', '.join(map(_ref, unknown[:5]))}: "
-                           "they are not in CSMap")
-            return ids
-        if col.kind == "people":
-            return self._people(col, text)
-        raise AssertionError(f"unhandled column kind {col.kind}")  # pragma: no cover
+        parse = {"id": self._id, "date": self._date, "timestamp": self._timestamp,
+                 "enum": _enum_value, "bool": _bool, "list": _enum_list, "ids": self._ids,
+                 "people": self._people}.get(col.kind)
+        if parse is None:  # pragma: no cover
+            raise AssertionError(f"unhandled column kind {col.kind}")
+        return parse(col, text)
+
+    def _id(self, col: Column, text: str) -> str:
+        if not _ID.fullmatch(text):
+            raise _Bad("is not a valid reference (not repeated here in case it is a name or "
+                       "an address): use up to 64 letters, digits and . _ : / - (no spaces)")
+        if col.ref and col.ref != "person" and text not in self.known.ids_of(col.ref):
+            raise _Bad(f"unknown {col.ref} {text!r}: it is not in CSMap "
+                       f"(check the id, or import the {col.ref} first)")
+        return text
+
+    def _date(self, col: Column, text: str) -> date:
+        value = parse_date(text)
+        if value > self.today:
+            raise _Bad("is in the future: check the date")
+        return value
+
+    def _timestamp(self, col: Column, text: str) -> datetime:
+        stamp = parse_timestamp(text)
+        if stamp.date() > self.today:
+            raise _Bad("is in the future: check the date")
+        return stamp
+
+    def _ids(self, col: Column, text: str) -> list[str]:
+        ids = _split(text)
+        unknown = [i for i in ids if col.ref and i not in self.known.ids_of(col.ref)]
+        if unknown:
+            raise _Bad(f"unknown {col.ref} id(s) {', '.join(map(_ref, unknown[:5]))}: "
+                       "they are not in CSMap")
+        return ids
 
     def _person(self, token: str, agency: str | None) -> str:
         if token in self.known.persons:
@@ -252,48 +267,64 @@ class RowChecker:
         return (None if problems else values), problems
 
     def _row_rules(self, number: int, v: dict[str, Any]) -> list[RowProblem]:
-        out: list[RowProblem] = []
-        agency = v.get(self.fmt.agency_column)
+        """Rules across the cells of one row of this file kind; fills defaults into ``v``."""
         if v.get("recorded_date") is None:
             v["recorded_date"] = self.today
-        kind = self.fmt.kind
-        if kind == "person_records":
-            if v.get("given_name") is None and v.get("family_name") is None:
-                out.append(RowProblem(number, "given_name",
-                                      "given_name and family_name are both blank: a record "
-                                      "needs at least one name"))
-            v["kind"] = v.get("kind") or "child"
-            v["sex"] = v.get("sex") or "U"
-        elif kind == "incidents":
-            resolved: list[tuple[str, str]] = []
-            for who, role in v.get("people", []):
-                try:
-                    resolved.append((self._person(who, agency), role))
-                except _Bad as exc:
-                    out.append(RowProblem(number, "people", f"people: {exc}"))
-            ids = [p for p, _ in resolved]
-            if len(set(ids)) != len(ids):
-                out.append(RowProblem(number, "people",
-                                      "people lists the same person twice; give each one role"))
-            v["people"] = resolved
-        elif kind == "links":
-            for col in ("source_person_id", "target_person_id"):
-                try:
-                    v[col] = self._person(v[col], agency)
-                except _Bad as exc:
-                    out.append(RowProblem(number, col, f"{col}: {exc}"))
-            if not out and v["source_person_id"] == v["target_person_id"]:
-                out.append(RowProblem(number, "target_person_id",
-                                      "a link needs two different people"))
-            if v["last_seen"] < v["first_seen"]:
-                out.append(RowProblem(number, "last_seen", "last_seen is before first_seen"))
-            v["verified"] = bool(v.get("verified"))
-        elif kind == "presences":
-            try:
-                v["person_id"] = self._person(v["person_id"], agency)
-            except _Bad as exc:
-                out.append(RowProblem(number, "person_id", f"person_id: {exc}"))
+        rules = {"person_records": self._record_rules, "incidents": self._incident_rules,
+                 "links": self._link_rules, "presences": self._presence_rules}.get(self.fmt.kind)
+        return rules(number, v, v.get(self.fmt.agency_column)) if rules else []
+
+    @staticmethod
+    def _record_rules(number: int, v: dict[str, Any], agency: str | None) -> list[RowProblem]:
+        out: list[RowProblem] = []
+        if v.get("given_name") is None and v.get("family_name") is None:
+            out.append(RowProblem(number, "given_name",
+                                  "given_name and family_name are both blank: a record "
+                                  "needs at least one name"))
+        v["kind"] = v.get("kind") or "child"
+        v["sex"] = v.get("sex") or "U"
         return out
+
+    def _incident_rules(self, number: int, v: dict[str, Any],
+                        agency: str | None) -> list[RowProblem]:
+        out: list[RowProblem] = []
+        resolved: list[tuple[str, str]] = []
+        for who, role in v.get("people", []):
+            try:
+                resolved.append((self._person(who, agency), role))
+            except _Bad as exc:
+                out.append(RowProblem(number, "people", f"people: {exc}"))
+        ids = [p for p, _ in resolved]
+        if len(set(ids)) != len(ids):
+            out.append(RowProblem(number, "people",
+                                  "people lists the same person twice; give each one role"))
+        v["people"] = resolved
+        return out
+
+    def _link_rules(self, number: int, v: dict[str, Any], agency: str | None) -> list[RowProblem]:
+        out = [p for col in ("source_person_id", "target_person_id")
+               if (p := self._resolve(number, v, col, agency))]
+        if not out and v["source_person_id"] == v["target_person_id"]:
+            out.append(RowProblem(number, "target_person_id",
+                                  "a link needs two different people"))
+        if v["last_seen"] < v["first_seen"]:
+            out.append(RowProblem(number, "last_seen", "last_seen is before first_seen"))
+        v["verified"] = bool(v.get("verified"))
+        return out
+
+    def _presence_rules(self, number: int, v: dict[str, Any],
+                        agency: str | None) -> list[RowProblem]:
+        problem = self._resolve(number, v, "person_id", agency)
+        return [problem] if problem else []
+
+    def _resolve(self, number: int, v: dict[str, Any], col: str,
+                 agency: str | None) -> RowProblem | None:
+        """Replace the person reference in ``v[col]`` by a CSMap person id, or say why not."""
+        try:
+            v[col] = self._person(v[col], agency)
+        except _Bad as exc:
+            return RowProblem(number, col, f"{col}: {exc}")
+        return None
 
     def _duplicates(self, number: int, v: dict[str, Any]) -> list[RowProblem]:
         fmt = self.fmt

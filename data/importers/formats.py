@@ -1,33 +1,28 @@
 """The file formats CSMap imports: columns, whether required, type and allowed values.
 
-Allowed values mirror the CHECK constraints of ``data/migrations/0001_initial.sql`` (a test
-keeps them in step). ``docs/import.md`` documents the same tables for people who prepare files.
+Allowed values come from the domain vocabulary (:mod:`domain.vocabulary`), which a test keeps
+equal to the CHECK constraints of ``data/migrations/0001_initial.sql``. ``docs/import.md``
+documents the same tables for people who prepare files.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-PERSON_KINDS = ("child", "adult_of_concern", "trusted_adult", "professional")
-SEXES = ("F", "M", "X", "U")
-INCIDENT_KINDS = (
-    "missing_episode", "rhi_disclosure", "sexual_assault", "physical_assault",
-    "domestic_abuse_at_home", "parental_substance_misuse", "self_harm", "overdose",
-    "exchange_gifts_money", "seen_in_car_with_unknown_adult", "arrest",
-    "intelligence_report", "exclusion", "was_not_brought", "online_contact",
-)
-HARM_CONTEXTS = ("extra_familial", "intra_familial", "self", "unknown")
-INDICATORS = ("physical", "emotional", "material", "behavioural")
-INCIDENT_ROLES = ("victim", "at_risk", "subject", "person_of_concern", "witness")
-LINK_KINDS = (
-    "peer", "family", "relationship_reported", "associate", "supplies", "trusted_adult",
-    "professional",
-)
-LINK_NATURES = ("harmful", "protective", "unknown")
-PRESENCE_KINDS = ("seen_at", "found_at_after_missing", "frequents", "lives_at", "harmed_at")
-GRADING_SOURCE = ("1", "2", "3")
-GRADING_INTEL = ("A", "B", "C", "D", "E")
-GRADING_HANDLING = ("P", "C")
+from domain import vocabulary
+
+PERSON_KINDS = vocabulary.PERSON_KINDS.codes
+SEXES = vocabulary.SEXES.codes
+INCIDENT_KINDS = vocabulary.INCIDENT_KINDS.codes
+HARM_CONTEXTS = vocabulary.HARM_CONTEXTS.codes
+INDICATORS = vocabulary.INDICATOR_CATEGORIES.codes
+INCIDENT_ROLES = vocabulary.INCIDENT_ROLES.codes
+LINK_KINDS = vocabulary.LINK_KINDS.codes
+LINK_NATURES = vocabulary.LINK_NATURES.codes
+PRESENCE_KINDS = vocabulary.PRESENCE_KINDS.codes
+GRADING_SOURCE = vocabulary.GRADING_SOURCE.codes
+GRADING_INTEL = vocabulary.GRADING_INTEL.codes
+GRADING_HANDLING = vocabulary.GRADING_HANDLING.codes
 
 # Columns whose values are personal: never echoed in messages, masked in pseudonymised mode.
 RESTRICTED = frozenset(
@@ -88,6 +83,8 @@ _GRADING = (
     Column("grading_handling", "enum", allowed=GRADING_HANDLING,
            meaning="3x5x2 handling code: P (may be shared lawfully) or C (conditions apply)"),
 )
+_SOURCE_AGENCY = Column("source_agency", "id", ref="agency",
+                        meaning="agency reporting it; blank when chosen on the Import page")
 _RECORDED = Column("recorded_date", "date",
                    meaning="when the agency recorded it; blank means the import date")
 
@@ -152,8 +149,7 @@ LINKS = FileFormat(
                meaning="harmful, protective or unknown"),
         Column("first_seen", "date", required=True, meaning="first known date"),
         Column("last_seen", "date", required=True, meaning="last known date (not before first)"),
-        Column("source_agency", "id", ref="agency",
-               meaning="agency reporting it; blank when chosen on the Import page"),
+        _SOURCE_AGENCY,
         Column("verified", "bool", meaning="true/false, yes/no or 1/0; blank = not verified"),
         Column("evidence", "ids", ref="incident",
                meaning="incident ids that evidence the link, separated by ';'"),
@@ -174,8 +170,7 @@ PRESENCES = FileFormat(
         Column("kind", "enum", required=True, allowed=PRESENCE_KINDS,
                meaning="how they were there"),
         Column("seen_at", "timestamp", required=True, meaning="when"),
-        Column("source_agency", "id", ref="agency",
-               meaning="agency reporting it; blank when chosen on the Import page"),
+        _SOURCE_AGENCY,
         Column("incident_id", "id", ref="incident",
                meaning="the incident that recorded it, if any"),
         _RECORDED,

@@ -1,8 +1,13 @@
 """Named, parameterised queries: the only SQL the app runs against the store.
 
-Each module in this package registers :class:`QuerySpec` objects with :func:`register`.
-Parameters are bound (``$name``), never interpolated. Modules are discovered automatically,
-so a new concern adds a module and nothing else.
+Each module in this package declares its queries in one call each, by access class:
+:func:`personal`, :func:`aggregate`, :func:`reference_data`, :func:`admin_only`, and
+:func:`write` or :func:`insert` for statements. Each call registers a :class:`QuerySpec` (name,
+description, SQL, parameters, restricted columns). SQL fragments that several queries share
+(:func:`safe_place_name`, :func:`exact_address`, :func:`full_name`, :func:`grading`,
+:func:`any_of`, :func:`other_person`) are written once here. Parameters are bound
+(``$name``), never interpolated. Modules are discovered automatically, so a new concern adds a
+module and nothing else.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
+from domain import vocabulary
 from domain.access import Access
+from domain.audit import RECORD_CHANGES
 from domain.errors import UnknownQueryError
 
 
@@ -20,7 +27,10 @@ class QuerySpec:
     """A named SQL statement with who may run it and which columns are restricted.
 
     ``restricted`` columns (names, dates of birth, narratives, exact addresses) are masked by
-    the gateway unless the viewer is in named mode with a role entitled to names.
+    the gateway unless the viewer is in named mode with a role entitled to names. A write's
+    ``audit_action`` ('create', 'update' or 'delete') picks its audit event type; a read whose
+    ``search_text`` names the parameter holding typed search text is audited as a search,
+    keeping the length of that text only (:mod:`domain.audit`).
     """
 
     name: str
@@ -31,6 +41,14 @@ class QuerySpec:
     restricted: tuple[str, ...] = ()
     write: bool = False
     audit_action: str | None = None
+    search_text: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.audit_action is not None and self.audit_action not in RECORD_CHANGES:
+            raise ValueError(f"query {self.name!r}: audit_action must be one of "
+                             f"{', '.join(RECORD_CHANGES)}, not {self.audit_action!r}")
+        if self.search_text is not None and self.search_text not in self.params:
+            raise ValueError(f"query {self.name!r}: search_text names no parameter")
 
 
 def safe_place_name(alias: str = "pl", *, home: str = "'Home'") -> str:
@@ -55,6 +73,37 @@ def exact_address(alias: str = "pl") -> str:
     return f"CASE WHEN {alias}.kind IN ('home', 'address_of_concern') THEN {alias}.name END"
 
 
+def grading_sql(alias: str = "i") -> str:
+    """SQL for a row's 3x5x2 grading written as :func:`domain.vocabulary.grading_text` writes
+    it (``2B P``), or ``''`` when it has none. ``alias`` is the table's alias (a constant)."""
+    return (f"trim(concat_ws('', {alias}.grading_source::VARCHAR, {alias}.grading_intel, "
+            f"' ' || {alias}.grading_handling))")
+
+
+def action_open_sql(alias: str = "x") -> str:
+    """SQL that is true for an action still to be done (:data:`OPEN_ACTION_STATUSES`)."""
+    statuses = ", ".join(f"'{s}'" for s in vocabulary.OPEN_ACTION_STATUSES)
+    return f"{alias}.status IN ({statuses})"
+
+
+def full_name(alias: str = "p") -> str:
+    """SQL for a person's full name (given then family name); list its column in
+    ``restricted``."""
+    return f"{alias}.given_name || ' ' || {alias}.family_name"
+
+
+def any_of(param: str, column: str) -> str:
+    """SQL that keeps a row when ``column`` is in the list parameter ``$param``, or the list
+    is empty (empty means "all")."""
+    return f"(len(${param}::VARCHAR[]) = 0 OR list_contains(${param}::VARCHAR[], {column}))"
+
+
+def other_person(alias: str = "l", person: str = "$person_id") -> str:
+    """SQL for the person at the other end of link ``alias`` from ``person``."""
+    return (f"CASE WHEN {alias}.source_person_id = {person} "
+            f"THEN {alias}.target_person_id ELSE {alias}.source_person_id END")
+
+
 _REGISTRY: dict[str, QuerySpec] = {}
 _LOADED = False
 
@@ -65,6 +114,61 @@ def register(spec: QuerySpec) -> QuerySpec:
         raise ValueError(f"query {spec.name!r} registered twice")
     _REGISTRY[spec.name] = spec
     return spec
+
+
+def _declare(access: Access, name: str, description: str, sql: str, *,
+             params: tuple[str, ...] = (), restricted: tuple[str, ...] = (),
+             search_text: str | None = None) -> QuerySpec:
+    return register(QuerySpec(name=name, sql=sql, access=access, description=description,
+                              params=params, restricted=restricted, search_text=search_text))
+
+
+def personal(name: str, description: str, sql: str, *, params: tuple[str, ...] = (),
+             restricted: tuple[str, ...] = (), search_text: str | None = None) -> QuerySpec:
+    """Register a read about identifiable people (panel and analysts; audited). A read whose
+    ``search_text`` names the parameter holding typed search text is audited as a search."""
+    return _declare(Access.PERSONAL, name, description, sql, params=params,
+                    restricted=restricted, search_text=search_text)
+
+
+def aggregate(name: str, description: str, sql: str, *,
+              params: tuple[str, ...] = ()) -> QuerySpec:
+    """Register a read of counts that anyone may run (the caller suppresses small counts)."""
+    return _declare(Access.AGGREGATE, name, description, sql, params=params)
+
+
+def reference_data(name: str, description: str, sql: str) -> QuerySpec:
+    """Register a read of reference data (wards, agencies) that anyone may run."""
+    return _declare(Access.REFERENCE, name, description, sql)
+
+
+def admin_only(name: str, description: str, sql: str, *, params: tuple[str, ...] = (),
+          restricted: tuple[str, ...] = ()) -> QuerySpec:
+    """Register a read for administrators only (audited)."""
+    return _declare(Access.ADMIN, name, description, sql, params=params,
+                    restricted=restricted)
+
+
+def audit_trail(name: str, description: str, sql: str, *,
+                params: tuple[str, ...] = ()) -> QuerySpec:
+    """Register a read of the audit trail (administrators and auditors; audited)."""
+    return _declare(Access.AUDIT, name, description, sql, params=params)
+
+
+def write(name: str, description: str, sql: str, *, params: tuple[str, ...],
+          audit_action: str, access: Access = Access.PERSONAL) -> QuerySpec:
+    """Register a write statement, run through ``Store.execute`` and audited as
+    ``audit_action``."""
+    return register(QuerySpec(name=name, sql=sql, access=access, description=description,
+                              params=params, write=True, audit_action=audit_action))
+
+
+def insert(name: str, description: str, table: str, columns: tuple[str, ...]) -> QuerySpec:
+    """Register a statement that adds one row to ``table`` (a constant), one parameter per
+    column, named as the column; audited as a creation."""
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608  (constants)
+           f"VALUES ({', '.join('$' + c for c in columns)})")
+    return write(name, description, sql, params=columns, audit_action="create")
 
 
 def _load() -> None:

@@ -7,8 +7,15 @@ timestamps are made by :mod:`data.meetings`, which pages call.
 
 from __future__ import annotations
 
-from data.queries import QuerySpec, register, safe_place_name
-from domain.access import Access
+from data.queries import (
+    action_open_sql,
+    full_name,
+    grading_sql,
+    insert,
+    personal,
+    safe_place_name,
+    write,
+)
 
 _SAFE = safe_place_name("pl")
 
@@ -31,52 +38,31 @@ _SUBJECT_NAME = """
 
 # -- reads ---------------------------------------------------------------------------------
 
-register(QuerySpec(
-    name="panel.meetings",
-    access=Access.PERSONAL,
-    description="Panel meetings",
-    sql="""
-        SELECT m.meeting_id, m.held_on, m.title, m.created_by, m.created_at,
-               (SELECT count(*) FROM agenda_item ai WHERE ai.meeting_id = m.meeting_id
-                  AND ai.status = 'accepted') AS items,
-               (SELECT count(*) FROM action x WHERE x.meeting_id = m.meeting_id
-                  AND x.status IN ('open', 'in_progress')) AS open_actions
-        FROM meeting m ORDER BY m.held_on DESC, m.created_at DESC
-    """,
-))
+personal("panel.meetings", "Panel meetings", sql=f"""
+    SELECT m.meeting_id, m.held_on, m.title, m.created_by, m.created_at,
+           (SELECT count(*) FROM agenda_item ai WHERE ai.meeting_id = m.meeting_id
+              AND ai.status = 'accepted') AS items,
+           (SELECT count(*) FROM action x WHERE x.meeting_id = m.meeting_id
+              AND {action_open_sql("x")}) AS open_actions
+    FROM meeting m ORDER BY m.held_on DESC, m.created_at DESC
+""")  # noqa: S608  (constant SQL fragment)
 
-register(QuerySpec(
-    name="panel.meeting",
-    access=Access.PERSONAL,
-    description="One panel meeting",
-    params=("meeting_id",),
-    sql="SELECT meeting_id, held_on, title, created_by, created_at FROM meeting "
-        "WHERE meeting_id = $meeting_id",
-))
+personal("panel.meeting", "One panel meeting", params=("meeting_id",),
+         sql="SELECT meeting_id, held_on, title, created_by, created_at FROM meeting "
+             "WHERE meeting_id = $meeting_id")
 
-register(QuerySpec(
-    name="panel.previous_meeting",
-    access=Access.PERSONAL,
-    description="The meeting before a date",
-    params=("held_on",),
-    sql="SELECT meeting_id, held_on FROM meeting WHERE held_on < $held_on "
-        "ORDER BY held_on DESC LIMIT 1",
-))
+personal("panel.previous_meeting", "The meeting before a date", params=("held_on",),
+         sql="SELECT meeting_id, held_on FROM meeting WHERE held_on < $held_on "
+             "ORDER BY held_on DESC LIMIT 1")
 
-register(QuerySpec(
-    name="panel.items",
-    access=Access.PERSONAL,
-    description="A meeting's agenda items",
-    params=("meeting_id",),
-    restricted=("full_name",),
-    sql=f"""
-        SELECT ai.item_id, ai.subject_kind, ai.subject_id, {_SUBJECT_LABEL} AS pseudonym,
-               {_SUBJECT_NAME} AS full_name, ai.reason, ai.status, ai.position, ai.decision,
-               ai.language_flags
-        FROM agenda_item ai WHERE ai.meeting_id = $meeting_id
-        ORDER BY ai.position, ai.item_id
-    """,  # noqa: S608  (constant SQL fragments)
-))
+personal("panel.items", "A meeting's agenda items", params=("meeting_id",),
+         restricted=("full_name",), sql=f"""
+    SELECT ai.item_id, ai.subject_kind, ai.subject_id, {_SUBJECT_LABEL} AS pseudonym,
+           {_SUBJECT_NAME} AS full_name, ai.reason, ai.status, ai.position, ai.decision,
+           ai.language_flags
+    FROM agenda_item ai WHERE ai.meeting_id = $meeting_id
+    ORDER BY ai.position, ai.item_id
+""")  # noqa: S608  (constant SQL fragments)
 
 _ACTION_COLUMNS = f"""
     x.action_id, x.meeting_id, m.held_on, x.item_id, x.tactic, x.description,
@@ -85,392 +71,245 @@ _ACTION_COLUMNS = f"""
     {_SUBJECT_LABEL} AS subject
 """
 
-register(QuerySpec(
-    name="panel.actions",
-    access=Access.PERSONAL,
-    description="A meeting's decisions and actions",
-    params=("meeting_id",),
-    sql=f"""
-        SELECT {_ACTION_COLUMNS}
-        FROM action x JOIN meeting m USING (meeting_id)
-        JOIN agency a ON a.agency_id = x.owner_agency
-        LEFT JOIN agenda_item ai ON ai.item_id = x.item_id
-        WHERE x.meeting_id = $meeting_id ORDER BY x.due_date, x.action_id
-    """,  # noqa: S608
-))
+personal("panel.actions", "A meeting's decisions and actions", params=("meeting_id",), sql=f"""
+    SELECT {_ACTION_COLUMNS}
+    FROM action x JOIN meeting m USING (meeting_id)
+    JOIN agency a ON a.agency_id = x.owner_agency
+    LEFT JOIN agenda_item ai ON ai.item_id = x.item_id
+    WHERE x.meeting_id = $meeting_id ORDER BY x.due_date, x.action_id
+""")  # noqa: S608
 
-register(QuerySpec(
-    name="panel.open_actions",
-    access=Access.PERSONAL,
-    description="Open actions from every meeting",
-    sql=f"""
-        SELECT {_ACTION_COLUMNS}
-        FROM action x JOIN meeting m USING (meeting_id)
-        JOIN agency a ON a.agency_id = x.owner_agency
-        LEFT JOIN agenda_item ai ON ai.item_id = x.item_id
-        WHERE x.status IN ('open', 'in_progress') ORDER BY x.due_date, x.action_id
-    """,  # noqa: S608
-))
+personal("panel.open_actions", "Open actions from every meeting", sql=f"""
+    SELECT {_ACTION_COLUMNS}
+    FROM action x JOIN meeting m USING (meeting_id)
+    JOIN agency a ON a.agency_id = x.owner_agency
+    LEFT JOIN agenda_item ai ON ai.item_id = x.item_id
+    WHERE {action_open_sql("x")} ORDER BY x.due_date, x.action_id
+""")  # noqa: S608
 
-register(QuerySpec(
-    name="panel.subject_actions",
-    access=Access.PERSONAL,
-    description="Actions about one agenda subject across meetings",
-    params=("subject_kind", "subject_id"),
-    sql=f"""
-        SELECT {_ACTION_COLUMNS}
-        FROM action x JOIN meeting m USING (meeting_id)
-        JOIN agency a ON a.agency_id = x.owner_agency
-        JOIN agenda_item ai ON ai.item_id = x.item_id
-        WHERE ai.subject_kind = $subject_kind AND ai.subject_id = $subject_id
-        ORDER BY x.due_date, x.action_id
-    """,  # noqa: S608
-))
+personal("panel.subject_actions", "Actions about one agenda subject across meetings",
+         params=("subject_kind", "subject_id"), sql=f"""
+    SELECT {_ACTION_COLUMNS}
+    FROM action x JOIN meeting m USING (meeting_id)
+    JOIN agency a ON a.agency_id = x.owner_agency
+    JOIN agenda_item ai ON ai.item_id = x.item_id
+    WHERE ai.subject_kind = $subject_kind AND ai.subject_id = $subject_id
+    ORDER BY x.due_date, x.action_id
+""")  # noqa: S608
 
-register(QuerySpec(
-    name="panel.assessments",
-    access=Access.PERSONAL,
-    description="Peer-group and location assessments",
-    params=("subject_kind", "subject_id"),
-    sql="""
-        SELECT s.assessment_id, s.domain, s.body, s.source_agency, a.name AS source_name,
-               s.assessed_on, s.created_by, s.language_flags
-        FROM assessment s JOIN agency a ON a.agency_id = s.source_agency
-        WHERE s.subject_kind = $subject_kind AND s.subject_id = $subject_id
-        ORDER BY s.assessed_on DESC, s.domain
-    """,
-))
+personal("panel.assessments", "Peer-group and location assessments",
+         params=("subject_kind", "subject_id"), sql="""
+    SELECT s.assessment_id, s.domain, s.body, s.source_agency, a.name AS source_name,
+           s.assessed_on, s.created_by, s.language_flags
+    FROM assessment s JOIN agency a ON a.agency_id = s.source_agency
+    WHERE s.subject_kind = $subject_kind AND s.subject_id = $subject_id
+    ORDER BY s.assessed_on DESC, s.domain
+""")
 
-register(QuerySpec(
-    name="panel.places",
-    access=Access.PERSONAL,
-    description="Places and online spaces to choose from",
-    sql=f"""
-        SELECT pl.place_id, {_SAFE} AS name, pl.kind, w.name AS ward, pl.guardianship
-        FROM place pl LEFT JOIN ward w USING (ward_code)
-        WHERE pl.kind <> 'home' ORDER BY name
-    """,  # noqa: S608  (constant SQL fragment, parameters bound)
-))
+personal("panel.places", "Places and online spaces to choose from", sql=f"""
+    SELECT pl.place_id, {_SAFE} AS name, pl.kind, w.name AS ward, pl.guardianship
+    FROM place pl LEFT JOIN ward w USING (ward_code)
+    WHERE pl.kind <> 'home' ORDER BY name
+""")  # noqa: S608  (constant SQL fragment, parameters bound)
 
-register(QuerySpec(
-    name="panel.groups",
-    access=Access.PERSONAL,
-    description="Peer groups to choose from",
-    sql="""
-        SELECT g.group_id, g.name,
-               (SELECT count(*) FROM group_membership m WHERE m.group_id = g.group_id
-                  AND m.end_date IS NULL) AS members
-        FROM peer_group g ORDER BY g.name
-    """,
-))
+personal("panel.groups", "Peer groups to choose from", sql="""
+    SELECT g.group_id, g.name,
+           (SELECT count(*) FROM group_membership m WHERE m.group_id = g.group_id
+              AND m.end_date IS NULL) AS members
+    FROM peer_group g ORDER BY g.name
+""")
 
 # -- agenda suggestion inputs -------------------------------------------------------------
 
-register(QuerySpec(
-    name="panel.new_concerns",
-    access=Access.PERSONAL,
-    description="Children's concerns opened in a period",
-    params=("since", "as_of"),
-    sql="""
-        SELECT c.person_id, p.pseudonym, c.category, c.opened_on, a.name AS source_agency
-        FROM concern c JOIN person p USING (person_id)
-        JOIN agency a ON a.agency_id = c.source_agency
-        WHERE p.kind = 'child' AND c.opened_on > $since AND c.opened_on <= $as_of
-        ORDER BY c.opened_on
-    """,
-))
+personal("panel.new_concerns", "Children's concerns opened in a period", params=("since", "as_of"),
+         sql="""
+    SELECT c.person_id, p.pseudonym, c.category, c.opened_on, a.name AS source_agency
+    FROM concern c JOIN person p USING (person_id)
+    JOIN agency a ON a.agency_id = c.source_agency
+    WHERE p.kind = 'child' AND c.opened_on > $since AND c.opened_on <= $as_of
+    ORDER BY c.opened_on
+""")
 
-register(QuerySpec(
-    name="panel.recent_child_incidents",
-    access=Access.PERSONAL,
-    description="Full incident history of children with a recent incident or adult link",
-    params=("since", "as_of"),
-    sql="""
-        WITH recent AS (
-            SELECT ip.person_id FROM incident_person ip JOIN incident i USING (incident_id)
-            WHERE i.occurred_at > $since AND i.occurred_at <= $as_of + INTERVAL 1 DAY
-            UNION
-            SELECT CASE WHEN s.kind = 'child' THEN l.source_person_id
-                        ELSE l.target_person_id END
-            FROM link l JOIN person s ON s.person_id = l.source_person_id
-            JOIN person t ON t.person_id = l.target_person_id
-            WHERE l.first_seen > $since AND l.first_seen <= $as_of
-              AND ((s.kind = 'child' AND t.kind = 'adult_of_concern')
-                OR (t.kind = 'child' AND s.kind = 'adult_of_concern'))
-        )
-        SELECT ip.person_id, p.pseudonym, i.incident_id, i.occurred_at, i.kind,
-               i.harm_context, i.agency_id, a.name AS agency_name
-        FROM recent JOIN incident_person ip USING (person_id)
-        JOIN person p ON p.person_id = ip.person_id AND p.kind = 'child'
-        JOIN incident i USING (incident_id)
-        JOIN agency a ON a.agency_id = i.agency_id
-        WHERE i.occurred_at <= $as_of + INTERVAL 1 DAY
-        ORDER BY ip.person_id, i.occurred_at
-    """,
-))
-
-register(QuerySpec(
-    name="panel.child_adult_links",
-    access=Access.PERSONAL,
-    description="Links between children and adults of concern",
-    params=("as_of",),
-    sql="""
-        SELECT c.person_id AS child_id, c.pseudonym AS child_label, l.link_id,
-               o.person_id AS other_id, o.pseudonym AS other_label, o.kind AS other_kind,
-               l.kind, l.nature, l.first_seen, l.source_agency, a.name AS source_agency_name,
-               l.recorded_date, l.grading_source, l.grading_intel, l.grading_handling,
-               l.verified
-        FROM link l
-        JOIN person s ON s.person_id = l.source_person_id
+personal("panel.recent_child_incidents",
+         "Full incident history of children with a recent incident or adult link",
+         params=("since", "as_of"), sql="""
+    WITH recent AS (
+        SELECT ip.person_id FROM incident_person ip JOIN incident i USING (incident_id)
+        WHERE i.occurred_at > $since AND i.occurred_at <= $as_of + INTERVAL 1 DAY
+        UNION
+        SELECT CASE WHEN s.kind = 'child' THEN l.source_person_id
+                    ELSE l.target_person_id END
+        FROM link l JOIN person s ON s.person_id = l.source_person_id
         JOIN person t ON t.person_id = l.target_person_id
-        JOIN person c ON c.person_id = CASE WHEN s.kind = 'child' THEN s.person_id
-                                            ELSE t.person_id END
-        JOIN person o ON o.person_id = CASE WHEN s.kind = 'child' THEN t.person_id
-                                            ELSE s.person_id END
-        JOIN agency a ON a.agency_id = l.source_agency
-        WHERE c.kind = 'child' AND o.kind = 'adult_of_concern' AND l.first_seen <= $as_of
-        ORDER BY l.first_seen
-    """,
-))
+        WHERE l.first_seen > $since AND l.first_seen <= $as_of
+          AND ((s.kind = 'child' AND t.kind = 'adult_of_concern')
+            OR (t.kind = 'child' AND s.kind = 'adult_of_concern'))
+    )
+    SELECT ip.person_id, p.pseudonym, i.incident_id, i.occurred_at, i.kind,
+           i.harm_context, i.agency_id, a.name AS agency_name
+    FROM recent JOIN incident_person ip USING (person_id)
+    JOIN person p ON p.person_id = ip.person_id AND p.kind = 'child'
+    JOIN incident i USING (incident_id)
+    JOIN agency a ON a.agency_id = i.agency_id
+    WHERE i.occurred_at <= $as_of + INTERVAL 1 DAY
+    ORDER BY ip.person_id, i.occurred_at
+""")
 
-register(QuerySpec(
-    name="panel.place_incidents",
-    access=Access.PERSONAL,
-    description="Incidents involving children at places (not homes)",
-    params=("start", "as_of"),
-    sql=f"""
-        SELECT pl.place_id, {_SAFE} AS label, i.incident_id, ip.person_id, i.occurred_at
-        FROM incident i JOIN place pl USING (place_id)
-        JOIN incident_person ip USING (incident_id)
-        JOIN person p ON p.person_id = ip.person_id AND p.kind = 'child'
-        WHERE pl.kind <> 'home' AND i.occurred_at > $start
-          AND i.occurred_at <= $as_of + INTERVAL 1 DAY
-    """,  # noqa: S608  (constant SQL fragment, parameters bound)
-))
+personal("panel.child_adult_links", "Links between children and adults of concern",
+         params=("as_of",), sql="""
+    SELECT c.person_id AS child_id, c.pseudonym AS child_label, l.link_id,
+           o.person_id AS other_id, o.pseudonym AS other_label, o.kind AS other_kind,
+           l.kind, l.nature, l.first_seen, l.source_agency, a.name AS source_agency_name,
+           l.recorded_date, l.grading_source, l.grading_intel, l.grading_handling,
+           l.verified
+    FROM link l
+    JOIN person s ON s.person_id = l.source_person_id
+    JOIN person t ON t.person_id = l.target_person_id
+    JOIN person c ON c.person_id = CASE WHEN s.kind = 'child' THEN s.person_id
+                                        ELSE t.person_id END
+    JOIN person o ON o.person_id = CASE WHEN s.kind = 'child' THEN t.person_id
+                                        ELSE s.person_id END
+    JOIN agency a ON a.agency_id = l.source_agency
+    WHERE c.kind = 'child' AND o.kind = 'adult_of_concern' AND l.first_seen <= $as_of
+    ORDER BY l.first_seen
+""")
 
-register(QuerySpec(
-    name="panel.group_adult_links",
-    access=Access.PERSONAL,
-    description="Peer groups whose members were newly linked to adults of concern",
-    params=("since", "as_of"),
-    sql="""
-        SELECT g.group_id, g.name AS group_label, o.pseudonym AS adult_label,
-               c.pseudonym AS child_label, l.first_seen
-        FROM group_membership m JOIN peer_group g USING (group_id)
-        JOIN person c ON c.person_id = m.person_id
-        JOIN link l ON c.person_id IN (l.source_person_id, l.target_person_id)
-        JOIN person o ON o.person_id = CASE WHEN l.source_person_id = c.person_id
-                                            THEN l.target_person_id ELSE l.source_person_id END
-        WHERE o.kind = 'adult_of_concern' AND l.first_seen > $since AND l.first_seen <= $as_of
-          AND m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date >= l.first_seen)
-        ORDER BY l.first_seen
-    """,
-))
+personal("panel.place_incidents", "Incidents involving children at places (not homes)",
+         params=("start", "as_of"), sql=f"""
+    SELECT pl.place_id, {_SAFE} AS label, i.incident_id, ip.person_id, i.occurred_at
+    FROM incident i JOIN place pl USING (place_id)
+    JOIN incident_person ip USING (incident_id)
+    JOIN person p ON p.person_id = ip.person_id AND p.kind = 'child'
+    WHERE pl.kind <> 'home' AND i.occurred_at > $start
+      AND i.occurred_at <= $as_of + INTERVAL 1 DAY
+""")  # noqa: S608  (constant SQL fragment, parameters bound)
+
+personal("panel.group_adult_links",
+         "Peer groups whose members were newly linked to adults of concern",
+         params=("since", "as_of"), sql="""
+    SELECT g.group_id, g.name AS group_label, o.pseudonym AS adult_label,
+           c.pseudonym AS child_label, l.first_seen
+    FROM group_membership m JOIN peer_group g USING (group_id)
+    JOIN person c ON c.person_id = m.person_id
+    JOIN link l ON c.person_id IN (l.source_person_id, l.target_person_id)
+    JOIN person o ON o.person_id = CASE WHEN l.source_person_id = c.person_id
+                                        THEN l.target_person_id ELSE l.source_person_id END
+    WHERE o.kind = 'adult_of_concern' AND l.first_seen > $since AND l.first_seen <= $as_of
+      AND m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date >= l.first_seen)
+    ORDER BY l.first_seen
+""")
 
 # -- item summaries: places, groups, map and network extracts -----------------------------
 
-register(QuerySpec(
-    name="panel.place_profile",
-    access=Access.PERSONAL,
-    description="A place's profile for a location item",
-    params=("place_id",),
-    sql=f"""
-        SELECT pl.place_id, {_SAFE} AS name, pl.kind, pl.platform, pl.guardianship,
-               w.name AS ward,
-               pl.ward_code, pl.lon, pl.lat, a.name AS source_agency, pl.recorded_date
-        FROM place pl LEFT JOIN ward w USING (ward_code)
-        JOIN agency a ON a.agency_id = pl.source_agency
-        WHERE pl.place_id = $place_id AND pl.kind <> 'home'
-    """,  # noqa: S608  (constant SQL fragment, parameters bound)
-))
+personal("panel.place_profile", "A place's profile for a location item", params=("place_id",),
+         sql=f"""
+    SELECT pl.place_id, {_SAFE} AS name, pl.kind, pl.platform, pl.guardianship,
+           w.name AS ward,
+           pl.ward_code, pl.lon, pl.lat, a.name AS source_agency, pl.recorded_date
+    FROM place pl LEFT JOIN ward w USING (ward_code)
+    JOIN agency a ON a.agency_id = pl.source_agency
+    WHERE pl.place_id = $place_id AND pl.kind <> 'home'
+""")  # noqa: S608  (constant SQL fragment, parameters bound)
 
-register(QuerySpec(
-    name="panel.place_incidents_detail",
-    access=Access.PERSONAL,
-    description="Incidents at one place",
-    params=("place_id",),
-    sql="""
-        SELECT i.incident_id, i.occurred_at, i.kind, i.harm_context, i.agency_id,
-               a.name AS agency_name, i.indicators, i.recorded_date, i.grading_source,
-               i.grading_intel, i.grading_handling,
-               (SELECT count(DISTINCT ip.person_id) FROM incident_person ip
-                  JOIN person p USING (person_id)
-                  WHERE ip.incident_id = i.incident_id AND p.kind = 'child') AS children
-        FROM incident i JOIN agency a ON a.agency_id = i.agency_id
-        WHERE i.place_id = $place_id ORDER BY i.occurred_at
-    """,
-))
+personal("panel.place_incidents_detail", "Incidents at one place", params=("place_id",), sql="""
+    SELECT i.incident_id, i.occurred_at, i.kind, i.harm_context, i.agency_id,
+           a.name AS agency_name, i.indicators, i.recorded_date, i.grading_source,
+           i.grading_intel, i.grading_handling,
+           (SELECT count(DISTINCT ip.person_id) FROM incident_person ip
+              JOIN person p USING (person_id)
+              WHERE ip.incident_id = i.incident_id AND p.kind = 'child') AS children
+    FROM incident i JOIN agency a ON a.agency_id = i.agency_id
+    WHERE i.place_id = $place_id ORDER BY i.occurred_at
+""")
 
-register(QuerySpec(
-    name="panel.place_people",
-    access=Access.PERSONAL,
-    description="People seen at or harmed at one place",
-    params=("place_id",),
-    restricted=("full_name",),
-    sql="""
-        WITH seen AS (
-            SELECT person_id, seen_at AS seen_on, source_agency AS agency,
-                   concat_ws('', grading_source::VARCHAR, grading_intel,
-                             ' ' || grading_handling) AS grading
-            FROM presence WHERE place_id = $place_id AND kind <> 'lives_at'
-            UNION ALL
-            SELECT ip.person_id, i.occurred_at, i.agency_id,
-                   concat_ws('', i.grading_source::VARCHAR, i.grading_intel,
-                             ' ' || i.grading_handling)
-            FROM incident i JOIN incident_person ip
-              USING (incident_id) WHERE i.place_id = $place_id
-        )
-        SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
-               p.kind, count(*) AS times, min(seen_on)::DATE AS first_seen,
-               max(seen_on)::DATE AS last_seen,
-               string_agg(DISTINCT a.name, ', ' ORDER BY a.name) AS sources,
-               string_agg(DISTINCT nullif(trim(seen.grading), ''), ', '
-                          ORDER BY nullif(trim(seen.grading), '')) AS gradings
-        FROM seen JOIN person p USING (person_id)
-        LEFT JOIN agency a ON a.agency_id = seen.agency
-        WHERE p.kind IN ('child', 'adult_of_concern')
-        GROUP BY ALL ORDER BY p.kind, times DESC, p.pseudonym
-    """,
-))
+personal("panel.place_people", "People seen at or harmed at one place", params=("place_id",),
+         restricted=("full_name",), sql=f"""
+    WITH seen AS (
+        SELECT person_id, seen_at AS seen_on, source_agency AS agency,
+               {grading_sql("presence")} AS grading
+        FROM presence WHERE place_id = $place_id AND kind <> 'lives_at'
+        UNION ALL
+        SELECT ip.person_id, i.occurred_at, i.agency_id,
+               {grading_sql("i")}
+        FROM incident i JOIN incident_person ip
+          USING (incident_id) WHERE i.place_id = $place_id
+    )
+    SELECT p.person_id, p.pseudonym, {full_name()} AS full_name,
+           p.kind, count(*) AS times, min(seen_on)::DATE AS first_seen,
+           max(seen_on)::DATE AS last_seen,
+           string_agg(DISTINCT a.name, ', ' ORDER BY a.name) AS sources,
+           string_agg(DISTINCT nullif(seen.grading, ''), ', '
+                      ORDER BY nullif(seen.grading, '')) AS gradings
+    FROM seen JOIN person p USING (person_id)
+    LEFT JOIN agency a ON a.agency_id = seen.agency
+    WHERE p.kind IN ('child', 'adult_of_concern')
+    GROUP BY ALL ORDER BY p.kind, times DESC, p.pseudonym
+""")  # noqa: S608  (constant SQL fragments)
 
-register(QuerySpec(
-    name="panel.group_members",
-    access=Access.PERSONAL,
-    description="A peer group's members",
-    params=("group_id",),
-    restricted=("full_name",),
-    sql="""
-        SELECT p.person_id, p.pseudonym, p.given_name || ' ' || p.family_name AS full_name,
-               p.kind, p.age_years, m.start_date, m.end_date, a.name AS source_agency
-        FROM group_membership m JOIN person p USING (person_id)
-        JOIN agency a ON a.agency_id = m.source_agency
-        WHERE m.group_id = $group_id ORDER BY m.end_date NULLS FIRST, p.pseudonym
-    """,
-))
+personal("panel.group_members", "A peer group's members", params=("group_id",),
+         restricted=("full_name",), sql=f"""
+    SELECT p.person_id, p.pseudonym, {full_name()} AS full_name,
+           p.kind, p.age_years, m.start_date, m.end_date, a.name AS source_agency
+    FROM group_membership m JOIN person p USING (person_id)
+    JOIN agency a ON a.agency_id = m.source_agency
+    WHERE m.group_id = $group_id ORDER BY m.end_date NULLS FIRST, p.pseudonym
+""")  # noqa: S608  (constant SQL fragments)
 
-register(QuerySpec(
-    name="panel.links_among",
-    access=Access.PERSONAL,
-    description="Links touching a set of people (network extract)",
-    params=("person_ids",),
-    sql="""
-        SELECT l.link_id, l.source_person_id, s.pseudonym AS source_label, s.kind AS source_kind,
-               l.target_person_id, t.pseudonym AS target_label, t.kind AS target_kind,
-               l.kind, l.nature, l.verified, l.first_seen, l.last_seen,
-               a.name AS source_agency_name, l.recorded_date,
-               l.grading_source, l.grading_intel, l.grading_handling
-        FROM link l
-        JOIN person s ON s.person_id = l.source_person_id
-        JOIN person t ON t.person_id = l.target_person_id
-        JOIN agency a ON a.agency_id = l.source_agency
-        WHERE list_contains($person_ids, l.source_person_id)
-           OR list_contains($person_ids, l.target_person_id)
-        ORDER BY l.link_id
-    """,
-))
+personal("panel.links_among", "Links touching a set of people (network extract)",
+         params=("person_ids",), restricted=("source_full_name", "target_full_name"), sql=f"""
+    SELECT l.link_id, l.source_person_id, s.pseudonym AS source_label, s.kind AS source_kind,
+           {full_name("s")} AS source_full_name, {full_name("t")} AS target_full_name,
+           l.target_person_id, t.pseudonym AS target_label, t.kind AS target_kind,
+           l.kind, l.nature, l.verified, l.first_seen, l.last_seen,
+           a.name AS source_agency_name, l.recorded_date,
+           l.grading_source, l.grading_intel, l.grading_handling
+    FROM link l
+    JOIN person s ON s.person_id = l.source_person_id
+    JOIN person t ON t.person_id = l.target_person_id
+    JOIN agency a ON a.agency_id = l.source_agency
+    WHERE list_contains($person_ids, l.source_person_id)
+       OR list_contains($person_ids, l.target_person_id)
+    ORDER BY l.link_id
+""")  # noqa: S608  (constant SQL fragments)
 
-register(QuerySpec(
-    name="panel.places_of_people",
-    access=Access.PERSONAL,
-    description="Places (with points) where a set of people were seen (map extract)",
-    params=("person_ids",),
-    sql=f"""
-        SELECT pl.place_id, {_SAFE} AS name, pl.kind, pl.lon, pl.lat, pl.ward_code,
-               count(*) AS times
-        FROM presence pr JOIN place pl USING (place_id)
-        WHERE list_contains($person_ids, pr.person_id) AND pl.kind NOT IN ('home', 'online')
-        GROUP BY ALL ORDER BY times DESC
-    """,  # noqa: S608  (constant SQL fragment, parameters bound)
-))
+personal("panel.places_of_people",
+         "Places (with points) where a set of people were seen (map extract)",
+         params=("person_ids",), sql=f"""
+    SELECT pl.place_id, {_SAFE} AS name, pl.kind, pl.lon, pl.lat, pl.ward_code,
+           count(*) AS times
+    FROM presence pr JOIN place pl USING (place_id)
+    WHERE list_contains($person_ids, pr.person_id) AND pl.kind NOT IN ('home', 'online')
+    GROUP BY ALL ORDER BY times DESC
+""")  # noqa: S608  (constant SQL fragment, parameters bound)
 
 # -- writes ------------------------------------------------------------------------------------
 
-register(QuerySpec(
-    name="panel.create_meeting",
-    access=Access.PERSONAL,
-    description="Create a panel meeting",
-    params=("meeting_id", "held_on", "title", "created_by", "created_at"),
-    write=True,
-    audit_action="create",
-    sql="INSERT INTO meeting VALUES ($meeting_id, $held_on, $title, $created_by, $created_at)",
-))
+insert("panel.create_meeting", "Create a panel meeting", "meeting",
+       ("meeting_id", "held_on", "title", "created_by", "created_at"))
 
-register(QuerySpec(
-    name="panel.add_item",
-    access=Access.PERSONAL,
-    description="Add an agenda item",
-    params=("item_id", "meeting_id", "subject_kind", "subject_id", "reason", "status",
-            "position", "language_flags"),
-    write=True,
-    audit_action="create",
-    sql="""
-        INSERT INTO agenda_item (item_id, meeting_id, subject_kind, subject_id, reason, status,
-                                 position, language_flags)
-        VALUES ($item_id, $meeting_id, $subject_kind, $subject_id, $reason, $status, $position,
-                $language_flags)
-    """,
-))
+insert("panel.add_item", "Add an agenda item", "agenda_item",
+       ("item_id", "meeting_id", "subject_kind", "subject_id", "reason", "status", "position",
+        "language_flags"))
 
-register(QuerySpec(
-    name="panel.set_item_status",
-    access=Access.PERSONAL,
-    description="Accept or remove an agenda item",
-    params=("item_id", "status"),
-    write=True,
-    audit_action="update",
-    sql="UPDATE agenda_item SET status = $status WHERE item_id = $item_id",
-))
+write("panel.set_item_status", "Accept or remove an agenda item", params=("item_id", "status"),
+      audit_action="update",
+      sql="UPDATE agenda_item SET status = $status WHERE item_id = $item_id")
 
-register(QuerySpec(
-    name="panel.set_item_decision",
-    access=Access.PERSONAL,
-    description="Record an agenda item's decision",
-    params=("item_id", "decision", "language_flags"),
-    write=True,
-    audit_action="update",
-    sql="UPDATE agenda_item SET decision = $decision, "
-        "language_flags = list_concat(language_flags, list_filter($language_flags, "
-        "lambda f: NOT list_contains(language_flags, f))) "
-        "WHERE item_id = $item_id",
-))
+write("panel.set_item_decision", "Record an agenda item's decision",
+      params=("item_id", "decision", "language_flags"), audit_action="update",
+      sql="UPDATE agenda_item SET decision = $decision, "
+          "language_flags = list_concat(language_flags, list_filter($language_flags, "
+          "lambda f: NOT list_contains(language_flags, f))) "
+          "WHERE item_id = $item_id")
 
-register(QuerySpec(
-    name="panel.add_action",
-    access=Access.PERSONAL,
-    description="Record an action",
-    params=("action_id", "meeting_id", "item_id", "tactic", "description", "owner_agency",
-            "due_date", "review_date", "status", "created_by", "created_at", "language_flags"),
-    write=True,
-    audit_action="create",
-    sql="""
-        INSERT INTO action (action_id, meeting_id, item_id, tactic, description, owner_agency,
-                            due_date, review_date, status, created_by, created_at,
-                            language_flags)
-        VALUES ($action_id, $meeting_id, $item_id, $tactic, $description, $owner_agency,
-                $due_date, $review_date, $status, $created_by, $created_at, $language_flags)
-    """,
-))
+insert("panel.add_action", "Record an action", "action",
+       ("action_id", "meeting_id", "item_id", "tactic", "description", "owner_agency",
+        "due_date", "review_date", "status", "created_by", "created_at", "language_flags"))
 
-register(QuerySpec(
-    name="panel.set_action_status",
-    access=Access.PERSONAL,
-    description="Update an action's status",
-    params=("action_id", "status"),
-    write=True,
-    audit_action="update",
-    sql="UPDATE action SET status = $status WHERE action_id = $action_id",
-))
+write("panel.set_action_status", "Update an action's status", params=("action_id", "status"),
+      audit_action="update",
+      sql="UPDATE action SET status = $status WHERE action_id = $action_id")
 
-register(QuerySpec(
-    name="panel.add_assessment",
-    access=Access.PERSONAL,
-    description="Record a peer-group or location assessment",
-    params=("assessment_id", "subject_kind", "subject_id", "domain", "body", "source_agency",
-            "assessed_on", "created_by", "language_flags"),
-    write=True,
-    audit_action="create",
-    sql="""
-        INSERT INTO assessment VALUES ($assessment_id, $subject_kind, $subject_id, $domain,
-            $body, $source_agency, $assessed_on, $created_by, $language_flags)
-    """,
-))
+insert("panel.add_assessment", "Record a peer-group or location assessment", "assessment",
+       ("assessment_id", "subject_kind", "subject_id", "domain", "body", "source_agency",
+        "assessed_on", "created_by", "language_flags"))

@@ -7,14 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import (
-    assert_no_exception,
-    chromium,
-    screenshot,
-    serve_app,
-    sign_in,
-    wait_for_app,
-)
+from tests import browser_support as browser
 from tests.places_town import make_town
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -22,12 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 def test_map_renders_offline_with_wards_and_markers(tmp_path: Path) -> None:
     db = make_town(tmp_path / "town.duckdb")
-    with serve_app(db) as url, chromium() as page:
+    with browser.serve_app(db) as url, browser.chromium() as page:
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        sign_in(page, url + "/map")
+        browser.sign_in(page, url + "/map")
         # deep link: the page runs on its own (the role defaults to panel)
-        wait_for_app(page, text="Online spaces", timeout_ms=90_000)
+        browser.wait_for_app(page, text="Online spaces", timeout_ms=90_000)
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
         frame.locator(".leaflet-container").wait_for(timeout=60_000)
         paths = frame.locator("path.leaflet-interactive")
@@ -42,8 +35,8 @@ def test_map_renders_offline_with_wards_and_markers(tmp_path: Path) -> None:
         assert page.locator('[data-testid="stStatusWidget"]').count() == 0
         # hover the takeaway whose name is an <img onerror> payload: shown as text
         page.wait_for_timeout(500)
-        assert_no_exception(page)
-        shot = screenshot(page, "map_offline")
+        browser.assert_no_exception(page)
+        shot = browser.screenshot(page, "map_offline")
         assert shot.stat().st_size > 20_000
         assert not page.blocked_requests, page.blocked_requests
         assert not dialogs, f"a data string ran as script: {dialogs}"
@@ -73,38 +66,38 @@ def test_map_renders_offline_with_wards_and_markers(tmp_path: Path) -> None:
         click_ward("E05008632")
         page.get_by_text(f"Location assessment: {names['E05008632']}").first.wait_for(
             timeout=30_000)
-        assert_no_exception(page)
+        browser.assert_no_exception(page)
         assert not dialogs
 
 
 def test_demo_town_map_profile_and_hotspots_render_offline(demo_db: Path) -> None:
-    with serve_app(demo_db) as url, chromium() as page:
-        sign_in(page, url + "/map")
-        wait_for_app(page, text="Online spaces", timeout_ms=90_000)
+    with browser.serve_app(demo_db) as url, browser.chromium() as page:
+        browser.sign_in(page, url + "/map")
+        browser.wait_for_app(page, text="Online spaces", timeout_ms=90_000)
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
         frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
         assert frame.locator(".marker-cluster").count() >= 1  # homes, clustered
-        screenshot(page, "map_demo")
+        browser.screenshot(page, "map_demo")
         combo = page.get_by_role("combobox", name="Profile a ward")
         combo.click()
         combo.fill("Audlem")
         page.wait_for_timeout(500)
         page.keyboard.press("Enter")
-        wait_for_app(page, text="Kinds of harm", timeout_ms=60_000)
+        browser.wait_for_app(page, text="Kinds of harm", timeout_ms=60_000)
         page.get_by_text("Kinds of harm").first.scroll_into_view_if_needed()
-        assert_no_exception(page)
-        screenshot(page, "map_demo_ward_profile")
+        browser.assert_no_exception(page)
+        browser.screenshot(page, "map_demo_ward_profile")
         page.get_by_text("Guardianship and strengths").first.scroll_into_view_if_needed()
         page.wait_for_timeout(500)
-        screenshot(page, "map_demo_ward_profile_detail")
+        browser.screenshot(page, "map_demo_ward_profile_detail")
         assert not page.blocked_requests, page.blocked_requests
 
         page.get_by_test_id("stSidebarNav").get_by_text("Hotspots", exact=True).click()
-        wait_for_app(page, text="Trend by quarter", timeout_ms=90_000)
+        browser.wait_for_app(page, text="Trend by quarter", timeout_ms=90_000)
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
         frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
         assert frame.locator("path.leaflet-interactive").count() == 52  # wards, no points
         assert frame.locator(".marker-cluster").count() == 0
-        assert_no_exception(page)
-        screenshot(page, "hotspots_demo")
+        browser.assert_no_exception(page)
+        browser.screenshot(page, "hotspots_demo")
         assert not page.blocked_requests, page.blocked_requests

@@ -13,14 +13,7 @@ from data import meetings
 from data.store import Store
 from domain.access import Role, Viewer
 from services import briefing
-from tests.browser_support import (
-    assert_no_exception,
-    chromium,
-    screenshot,
-    serve_app,
-    sign_in,
-    wait_for_app,
-)
+from tests import browser_support as browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -49,42 +42,42 @@ def meeting_db(demo_db: Path, tmp_path: Path) -> Path:
 
 
 def test_child_page_in_chromium(demo_db: Path) -> None:
-    with serve_app(demo_db) as url, chromium() as page:
+    with browser.serve_app(demo_db) as url, browser.chromium() as page:
         page.set_viewport_size({"width": 1440, "height": 5200})  # the app scrolls inside
-        sign_in(page, url + "/child")
-        wait_for_app(page, text="Multi-agency chronology")
-        assert_no_exception(page)
+        browser.sign_in(page, url + "/child")
+        browser.wait_for_app(page, text="Multi-agency chronology")
+        browser.assert_no_exception(page)
         assert page.get_by_text("Reachable moments").count() >= 1
         page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for(timeout=30_000)
         page.wait_for_timeout(3000)  # data grids paint after the script finishes
-        shot = screenshot(page, "child")
+        shot = browser.screenshot(page, "child")
         assert shot.stat().st_size > 50_000
         page.get_by_label("Reason for showing names").fill("Browser test of named mode")
         page.get_by_role("button", name="Show names").click()  # the child's words, by name
-        wait_for_app(page, text="Multi-agency chronology")
+        browser.wait_for_app(page, text="Multi-agency chronology")
         page.wait_for_timeout(2000)
         assert page.get_by_text("switch to multi-agency mode").count() == 0
-        assert_no_exception(page)
-        screenshot(page, "child-named")
+        browser.assert_no_exception(page)
+        browser.screenshot(page, "child-named")
         assert not page.blocked_requests, page.blocked_requests
 
 
 def test_panel_page_in_chromium(meeting_db: Path) -> None:
-    with serve_app(meeting_db) as url, chromium() as page:
+    with browser.serve_app(meeting_db) as url, browser.chromium() as page:
         page.set_viewport_size({"width": 1440, "height": 3400})
-        sign_in(page, url + "/panel")
-        wait_for_app(page, text="Suggested items")
-        assert_no_exception(page)
+        browser.sign_in(page, url + "/panel")
+        browser.wait_for_app(page, text="Suggested items")
+        browser.assert_no_exception(page)
         page.wait_for_timeout(2000)
-        screenshot(page, "panel-agenda")
+        browser.screenshot(page, "panel-agenda")
         page.get_by_role("tab", name="Item summary").click()
-        wait_for_app(page, text="Map extract")
-        assert_no_exception(page)
+        browser.wait_for_app(page, text="Map extract")
+        browser.assert_no_exception(page)
         page.wait_for_timeout(3000)
-        screenshot(page, "panel-item")
+        browser.screenshot(page, "panel-item")
         page.get_by_role("tab", name="Decisions and actions").click()
-        wait_for_app(page, text="Open actions from every meeting")
+        browser.wait_for_app(page, text="Open actions from every meeting")
         page.wait_for_timeout(3000)
-        shot = screenshot(page, "panel-actions")
+        shot = browser.screenshot(page, "panel-actions")
         assert shot.stat().st_size > 30_000
         assert not page.blocked_requests, page.blocked_requests

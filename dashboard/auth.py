@@ -164,16 +164,22 @@ def sign_in_page(store: Store) -> None:
             st.rerun()
 
 
-def sign_out(store: Store) -> None:
-    """End this browser session's sign-in for good (and the identity provider's cookie)."""
+def sign_out(store: Store) -> bool:
+    """End this browser session's sign-in for good (and the identity provider's cookie).
+
+    Returns True when the browser is being sent to the identity provider to sign out there
+    too (the caller must then not rerun the page, which could cancel that redirect).
+    """
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
         sessions.end(store, str(token), "signed_out")
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state[MESSAGE_KEY] = "You have signed out."
     if mode() == "oidc" and st.user.is_logged_in:
         claims = st.user.to_dict()
         sessions.end_idp_sign_in(store, sessions.idp_key(
             str(claims.get("iss", "")), str(claims.get("sub", "")), claims.get("iat", "")))
         st.logout()
-    for key in list(st.session_state.keys()):
-        del st.session_state[key]
-    st.session_state[MESSAGE_KEY] = "You have signed out."
+        return True
+    return False

@@ -71,8 +71,9 @@ def idp() -> Any:
 
 def _sign_out(page: Any) -> None:
     """Sign out of CSMap, and (RP-initiated logout) confirm ending the provider's session."""
+    wait_for_app(page)
     page.get_by_role("button", name="Sign out", exact=True).click()
-    page.wait_for_url("**/oauth2/end_session**", timeout=90_000)  # the provider's own page
+    page.wait_for_url("**/oauth2/end_session**", timeout=120_000)  # the provider's own page
     end = page.get_by_role("button", name="End session")
     end.wait_for(timeout=90_000)
     end.click()

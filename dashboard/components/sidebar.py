@@ -60,7 +60,8 @@ def render(store: Store, session: Session) -> Role:
         st.text_input("Purpose of access (recorded in the audit trail)",
                       key=common.PURPOSE_KEY, max_chars=200, on_change=_purpose_not_blank)
         if st.button("Sign out", key="csmap_sign_out", icon=":material/logout:"):
-            auth.sign_out(store)
+            if auth.sign_out(store):  # off to the identity provider: draw nothing more
+                st.stop()
             st.rerun()
     banner(store, session)
     return Role(st.session_state[common.ROLE_KEY])

@@ -28,10 +28,10 @@ import hmac
 import json
 import os
 import secrets
+import shutil
 import stat
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -220,6 +220,11 @@ class Head:
             raise AuditError(f"The audit head {path} is not signed with the audit key: it "
                              "was altered or written with another key.")
         return head
+
+
+def _now() -> datetime:
+    """The time an event is recorded: UTC, without a zone (DuckDB TIMESTAMP)."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -459,7 +464,7 @@ class AuditLog:
         event = audit.check_writable(event)
         who = event.who
         row: dict[str, Any] = {
-            "occurred_at": datetime.now(UTC).replace(tzinfo=None),
+            "occurred_at": _now(),
             "actor": who.actor, "role": who.role.value, "session_id": who.session,
             "event_type": event.name, "object_kind": event.object_kind,
             "object_id": event.object_id, "purpose": who.purpose,
@@ -536,22 +541,26 @@ class AuditLog:
                                   {"k": key}).fetchone()
         return str(row[0]) if row else None
 
-    def checkpoint_now(self) -> None:
-        """Fold the write-ahead log into the audit store's file (before a backup copies it)."""
-        with self._lock:
-            self._writer.execute("CHECKPOINT")
-
     def verify(self) -> Verification:
-        """Check the chain, the head file and the checkpoints (see :func:`verify`)."""
+        """Check the chain, the head file and the checkpoints (see :func:`verify_database`)."""
         if self.paths is None:
             raise AuditError("an in-memory audit store has no head file to verify")
         return _verify(self, self.paths, self._key)
 
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        """Hold the writer: no event is written meanwhile (a backup copies the files)."""
+    def copy_files(self, folder: Path) -> list[Path]:
+        """Copy the store, its head and its checkpoints into ``folder`` (same names) while no
+        event can be written, the store's write-ahead log folded in first; returns the
+        copies. A backup calls it."""
+        if self.paths is None:
+            raise AuditError("an in-memory audit store has no files to copy")
+        copies = []
         with self._lock:
-            yield
+            self._catch_up()
+            self._writer.execute("CHECKPOINT")
+            for path in self.paths.files():
+                if path.exists():
+                    copies.append(Path(shutil.copy2(path, folder / path.name)))
+        return copies
 
 
 # -- verification -------------------------------------------------------------------------------
@@ -590,10 +599,24 @@ class Verification:
         return f"audit trail FAILS at event {self.first_bad}: {self.problem}"
 
 
-def verify(log: AuditLog) -> Verification:
-    """Check every event (sequence without gaps, each chained to the one before, hash and
-    HMAC), then the head file and every checkpoint against the events."""
-    return log.verify()
+def verify_database(db: str | Path) -> Verification:
+    """Verify the audit trail of the case database ``db`` (its audit store opened read-only):
+    every event (sequence without gaps, each chained to the one before, hash and HMAC), then
+    the head file and every checkpoint against the events. A database with no audit file at
+    all has written no event yet; one whose store is gone but whose head or checkpoints
+    remain fails at event 1."""
+    paths = AuditPaths.beside(db)
+    if not paths.store.exists():
+        left = [p.name for p in (paths.head, paths.checkpoints) if p.exists()]
+        if left:
+            return Verification(0, 0, 1, f"the audit store {paths.store.name} is missing but "
+                                         f"{' and '.join(left)} remain")
+        return Verification(0, 0)
+    log = AuditLog.open(str(db), read_only=True)
+    try:
+        return log.verify()
+    finally:
+        log.close()
 
 
 def _verify(log: AuditLog, paths: AuditPaths, key: bytes) -> Verification:

@@ -418,7 +418,7 @@ class AuditLog:
     # -- reading --------------------------------------------------------------------------
     @property
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor on the audit store (readers: the Audit page, subject access)."""
+        """The cursor of this thread on the audit store (the Audit page, subject access)."""
         cur = getattr(self._local, "cursor", None)
         if cur is None:
             cur = self._con.cursor()

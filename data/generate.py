@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from data.audit_log import AuditPaths
 from data.demo_vocabulary import (
     ADULT_INCIDENT_KINDS,
     AGENCIES,
@@ -62,7 +63,6 @@ from data.demo_vocabulary import (
     STRENGTHS,
     TRUSTED_TITLES,
 )
-from data.audit_log import AuditPaths
 from data.store import Store
 from domain import vocabulary
 from domain.errors import ValidationError

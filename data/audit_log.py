@@ -301,6 +301,12 @@ def _connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
+_OPEN: dict[str, AuditLog] = {}
+"""The audit stores open in this process, by file: a second open shares the first (DuckDB
+shares one database per file in a process, so two writers would reuse sequence numbers)."""
+_OPEN_LOCK = threading.Lock()
+
+
 class AuditLog:
     """One database's audit store: the only writer of its events (insert-only), and the
     cursor its readers use. ``paths`` is None for an in-memory store (tests), whose head is
@@ -317,6 +323,8 @@ class AuditLog:
         self._writer = con.cursor()
         self._head_pending = False
         self._checkpoint_day = ""
+        self.read_only = False
+        self._users = 1
         if paths is not None:
             days = [cp.day for cp, _ in Checkpoint.read_all(paths.checkpoints, key)]
             self._checkpoint_day = max(days, default="")
@@ -333,6 +341,24 @@ class AuditLog:
             con.execute(_schema_sql())
             return cls(con, None, secrets.token_bytes(32), Head())
         paths = AuditPaths.beside(db)
+        if read_only and not any(p.exists() for p in paths.files()):
+            con = _connect(":memory:", read_only=False)  # no event written yet: none to read,
+            con.execute(_schema_sql())  # and none can be written (the store is read-only)
+            log = cls(con, None, b"", Head())
+            log.read_only = True
+            return log
+        with _OPEN_LOCK:  # one writer per file in this process, however often it is opened
+            shared = _OPEN.get(str(paths.store.resolve()))
+            if shared is not None:
+                shared._users += 1
+                return shared
+            log = cls._open_file(paths, read_only=read_only)
+            _OPEN[str(paths.store.resolve())] = log
+            return log
+
+    @classmethod
+    def _open_file(cls, paths: AuditPaths, *, read_only: bool) -> AuditLog:
+        """Open the audit store file (see :meth:`open`)."""
         key = load_key(create=not read_only)
         if not paths.store.exists() and (read_only or paths.head.exists()):
             raise AuditError(
@@ -345,6 +371,7 @@ class AuditLog:
             if not read_only:
                 cls._ensure_schema(con)
             log = cls(con, paths, key, Head())
+            log.read_only = read_only
             if not read_only:
                 log._recover()
         except BaseException:
@@ -407,7 +434,14 @@ class AuditLog:
             "the audit store from a backup.")
 
     def close(self) -> None:
-        """Close the audit store (CHECKPOINT first, so its file alone holds every event)."""
+        """Close the audit store (CHECKPOINT first, so its file alone holds every event) once
+        everyone in this process who opened it has closed it."""
+        if self.paths is not None:
+            with _OPEN_LOCK:
+                self._users -= 1
+                if self._users > 0:
+                    return
+                _OPEN.pop(str(self.paths.store.resolve()), None)
         try:
             if self.paths is not None:
                 self._writer.execute("CHECKPOINT")
@@ -478,6 +512,9 @@ class AuditLog:
         """Chain and insert prepared rows (every column but the sequence number and the
         hashes) in one transaction, with ``meta`` keys set in the same transaction; then
         replace the head. Returns the last sequence number."""
+        if self.read_only:
+            raise AuditError("The database was opened read-only, so no audit event can be "
+                             "written and nothing personal is shown.")
         with self._lock:
             try:
                 self._catch_up()

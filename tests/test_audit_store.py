@@ -252,3 +252,30 @@ def test_the_key_and_files_are_not_in_the_repository() -> None:
     root = Path(__file__).resolve().parent.parent
     assert root not in key.parents
     assert os.environ["CSMAP_AUDIT_KEY_PATH"] == str(key)
+
+
+def test_one_writer_per_file_however_often_the_database_is_opened(db: Path) -> None:
+    """The dashboard's cached store and a second open of the same file in one process share
+    the audit writer, so sequence numbers are never used twice."""
+    first, second = Store.open(db), Store.open(db)
+    try:
+        assert first.audit_log is second.audit_log
+        for n in range(3):
+            first.audit(_event(n))
+            second.audit(_event(n))
+    finally:
+        first.close()
+    second.audit(_event(9))  # still open for the second
+    second.close()
+    code, out = _verify(db)
+    assert code == 0 and f"{EVENTS + 7} events" in out, out
+
+
+def test_a_read_only_database_shows_nothing_personal(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    Store.open(path, create=True).close()
+    for p in AuditPaths.beside(path).files():
+        p.unlink(missing_ok=True)
+    with Store.open(path, read_only=True) as store, \
+            pytest.raises(AuditError, match="opened read-only"):
+        store.run("protection.people", ADMIN)

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from data.audit_log import AuditPaths
 from data.demo_vocabulary import (
     ADULT_INCIDENT_KINDS,
     AGENCIES,
@@ -213,6 +214,8 @@ def generate(
     except BaseException:
         _remove(tmp)
         raise
+    finally:
+        _remove_audit(tmp)
     return GenerationReport(
         path=target, size=size, seed=seed, as_of=AS_OF, counts=counts, planted=planted,
         seconds=time.perf_counter() - started, blocks=scale.blocks,
@@ -223,6 +226,14 @@ def _remove(p: Path) -> None:
     for q in (p, p.with_name(p.name + ".wal")):
         if q.exists():
             q.unlink()
+
+
+def _remove_audit(p: Path) -> None:
+    """Remove the audit files of the temporary database (the generator audits nothing). The
+    target's own audit trail is kept: a database generated over it carries on its chain."""
+    store = AuditPaths.beside(p).store
+    for q in (*AuditPaths.beside(p).files(), store.with_name(store.name + ".wal")):
+        q.unlink(missing_ok=True)
 
 
 def _add(store: Store, table: str, frame: pd.DataFrame, counts: dict[str, int]) -> None:

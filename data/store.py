@@ -4,7 +4,11 @@ Pages and analytics never open connections: they call :meth:`Store.run` with the
 registered query (:mod:`data.queries`), parameters and the :class:`~domain.access.Viewer`. The
 gateway checks the viewer's role, masks restricted columns unless the viewer may see names,
 caps the rows (``truncated`` says when it did) and writes a typed audit event
-(:mod:`domain.audit`) for every read of personal data, listing the people it showed.
+(:mod:`domain.audit`) for every read of personal data, listing the people it showed, BEFORE it
+returns the rows: when the audit cannot be written, nothing is returned (fail closed).
+
+The audit trail is not in the case database: it is a tamper-evident store of its own beside
+it (:mod:`data.audit_log`), opened with it and written by its one writer.
 
 Facts about DuckDB this relies on: one process holds the file read-write and no other process
 can open it; in one process use one connection and a ``cursor()`` per thread; after an error in
@@ -29,6 +33,7 @@ import duckdb
 import pandas as pd
 
 from data import queries as _queries
+from data.audit_log import LOCKDOWN, AuditLog
 from domain import audit, settings
 from domain.access import Access, Viewer
 from domain.errors import (
@@ -40,11 +45,7 @@ from domain.errors import (
     ValidationError,
 )
 
-_LOCKDOWN = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
+_LOCKDOWN = LOCKDOWN
 
 # Tables that bulk loads (generator, importers) may write. Identifiers are allow-listed,
 # never interpolated from user input.
@@ -131,9 +132,10 @@ def schema_version_latest() -> int:
 class Store:
     """A CSMap database: one DuckDB connection, a cursor per thread, named queries only."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, audit_log: AuditLog) -> None:
         self._con = con
         self.path = path
+        self.audit_log = audit_log
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
@@ -170,11 +172,21 @@ class Store:
         locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
         if not (locked and locked[0]):  # a second connection in this process shares the lock
             con.execute("SET lock_configuration = true")
-        store = cls(con, p)
-        if not read_only:
-            store.migrate()
-        else:
-            store._check_version()
+        try:
+            log = AuditLog.open(p, read_only=read_only)
+        except BaseException:
+            con.close()
+            raise
+        store = cls(con, p, log)
+        try:
+            if not read_only:
+                store.migrate()
+                store._move_old_audit()
+            else:
+                store._check_version()
+        except BaseException:
+            store.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -183,6 +195,7 @@ class Store:
             self._pool.shutdown(wait=True)
             self._pool = None
         self._con.close()
+        self.audit_log.close()
 
     def __enter__(self) -> Store:
         return self
@@ -294,7 +307,7 @@ class Store:
         cap = limit if limit is not None else settings.get_int("max_returned_rows")
         if cap < 0:
             raise ValidationError("a row limit cannot be negative")
-        cur = self.cursor
+        cur = self.audit_log.cursor if spec.on_audit_store else self.cursor
         sql = f"SELECT * FROM ({spec.sql}) AS q LIMIT {int(cap) + 1}"  # noqa: S608  (cap is an int)
         frame = cur.execute(sql, params).df()
         truncated = len(frame) > cap
@@ -454,30 +467,49 @@ class Store:
                 changed=tuple(k for k in sorted(params) if k not in ids)))
 
     def audit(self, event: audit.AuditEvent) -> None:
-        """Append one typed audit event (:mod:`domain.audit`): its type, who (actor, role,
-        session), when, the object, the purpose, the people it names, the recipients of a
-        disclosure and the type's own fields. Anything else is refused."""
-        event = audit.check_writable(event)
-        who = event.who
-        self.cursor.execute(
-            "INSERT INTO audit_event (event_id, occurred_at, actor, role, session_id, "
-            "event_type, object_kind, object_id, purpose, recipients, person_ids, fields) "
-            "VALUES (nextval('audit_event_seq'), $at, $actor, $role, $session, $type, $kind, "
-            "$oid, $purpose, $recipients, $people, $fields)",
-            {
-                "at": datetime.now(),
-                "actor": who.actor,
-                "role": who.role.value,
-                "session": who.session,
-                "type": event.name,
-                "kind": event.object_kind,
-                "oid": event.object_id,
-                "purpose": who.purpose,
-                "recipients": list(event.disclosed_to()),
-                "people": list(event.person_ids),
-                "fields": json.dumps(event.fields(), ensure_ascii=True, sort_keys=True),
-            },
-        )
+        """Append one typed audit event (:mod:`domain.audit`) to the audit store: its type,
+        who (actor, role, session), when (UTC), the object, the purpose, the people it names,
+        the recipients of a disclosure and the type's own fields, chained and signed
+        (:mod:`data.audit_log`). Anything else is refused; a failed write raises
+        :class:`~domain.errors.AuditError`, so the caller shows nothing."""
+        self.audit_log.append(event)
+
+    def _move_old_audit(self) -> None:
+        """Move the audit rows of a database from before the audit store into it, chained in
+        their order, then drop the old table. Idempotent: the audit store remembers the last
+        row moved, so a crash between the two steps moves nothing twice.
+
+        Events written before events had types ('legacy') may hold a name typed into a search
+        in their free text. An append-only chain cannot be redacted later, so that text is not
+        moved: its length is, and the ids of the people it named (their id, pseudonym or full
+        name) join the event's ``person_ids`` so subject access still finds it."""
+        cur = self.cursor
+        here = cur.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_schema = 'main' AND table_name = 'audit_event'").fetchone()
+        if not here or not here[0]:
+            return
+        after = int(self.audit_log.meta("moved_from_case_db") or 0)
+        cols = ("event_id", "occurred_at", "actor", "role", "session_id", "event_type",
+                "object_kind", "object_id", "purpose", "recipients", "person_ids", "fields")
+        rows = [dict(zip(cols, r, strict=True)) for r in cur.execute(
+            f"SELECT {', '.join(cols)} FROM audit_event "  # noqa: S608  (constants)
+            "WHERE event_id > $after ORDER BY event_id", {"after": after}).fetchall()]
+        named: dict[int, list[str]] = {}
+        for eid, ids in cur.execute(_LEGACY_PEOPLE, {"after": after}).fetchall():
+            named.setdefault(int(eid), []).extend(str(i) for i in ids)
+        moved, last = [], after
+        for row in rows:
+            eid = last = int(row.pop("event_id"))
+            if row["event_type"] == audit.LegacyEvent.name:
+                row["fields"] = _legacy_fields(row["fields"])
+                row["person_ids"] = list(dict.fromkeys([*row["person_ids"],
+                                                        *named.get(eid, [])]))
+            moved.append(row)
+        if rows:
+            self.audit_log.append_rows(moved, meta={"moved_from_case_db": str(last)})
+        with self.transaction() as tx:
+            tx.execute("DROP TABLE audit_event")
+            tx.execute("DROP SEQUENCE IF EXISTS audit_event_seq")
 
     # -- facts about the store -------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -501,6 +533,36 @@ class Store:
         """The dataset's metadata (synthetic flag, seed, size, generated date)."""
         rows = self.cursor.execute("SELECT key, value FROM dataset_meta").fetchall()
         return {str(k): str(v) for k, v in rows}
+
+
+_LEGACY_PEOPLE = r"""
+    SELECT e.event_id, list(DISTINCT p.person_id ORDER BY p.person_id)
+    FROM audit_event e JOIN person p
+      ON regexp_matches(e.fields, '\b' || regexp_escape(p.person_id) || '\b')
+      OR regexp_matches(e.fields, '\b' || regexp_escape(p.pseudonym) || '\b')
+      OR (p.given_name IS NOT NULL AND p.family_name IS NOT NULL
+          AND contains(lower(e.fields), lower(p.given_name || ' ' || p.family_name)))
+    WHERE e.event_type = 'legacy' AND e.event_id > $after
+    GROUP BY e.event_id
+    UNION ALL
+    SELECT e.event_id, list(DISTINCT a.subject_id ORDER BY a.subject_id)
+    FROM audit_event e JOIN agenda_item a
+      ON a.meeting_id = e.object_id AND a.subject_kind = 'child'
+    WHERE e.event_type = 'legacy' AND e.object_kind = 'meeting_pack' AND e.event_id > $after
+    GROUP BY e.event_id
+"""
+"""Ids of the people an old free-text event named (id, pseudonym or full name), or whose
+agenda items were in an old meeting pack event."""
+
+
+def _legacy_fields(raw: str) -> str:
+    """The fields of an old free-text event as the audit store keeps them: its action and the
+    length of its detail, never the text (it may hold a name typed into a search)."""
+    old = json.loads(raw or "{}")
+    detail = old.get("detail")
+    return json.dumps({"action": old.get("action"), "detail": None,
+                       "detail_chars": None if detail is None else len(str(detail))},
+                      ensure_ascii=True, sort_keys=True)
 
 
 PERSON_COLUMNS = ("person_id", "source_person_id", "target_person_id")

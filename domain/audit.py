@@ -9,8 +9,8 @@ CSMap: an export, a meeting pack, a subject access report), which also records i
 recipients. Events never hold free text: a search keeps the length of what was typed, a write
 keeps ids and the names of the fields written, never the text of a note or a name.
 
-:data:`EVENT_TYPES` is the one list of event types; the ``audit_event`` table's CHECK list is
-the same (a test compares them). Adding an event type means a class here and a migration.
+:data:`EVENT_TYPES` is the one list of event types; the audit store's ``audit_event`` CHECK
+list is made from it (:mod:`data.audit_log`, rebuilt when it changes).
 """
 
 from __future__ import annotations
@@ -232,13 +232,16 @@ class DataImported(AuditEvent):
 @dataclass(frozen=True, kw_only=True)
 class LegacyEvent(AuditEvent):
     """An event written before events had types (schema 0007 converted it): its free-form
-    action and detail text, kept as they were. Never written anew."""
+    action, and the length of its detail text (``detail_chars``). Moving into the audit store
+    (:mod:`data.audit_log`) drops the text itself (it may hold a name typed into a search),
+    so ``detail`` is None there. Never written anew."""
 
     name: ClassVar[str] = "legacy"
     writable: ClassVar[bool] = False
 
     action: str
     detail: str | None = None
+    detail_chars: int | None = None
 
 
 RECORD_CHANGES: dict[str, type[RecordChange]] = {

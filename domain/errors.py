@@ -44,3 +44,8 @@ class ValidationError(CSMapError, ValueError):
 
 class SignInError(CSMapError, PermissionError):
     """Sign-in refused, or the session ended (signed out, timed out, revoked)."""
+
+
+class AuditError(CSMapError, OSError):
+    """The audit trail cannot be written, or does not match its head: nothing personal is
+    shown until it is put right."""

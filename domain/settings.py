@@ -51,6 +51,9 @@ SETTINGS: dict[str, Setting] = {
                 "'demo' (role selector; generated demo towns only)."),
         Setting("accounts_path", "", str,
                 "Local accounts file (JSON, argon2id hashes), kept outside the repository."),
+        Setting("audit_key_path", "", str,
+                "Secret key file that signs the audit trail (made with mode 0600 on first "
+                "use; default ~/.config/csmap/audit.key); keep it apart from the database."),
         Setting("session_idle_minutes", "30", float,
                 "A signed-in session with no activity for this long ends."),
         Setting("session_max_hours", "12", float,

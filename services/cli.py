@@ -227,6 +227,10 @@ from services import cli_users  # noqa: E402
 
 cli_users.register(app)
 
+from services import cli_audit  # noqa: E402
+
+cli_audit.register(app)
+
 
 def main() -> None:
     """Entry point."""

@@ -61,11 +61,11 @@ PERSON_REFERENCES: tuple[PersonReference, ...] = (
                     where="subject_kind = 'child'"),
     PersonReference("planted_truth", "object_id", "deleted (synthetic demo truth)"),
     PersonReference("audit_event", "object_id",
-                    "kept: who looked, when and why, by id only; the pseudonym is redacted "
-                    "from the text of events written before events had types"),
+                    "kept, in the separate append-only audit store: who looked, when and why, "
+                    "by id only (events hold no names, so nothing there needs redacting)"),
     PersonReference("audit_event", "person_ids",
-                    "kept: the ids of the people each consultation, search and disclosure "
-                    "named, so the erasure itself stays accountable"),
+                    "kept, in the audit store: the ids of the people each consultation, "
+                    "search and disclosure named, so the erasure itself stays accountable"),
 )
 """Every column that can hold a person id. Tables added to the schema must be added here."""
 
@@ -179,8 +179,6 @@ def subject_access(store: Store, viewer: Viewer, person_id: str) -> SubjectAcces
 
 
 def _params(query: str, person_id: str) -> dict[str, Any]:
-    if query == "protection.sar_audit":
-        return {"person_id": person_id, "id_pattern": id_pattern(person_id)}
     return {"person_id": person_id}
 
 
@@ -262,7 +260,7 @@ PHASE_1: tuple[str, ...] = (
     "protection.delete_groups", "protection.delete_links", "protection.delete_presences",
     "protection.delete_incident_people", "protection.delete_concerns",
     "protection.delete_strengths", "protection.delete_vulnerabilities",
-    "protection.delete_actions", "protection.delete_planted", "protection.redact_audit",
+    "protection.delete_actions", "protection.delete_planted",
     "protection.blank_person",
 )
 """Every row referring to the person, in ONE transaction (all or nothing)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,11 @@ from domain.access import Mode, Role, Viewer
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
+
+# The audit key of this test run: outside the repository and apart from every test database,
+# as a deployer keeps it; servers and commands the tests start inherit it.
+os.environ["CSMAP_AUDIT_KEY_PATH"] = str(
+    Path(tempfile.mkdtemp(prefix="csmap-audit-key-")) / "audit.key")
 
 
 @pytest.fixture

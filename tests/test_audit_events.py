@@ -90,7 +90,7 @@ def test_each_event_type_round_trips_through_the_store(empty_store: Store, name:
 
 
 def test_the_schema_knows_exactly_the_domain_event_types(empty_store: Store) -> None:
-    (check,) = empty_store.cursor.execute(
+    (check,) = empty_store.audit_log.cursor.execute(
         "SELECT expression FROM duckdb_constraints() WHERE table_name = 'audit_event' "
         "AND constraint_type = 'CHECK' AND expression LIKE '%event_type IN%'").fetchone() or ("",)
     assert set(re.findall(r"'([a-z_]+)'", check)) == set(audit.EVENT_TYPES)
@@ -109,12 +109,12 @@ def test_free_form_and_unknown_events_cannot_be_written(empty_store: Store) -> N
     with pytest.raises(ValidationError, match="not an audit event type that may be written"):
         empty_store.audit(audit.LegacyEvent(who=WHO, object_kind="x", action="view"))
     insert = ("INSERT INTO audit_event (event_id, occurred_at, actor, role, event_type, "
-              "object_kind, purpose, recipients) VALUES (nextval('audit_event_seq'), now(), "
-              "'a', 'panel', $t, 'x', 'p', $r)")
+              "object_kind, purpose, recipients, prev_hash, hash, hmac) VALUES (9, now(), "
+              "'a', 'panel', $t, 'x', 'p', $r, '', '', '')")
     with pytest.raises(duckdb.ConstraintException):
-        empty_store.cursor.execute(insert, {"t": "view", "r": []})  # a pre-0007 action
-    with pytest.raises(duckdb.ConstraintException):
-        empty_store.cursor.execute(insert, {"t": "disclosure", "r": []})  # nobody received it
+        empty_store.audit_log.cursor.execute(insert, {"t": "view", "r": []})  # pre-0007 action
+    with pytest.raises(duckdb.ConstraintException):  # nobody received it
+        empty_store.audit_log.cursor.execute(insert, {"t": "disclosure", "r": []})
     assert _rows(empty_store) == []
 
 
@@ -172,7 +172,7 @@ def test_search_text_of_a_name_is_not_stored_in_clear(town: Store) -> None:
                              as_of=date(2026, 9, 30)).view_graph
     network_service.record_search(town, named, text=full, centre="C000012", hops=2,
                                   results=1, graph=graph)
-    hits = town.cursor.execute(
+    hits = town.audit_log.cursor.execute(
         "SELECT count(*) FROM audit_event WHERE regexp_matches(lower(CAST(audit_event AS "
         "VARCHAR)), $n)", {"n": re.escape(full.split()[-1].lower())}).fetchone()
     assert hits == (0,)
@@ -224,6 +224,9 @@ def test_every_row_the_flows_write_has_a_known_type(town: Store) -> None:
 # -- migration of rows written before types -----------------------------------------------------
 
 def test_rows_from_before_types_become_legacy_events(tmp_path: Path) -> None:
+    """An old database's audit rows move into the audit store, chained in their order; the
+    free text of old events does not (it may hold a name typed into a search): its length
+    does, and the people it named by id, pseudonym or full name join the event's people."""
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR "
@@ -233,6 +236,10 @@ def test_rows_from_before_types_become_legacy_events(tmp_path: Path) -> None:
             con.execute(sql)
             con.execute("INSERT INTO schema_version VALUES ($v, $d, now())",
                         {"v": version, "d": description})
+    con.execute("INSERT INTO agency VALUES ('SC', 'Social care', 'social_care')")
+    con.execute("INSERT INTO person (person_id, pseudonym, kind, given_name, family_name, "
+                "source_agency, recorded_date) VALUES ('C7', 'YP-7', 'child', 'Ann', 'Smith', "
+                "'SC', DATE '2026-01-01')")
     con.execute("INSERT INTO audit_event VALUES (nextval('audit_event_seq'), now(), 'old', "
                 "'panel', 'view', 'person', 'C9', 'prep', 'query=child.profile rows=1'), "
                 "(nextval('audit_event_seq'), now(), 'old', 'analyst', 'search', 'network', "
@@ -241,15 +248,23 @@ def test_rows_from_before_types_become_legacy_events(tmp_path: Path) -> None:
     with Store.open(path) as store:
         rows = _rows(store)
         store.audit(SAMPLES["search"])
-        ids = [r[0] for r in store.cursor.execute(
+        ids = [r[0] for r in store.audit_log.cursor.execute(
             "SELECT event_id FROM audit_event ORDER BY event_id").fetchall()]
+        gone = store.cursor.execute("SELECT count(*) FROM information_schema.tables "
+                                    "WHERE table_name = 'audit_event'").fetchone()
+        assert store.audit_log.verify().ok
+        sar = protection.subject_access(store, ADMIN, "C7").sections["shared"]
     events = sorted((audit.from_row(r) for r in rows), key=lambda e: str(e.object_id))
     assert all(isinstance(e, audit.LegacyEvent) for e in events)
-    assert [(e.action, e.person_ids) for e in events] == [  # type: ignore[attr-defined]
-        ("search", ()), ("view", ("C9",))]
-    assert json.loads(rows[0]["fields"] if rows[0]["object_id"] == "C8"  # type: ignore[arg-type]
-                      else rows[1]["fields"])["detail"] == "hops=1 q='Ann Smith'"
-    assert ids == [1, 2, 3, 4]  # the sequence carries on (3: the read of the trail above)
+    assert [(e.action, e.person_ids, e.detail, e.detail_chars)  # type: ignore[attr-defined]
+            for e in events] == [("search", ("C7",), None, 20), ("view", ("C9",), None, 26)]
+    assert "Smith" not in json.dumps([str(r) for r in rows])
+    assert gone == (0,)  # the case database no longer holds an audit table
+    assert ids == [1, 2, 3, 4]  # the order carries on (3: the read of the trail above)
+    assert "C8" in set(sar["object_id"])  # the old search for her name, found by her id
+    with Store.open(path) as again:  # opening again moves nothing twice
+        kinds = [e["event_type"] for e in again.audit_log.events()]
+        assert kinds.count("legacy") == 2 and again.audit_log.verify().ok
 
 
 def test_a_statement_names_a_known_change_and_a_search_its_text_parameter() -> None:

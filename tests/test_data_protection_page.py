@@ -109,6 +109,6 @@ def test_nobody_is_read_until_chosen_and_reruns_do_not_read_again(db: Path) -> N
 def _person_views() -> int:
     """Views logged against any person, from the page's own store connection."""
     store = common._open_store(str(settings.db_path()))
-    row = store.cursor.execute("SELECT count(*) FROM audit_event WHERE event_type = "
+    row = store.audit_log.cursor.execute("SELECT count(*) FROM audit_event WHERE event_type = "
                                "'consultation' AND object_kind = 'person'").fetchone()
     return int(row[0]) if row else 0

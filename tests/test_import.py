@@ -299,7 +299,7 @@ def test_only_analysts_and_admins_may_import(store: Store, role: Role) -> None:
     with pytest.raises(AccessDeniedError, match="imports are for analysts and administrators"):
         importers.check_file(store, viewer, kind="links", file_name="links.csv",
                              data=sample("links.csv"))
-    denied = store.cursor.execute("SELECT count(*) FROM audit_event WHERE event_type = "
+    denied = store.audit_log.cursor.execute("SELECT count(*) FROM audit_event WHERE event_type = "
                                   "'access_denied' AND object_kind = 'import'").fetchone()
     assert denied == (1,)
 
@@ -308,7 +308,7 @@ def test_commit_is_audited_and_admin_may_import(store: Store) -> None:
     admin = Viewer("test-admin", Role.ADMIN, "testing")
     rep = importers.import_file(store, admin, kind="presences", file_name="presences.csv",
                                 data=sample("presences.csv"), today=TODAY)
-    row = store.cursor.execute("SELECT actor, object_id, fields FROM audit_event WHERE "
+    row = store.audit_log.cursor.execute("SELECT actor, object_id, fields FROM audit_event WHERE "
                                "event_type = 'data_imported' AND object_kind = 'import_batch'"
                                ).fetchone()
     assert row is not None and row[0] == "test-admin" and row[1] == rep.batch_id

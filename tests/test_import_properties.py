@@ -96,13 +96,14 @@ _SHARED: list[Store] = []
 
 
 def fresh_store() -> Store:
-    """One seeded in-memory store per module, emptied of imported rows for each example."""
+    """One seeded in-memory store per module, emptied of imported rows for each example (its
+    audit trail is append-only and stays)."""
     if not _SHARED:
         store = Store.open(":memory:")
         seed_reference(store)
         _SHARED.append(store)
     store = _SHARED[0]
-    for table in ("quarantine_row", "import_batch", "person_record", "presence", "audit_event"):
+    for table in ("quarantine_row", "import_batch", "person_record", "presence"):
         store.cursor.execute(f"DELETE FROM {table}").fetchall()  # noqa: S608
     return store
 

@@ -73,7 +73,7 @@ def test_review_queue_finds_the_sample_duplicates_and_hides_names_by_default(
     assert queue["name_l"].isna().all() and queue["dob_l"].isna().all()
     named = review.review_queue(store, ANALYST.with_mode(Mode.NAMED))
     assert named["name_l"].notna().all()
-    audited = store.cursor.execute("SELECT count(*) FROM audit_event WHERE object_id = "
+    audited = store.audit_log.cursor.execute("SELECT count(*) FROM audit_event WHERE object_id = "
                                    "'import.person_records (record linkage)'").fetchone()
     assert audited == (2,)
 
@@ -95,7 +95,7 @@ def test_confirm_registers_a_person_and_lends_it_to_later_matches(store: Store) 
     again = review.review_queue(store, ANALYST)
     left = {frozenset((r.local_ref_l, r.local_ref_r)) for r in again.itertuples()}
     assert frozenset(("SC-77012", "EDU-5531")) not in left  # now the same person
-    actions = store.cursor.execute("SELECT event_type, object_id FROM audit_event WHERE "
+    actions = store.audit_log.cursor.execute("SELECT event_type, object_id FROM audit_event WHERE "
                                    "object_kind = 'statement'").fetchall()
     assert ("record_created", "import.person_from_record") in actions
     assert ("record_updated", "import.set_record_person") in actions

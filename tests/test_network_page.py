@@ -101,7 +101,7 @@ def test_export_is_a_disclosure_with_recipients_and_the_people_in_it(tmp_path: P
                                           False)
         network_exports.record_export(store, v, "gexf", "MACE plan for PL1",
                                       "MACE panel; licensing officer", graph, False)
-        rows = store.cursor.execute(
+        rows = store.audit_log.cursor.execute(
             "SELECT event_type, object_id, purpose, recipients, person_ids, fields "
             "FROM audit_event WHERE actor = 'exporter' AND object_kind = 'network'"
         ).fetchall()
@@ -174,15 +174,15 @@ def test_views_and_searches_are_audited_once(tmp_path: Path,
     from dashboard import common
 
     store = common._open_store(str(db))
-    rows = store.cursor.execute(
+    rows = store.audit_log.cursor.execute(
         "SELECT event_type, count(*) FROM audit_event WHERE object_kind = 'network' "
         "GROUP BY ALL ORDER BY ALL").fetchall()
     assert dict(rows) == {"search": 2, "consultation": 1}
-    view = store.cursor.execute(
+    view = store.audit_log.cursor.execute(
         "SELECT person_ids, fields FROM audit_event WHERE object_kind = 'network' "
         "AND event_type = 'consultation'").fetchone()
     assert view is not None and "c1" in view[0] and '"named": false' in view[1]
-    searches = store.cursor.execute(
+    searches = store.audit_log.cursor.execute(
         "SELECT object_id, fields FROM audit_event WHERE object_kind = 'network' "
         "AND event_type = 'search'").fetchall()
     assert all('"text_length": 0' in f for _, f in searches)

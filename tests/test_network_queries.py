@@ -62,7 +62,7 @@ def test_people_masked_unless_named(town: Store, panel: Viewer, analyst_named: V
 def test_commissioner_refused_and_audited(town: Store, commissioner: Viewer) -> None:
     with pytest.raises(AccessDeniedError):
         town.frame("network.links", commissioner, Q.link_params())
-    audit = town.cursor.execute(
+    audit = town.audit_log.cursor.execute(
         "SELECT event_type FROM audit_event WHERE actor = 'test-commissioner'").fetchall()
     assert ("access_denied",) in audit
 
@@ -70,7 +70,7 @@ def test_commissioner_refused_and_audited(town: Store, commissioner: Viewer) -> 
 def test_personal_reads_audited(town: Store) -> None:
     v = Viewer("who", Role.ANALYST, "checking", Mode.PSEUDONYMISED)
     netdata.load(town, v, Q)
-    n = town.cursor.execute(
+    n = town.audit_log.cursor.execute(
         "SELECT count(*) FROM audit_event WHERE actor = 'who' AND event_type = 'consultation'"
     ).fetchone()
     assert n is not None and n[0] == 4

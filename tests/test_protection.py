@@ -33,6 +33,11 @@ def _q(store: Store, sql: str, params: dict[str, object] | None = None) -> list[
     return store.cursor.execute(sql, params or {}).fetchall()
 
 
+def _aq(store: Store, sql: str, params: dict[str, object] | None = None) -> list[tuple]:
+    """A query of the audit store (its own file beside the case database)."""
+    return store.audit_log.cursor.execute(sql, params or {}).fetchall()
+
+
 def _child_with_shared_incident(store: Store) -> tuple[str, str, str]:
     """(child, pseudonym, an incident they share with someone else)."""
     row = _q(store, """
@@ -69,15 +74,6 @@ def _add_panel_and_merge_rows(store: Store, pid: str) -> None:
                 {"l": left, "r": right, "t": now})
 
 
-def _legacy_event(store: Store, action: str, kind: str, object_id: str, detail: str) -> None:
-    """An audit row as schema 0007 converts one written before events had types."""
-    store.cursor.execute(
-        "INSERT INTO audit_event (event_id, occurred_at, actor, role, event_type, object_kind, "
-        "object_id, purpose, fields) VALUES (nextval('audit_event_seq'), now(), 'old-analyst', "
-        "'analyst', 'legacy', $k, $o, 'old purpose', $f)",
-        {"k": kind, "o": object_id, "f": json.dumps({"action": action, "detail": detail})})
-
-
 def _text_everywhere(store: Store, needle: str) -> dict[str, int]:
     """Rows per table:column whose text (lists included) holds ``needle`` as a whole word."""
     cols = _q(store, """SELECT table_name, column_name FROM duckdb_columns()
@@ -94,6 +90,13 @@ def _text_everywhere(store: Store, needle: str) -> dict[str, int]:
     return hits
 
 
+def _audit_text(store: Store, needle: str) -> int:
+    """Events in the audit store whose text (any column) holds ``needle`` as a whole word."""
+    return int(_aq(store, "SELECT count(*) FROM audit_event e "
+                          "WHERE regexp_matches(CAST(e AS VARCHAR), $n)",
+                   {"n": protection.id_pattern(needle)})[0][0])
+
+
 # -- the table list covers the schema ---------------------------------------------------------
 
 def test_every_person_reference_in_the_schema_is_covered(empty_store: Store) -> None:
@@ -102,7 +105,9 @@ def test_every_person_reference_in_the_schema_is_covered(empty_store: Store) -> 
     exempt = set(protection.NOT_PERSON_REFERENCES)
     cols = _q(empty_store, """SELECT table_name, column_name FROM duckdb_columns()
                               WHERE schema_name = 'main'""")
-    existing = {f"{t}.{c}" for t, c in cols}
+    in_audit = _aq(empty_store, """SELECT table_name, column_name FROM duckdb_columns()
+                                   WHERE schema_name = 'main'""")  # the audit store's own file
+    existing = {f"{t}.{c}" for t, c in [*cols, *in_audit]}
     looks_personal = {f"{t}.{c}" for t, c in cols
                       if c in ("person_id", "subject_id", "object_id")
                       or c.endswith("_person_id")}
@@ -178,7 +183,7 @@ def test_subject_access_reports_everything_and_who_saw_it(town: Store) -> None:
 def test_person_reads_are_logged_against_the_person(town: Store) -> None:
     pid, _, _ = _child_with_shared_incident(town)
     town.run("child.profile", Viewer("p", Role.PANEL, "prep"), {"person_id": pid})
-    row = _q(town, "SELECT object_kind, object_id, event_type, fields, person_ids "
+    row = _aq(town, "SELECT object_kind, object_id, event_type, fields, person_ids "
                    "FROM audit_event ORDER BY event_id DESC LIMIT 1")[0]
     assert row[:3] == ("person", pid, "consultation")
     assert json.loads(row[3])["source"] == "child.profile" and row[4] == [pid]
@@ -195,7 +200,7 @@ def test_export_is_audited_with_purpose_and_csv_has_sections(town: Store) -> Non
     with pytest.raises(ValidationError, match="Say who will receive it"):
         protection.export_subject_access(town, ADMIN, report, purpose="SAR 2026-041",
                                          recipients=[" "])
-    assert not _q(town, "SELECT * FROM audit_event WHERE event_type = 'disclosure'")
+    assert not _aq(town, "SELECT * FROM audit_event WHERE event_type = 'disclosure'")
     data = protection.export_subject_access(town, ADMIN, report, purpose="SAR 2026-041",
                                             recipients=["the requester", "DPO"])
     frame = pd.read_csv(io.BytesIO(data))
@@ -203,7 +208,7 @@ def test_export_is_audited_with_purpose_and_csv_has_sections(town: Store) -> Non
     assert set(frame["section"]) == {k for k, n in report.counts().items() if n}
     assert len(frame) == report.total_rows
     assert "'=HYPERLINK(1)" in set(frame["description"])  # neutralised for spreadsheets
-    row = _q(town, "SELECT event_type, object_kind, object_id, purpose, recipients, "
+    row = _aq(town, "SELECT event_type, object_kind, object_id, purpose, recipients, "
                    "person_ids, fields FROM audit_event WHERE event_type = 'disclosure'")[-1]
     assert row[:6] == ("disclosure", "person", pid, "SAR 2026-041", ["the requester", "DPO"],
                        [pid])
@@ -231,8 +236,6 @@ def test_deletion_removes_the_person_everywhere_and_keeps_shared_incidents(town:
     given, family = _q(town, "SELECT given_name, family_name FROM person "
                              "WHERE person_id = $p", {"p": pid})[0]
     full = f"{given} {family}"
-    for typed in (pseudonym, full):  # searches logged before events had types kept the text
-        _legacy_event(town, "search", "network", pid, f"hops=1 q={typed!r}")
     others_before = _q(town, "SELECT count(*) FROM incident_person WHERE incident_id = $i "
                              "AND person_id <> $p", {"i": shared_incident, "p": pid})[0][0]
     plan = protection.plan_deletion(town, ADMIN, pid)
@@ -244,18 +247,20 @@ def test_deletion_removes_the_person_everywhere_and_keeps_shared_incidents(town:
     assert done.counts == plan.counts | ({"place": 1} if "place" in done.counts else {})
     assert _text_everywhere(town, pseudonym) == {}
     assert _text_everywhere(town, full) == {}
-    assert set(_text_everywhere(town, pid)) <= {"audit_event.object_id",
-                                                 "audit_event.person_ids",
-                                                 "audit_event.fields"}
+    assert _text_everywhere(town, pid) == {}
+    # the audit store is append-only and was not touched: its events never held the name or
+    # the pseudonym, only the id
+    assert _audit_text(town, pseudonym) == _audit_text(town, full) == 0
+    assert _audit_text(town, pid) > 0 and town.audit_log.verify().ok
     # the shared incident stays, with its other people, without this person
     assert _q(town, "SELECT count(*) FROM incident WHERE incident_id = $i",
               {"i": shared_incident})[0][0] == 1
     assert _q(town, "SELECT count(*) FROM incident_person WHERE incident_id = $i",
               {"i": shared_incident})[0][0] == others_before
     for incident in plan.incident_ids:  # incidents no one else was in: only ids in the audit
-        assert set(_text_everywhere(town, incident)) <= {"audit_event.fields"}
+        assert _text_everywhere(town, incident) == {}
     assert _q(town, "SELECT count(*) FROM meeting WHERE meeting_id = 'M1'")[0][0] == 1
-    event = _q(town, "SELECT purpose, fields, person_ids FROM audit_event "
+    event = _aq(town, "SELECT purpose, fields, person_ids FROM audit_event "
                      "WHERE event_type = 'erasure' AND object_kind = 'person'")
     assert len(event) == 1 and event[0][0] == "erasure request" and event[0][2] == [pid]
     assert json.loads(event[0][1])["rows"] == done.counts
@@ -328,7 +333,7 @@ def test_retention_review_lists_and_extends(town: Store) -> None:
     after = protection.retention_review(town, ADMIN, as_of=AS_OF)
     assert concern not in set(after.concerns["concern_id"])
     assert len(after.concerns) == len(review.concerns) - 1
-    row = _q(town, "SELECT event_type, object_id, fields FROM audit_event "
+    row = _aq(town, "SELECT event_type, object_id, fields FROM audit_event "
                    "WHERE object_id = 'protection.extend_concern'")
     assert len(row) == 1 and row[0][0] == "record_updated"
     assert json.loads(row[0][2])["ids"] == {"concern_id": concern}
@@ -355,6 +360,6 @@ def test_cli_writes_the_report_and_audits_it(town: Store, tmp_path: Path) -> Non
                                  "--db", path])
     assert nobody.exit_code == 2 and "Say who will receive it" in nobody.output
     with Store.open(path) as store:
-        assert store.cursor.execute(
+        assert store.audit_log.cursor.execute(
             "SELECT purpose, recipients FROM audit_event WHERE event_type = 'disclosure'"
         ).fetchall() == [("SAR 2026-041", ["the requester"])]

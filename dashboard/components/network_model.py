@@ -47,6 +47,6 @@ def get(store: Store, viewer: Viewer, query: network.NetworkQuery,
            repr(network_service.view_filter(query, viewer)))
     if st.session_state.get(LAST_KEY) == key:  # one event per new view, not per rerun
         return result
-    st.session_state[LAST_KEY] = key
-    network_service.record_view(store, viewer, query, result.view_graph)
+    network_service.record_view(store, viewer, query, result.view_graph)  # before it is shown
+    st.session_state[LAST_KEY] = key  # only once recorded: a failed write is retried
     return result

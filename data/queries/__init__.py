@@ -30,7 +30,8 @@ class QuerySpec:
     the gateway unless the viewer is in named mode with a role entitled to names. A write's
     ``audit_action`` ('create', 'update' or 'delete') picks its audit event type; a read whose
     ``search_text`` names the parameter holding typed search text is audited as a search,
-    keeping the length of that text only (:mod:`domain.audit`).
+    keeping the length of that text only (:mod:`domain.audit`). ``on_audit_store`` reads run
+    on the audit store (:mod:`data.audit_log`), not the case database.
     """
 
     name: str
@@ -42,6 +43,7 @@ class QuerySpec:
     write: bool = False
     audit_action: str | None = None
     search_text: str | None = None
+    on_audit_store: bool = False
 
     def __post_init__(self) -> None:
         if self.audit_action is not None and self.audit_action not in RECORD_CHANGES:
@@ -118,9 +120,10 @@ def register(spec: QuerySpec) -> QuerySpec:
 
 def _declare(access: Access, name: str, description: str, sql: str, *,
              params: tuple[str, ...] = (), restricted: tuple[str, ...] = (),
-             search_text: str | None = None) -> QuerySpec:
+             search_text: str | None = None, on_audit_store: bool = False) -> QuerySpec:
     return register(QuerySpec(name=name, sql=sql, access=access, description=description,
-                              params=params, restricted=restricted, search_text=search_text))
+                              params=params, restricted=restricted, search_text=search_text,
+                              on_audit_store=on_audit_store))
 
 
 def personal(name: str, description: str, sql: str, *, params: tuple[str, ...] = (),
@@ -143,16 +146,18 @@ def reference_data(name: str, description: str, sql: str) -> QuerySpec:
 
 
 def admin_only(name: str, description: str, sql: str, *, params: tuple[str, ...] = (),
-          restricted: tuple[str, ...] = ()) -> QuerySpec:
-    """Register a read for administrators only (audited)."""
+          restricted: tuple[str, ...] = (), on_audit_store: bool = False) -> QuerySpec:
+    """Register a read for administrators only (audited); ``on_audit_store``: a read of the
+    audit store (subject access's audit section)."""
     return _declare(Access.ADMIN, name, description, sql, params=params,
-                    restricted=restricted)
+                    restricted=restricted, on_audit_store=on_audit_store)
 
 
 def audit_trail(name: str, description: str, sql: str, *,
                 params: tuple[str, ...] = ()) -> QuerySpec:
-    """Register a read of the audit trail (administrators and auditors; audited)."""
-    return _declare(Access.AUDIT, name, description, sql, params=params)
+    """Register a read of the audit trail, run on the audit store (administrators and
+    auditors; audited)."""
+    return _declare(Access.AUDIT, name, description, sql, params=params, on_audit_store=True)
 
 
 def write(name: str, description: str, sql: str, *, params: tuple[str, ...],

@@ -18,8 +18,9 @@ _NAMES = ("given_name", "family_name", "date_of_birth", "full_name")
 
 
 def _read(name: str, description: str, sql: str, *, params: tuple[str, ...] = _PERSON,
-          restricted: tuple[str, ...] = ()) -> None:
-    admin_only(f"protection.{name}", description, sql, params=params, restricted=restricted)
+          restricted: tuple[str, ...] = (), on_audit_store: bool = False) -> None:
+    admin_only(f"protection.{name}", description, sql, params=params, restricted=restricted,
+               on_audit_store=on_audit_store)
 
 
 def _write(name: str, description: str, sql: str, params: tuple[str, ...],
@@ -150,21 +151,15 @@ _read("sar_assessments", "Assessments of peer groups a person belongs to", sql="
 """)
 
 # Who it was shared with: every audit event naming the person (in its people, or as its
-# object) and, for events written before events had types ('legacy'), the id inside their
-# detail or a meeting pack with an item about them. ``$id_pattern`` is the id as a whole word
-# (escaped by the caller).
-_read("sar_audit", "Who viewed, searched or disclosed a person's data",
-      params=("person_id", "id_pattern"), sql="""
+# object), read from the audit store. Events moved there from before events had types keep
+# the ids of the people their old text named (data/store.py), never the text.
+_read("sar_audit", "Who viewed, searched or disclosed a person's data", on_audit_store=True,
+      sql="""
     SELECT e.event_id, e.occurred_at, e.actor, e.role, e.event_type, e.object_kind,
            e.object_id, e.purpose, array_to_string(e.recipients, '; ') AS recipients, e.fields
     FROM audit_event e
     WHERE list_contains(e.person_ids, $person_id)
        OR (e.object_kind = 'person' AND e.object_id = $person_id)
-       OR (e.event_type = 'legacy' AND (
-            regexp_matches(e.fields, $id_pattern)
-            OR (e.object_kind = 'meeting_pack' AND e.object_id IN (
-                SELECT meeting_id FROM agenda_item
-                WHERE subject_kind = 'child' AND subject_id = $person_id))))
     ORDER BY e.event_id
 """)
 
@@ -248,20 +243,6 @@ _write("delete_actions", "Delete actions on agenda items about a person",
        "DELETE FROM action WHERE list_contains($item_ids, item_id)", _IT)
 _write("delete_planted", "Delete generator truth about a person",
        "DELETE FROM planted_truth WHERE object_id = $person_id", _P)
-# The audit trail keeps who looked and when (ids only). Typed events hold no free text;
-# events written before types ('legacy') may hold a search typed as the pseudonym or the full
-# name in their detail: redacted here (looked up here, so neither is ever a logged
-# parameter). It runs before blank_person, while the names are still there to look up.
-_write("redact_audit", "Redact a person's pseudonym and name from the audit trail's text", """
-    UPDATE audit_event e
-    SET fields = replace(replace(e.fields, p.pseudonym, '[deleted person]'),
-                         coalesce(p.given_name || ' ' || p.family_name, p.pseudonym),
-                         '[deleted person]')
-    FROM person p
-    WHERE p.person_id = $person_id
-      AND (contains(e.fields, p.pseudonym)
-           OR contains(e.fields, coalesce(p.given_name || ' ' || p.family_name, p.pseudonym)))
-""", _P, action="update")
 # Non-key columns can change in the same transaction (DuckDB refuses only key changes of
 # referenced rows), so phase 1 already leaves nothing but the id and pseudonym.
 _write("blank_person", "Blank a person's identifying details", """

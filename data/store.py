@@ -33,7 +33,7 @@ import duckdb
 import pandas as pd
 
 from data import queries as _queries
-from domain import audit, settings
+from domain import audit, settings, text
 from domain.access import Access, Viewer
 from domain.errors import (
     AccessDeniedError,
@@ -631,7 +631,8 @@ class Store:
 
         Importers use it to write an incident and its people, or accepted rows and the
         quarantine of rejected ones, so that a failure part-way leaves nothing half-written.
-        Returns rows written per table.
+        Direction controls are removed from text (:mod:`domain.text`), as by
+        :meth:`execute_many`. Returns rows written per table.
         """
         for table, frame in frames:
             if table not in WRITABLE_TABLES:
@@ -639,6 +640,7 @@ class Store:
             for c in frame.columns:
                 if not re.fullmatch(r"[a-z_][a-z0-9_]*", str(c)):
                     raise ValidationError(f"bad column name {c!r}")
+        frames = [(table, _without_bidi(frame)) for table, frame in frames]
         # A cursor of its own: DuckDB 2 refuses register() on a cursor with an unfinished
         # result (e.g. after fetchone() of an earlier query on this thread).
         cur = self._con.cursor()
@@ -683,7 +685,8 @@ class Store:
         """Run several registered write statements in ONE transaction, then audit each.
 
         All are checked (write spec, role, parameters) before anything runs; on any error
-        the transaction rolls back and nothing is written.
+        the transaction rolls back and nothing is written. Direction controls are removed
+        from text parameters (:mod:`domain.text`).
         """
         checked: list[tuple[_queries.QuerySpec, dict[str, Any]]] = []
         for name, params in statements:
@@ -701,7 +704,7 @@ class Store:
             missing = set(spec.params) - set(params)
             if missing:
                 raise ValidationError(f"{name!r} needs: {', '.join(sorted(missing))}")
-            checked.append((spec, {k: params[k] for k in spec.params}))
+            checked.append((spec, {k: text.clean_value(params[k]) for k in spec.params}))
         with self.transaction() as tx:
             for spec, params in checked:
                 tx.execute(spec.sql, params)
@@ -764,6 +767,21 @@ class Store:
         """The dataset's metadata (synthetic flag, seed, size, generated date)."""
         rows = self.cursor.execute("SELECT key, value FROM dataset_meta").fetchall()
         return {str(k): str(v) for k, v in rows}
+
+
+def _has_bidi(value: Any) -> bool:
+    return isinstance(value, str) and text.BIDI_CONTROLS.search(value) is not None
+
+
+def _without_bidi(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``, or a copy whose text has no direction controls (:mod:`domain.text`): they
+    never belong in a name or a note, and would reorder what is shown."""
+    out = frame
+    for col in frame.columns:
+        if frame[col].dtype == object and frame[col].map(_has_bidi).any():
+            out = out.copy() if out is frame else out
+            out[col] = frame[col].map(text.clean_value)
+    return out
 
 
 PERSON_COLUMNS = ("person_id", "source_person_id", "target_person_id")

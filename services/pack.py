@@ -17,22 +17,35 @@ from typing import Any
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from analytics import chronology
 from data.store import Store
 from domain import audit, vocabulary
 from domain.access import Viewer
 from domain.errors import NotFoundError, ValidationError
+from domain.text import plain
 from services import briefing, item_summary
 
 
-def _svg_data_uri(svg_text: str) -> str:
+def _svg_data_uri(svg_text: str) -> Markup:
     """An SVG drawing as a ``data:`` URI for an ``<img src>``.
 
     The drawing is base64-encoded, so the page never parses it; services/svg.py escapes
     every data string it draws (labels, ward names), which keeps the drawing itself safe.
+    (Marked safe: base64 has nothing to escape, and :func:`_finalize` must leave it whole.)
     """
-    return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode()).decode()
+    return Markup("data:image/svg+xml;base64,"  # noqa: S704  (base64 text only)
+                  + base64.b64encode(svg_text.encode()).decode())
+
+
+def _finalize(value: Any) -> Any:
+    """Every data string the templates print: no direction controls, no live addresses
+    (:func:`domain.text.plain`); then autoescaping escapes it. Template output (macros,
+    the drawing URIs) passes as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return plain(value)
+    return value
 
 
 ENV = jinja2.Environment(
@@ -41,6 +54,7 @@ ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_finalize,
 )
 ENV.filters["svg_data_uri"] = _svg_data_uri
 

@@ -10,7 +10,10 @@ Two tricks a name or a reason can play, whatever the screen, map, pack or export
 - **Bare web addresses** (``https://...``, ``www...``, ``name@host``) become live links in
   markdown (Streamlit autolinks them) and in PDF viewers, which detect addresses in a pack's
   text. :func:`inert_links` puts an invisible WORD JOINER (U+2060) after the scheme, ``www``
-  or ``@``, so the text reads the same but is no longer recognised as an address.
+  or ``@``, so the text reads the same but is no longer recognised as an address. A PDF
+  drops that character from its text (measured with WeasyPrint and pdftotext), so the pack
+  uses :func:`defang_links` instead: ``https[:]//``, ``www[.]``, ``name[@]host``, the usual
+  way security reports quote an address without making it one.
 """
 
 from __future__ import annotations
@@ -37,6 +40,20 @@ def inert_links(text: str) -> str:
     """``text`` with bare web and e-mail addresses broken by an invisible WORD JOINER, so
     markdown and PDF viewers show them as text, not as links."""
     return _LINK_STARTS.sub(lambda m: m.group(0) + WORD_JOINER, text)
+
+
+def defang_links(text: str) -> str:
+    """``text`` with bare addresses written so no reader or viewer takes them for links:
+    ``https[:]//host``, ``www[.]host``, ``name[@]host`` (visible; for PDFs)."""
+    text = _SCHEME.sub(r"\1[:]", text)
+    text = _WWW.sub(r"\1[.]", text)
+    return _AT.sub("[@]", text)
+
+
+_SCHEME = re.compile(r"(?i)(?<![\w\[])(https?|ftps?|file|mailto|javascript|data|tel|sms):"
+                     r"(?=\S)")
+_WWW = re.compile(r"(?i)(?<![\w\[])(www)\.(?=\w)")
+_AT = re.compile(r"(?<=[\w.+-])@(?=[\w-]+\.)")
 
 
 def plain(value: Any) -> str:

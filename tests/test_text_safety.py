@@ -37,6 +37,14 @@ def test_direction_controls_are_removed_and_addresses_made_inert() -> None:
     assert text.plain(None) == ""
 
 
+def test_addresses_are_defanged_where_an_invisible_joiner_would_be_lost() -> None:
+    assert text.defang_links("see https://evil.example/x, www.evil.example, a.b@evil.example"
+                             ) == "see https[:]//evil.example/x, www[.]evil.example, " \
+                                  "a.b[@]evil.example"
+    for harmless in ("at 10:30. Done.", "Note: the data: field", "meet @ 5pm"):
+        assert text.defang_links(harmless) == harmless
+
+
 def test_markdown_map_pack_and_exports_show_text_as_it_is() -> None:
     for shown in (md(TRICK), offline_map.safe(TRICK)):
         assert not text.BIDI_CONTROLS.search(shown) and "gnp" in shown
@@ -46,7 +54,7 @@ def test_markdown_map_pack_and_exports_show_text_as_it_is() -> None:
     html = pack.ENV.from_string("<p>{{ a }}</p><p>{{ b }}</p><img src=\"{{ c | svg_data_uri }}\">"
                                 ).render(a=TRICK, b="see https://evil.example/x", c="<svg/>")
     assert not text.BIDI_CONTROLS.search(html) and "Alignp.exe" in html
-    assert "https://" not in html and "https\u2060://evil.example/x" in html
+    assert "https://" not in html and "https[:]//evil.example/x" in html  # a PDF drops U+2060
     assert 'src="data:image/svg+xml;base64,' in html  # the drawing's URI is left whole
     frame = exports.neutralise_frame(pd.DataFrame({"label": [TRICK, "=1+1"]}))
     assert list(frame["label"]) == ["Alignp.exe", "'=1+1"]

@@ -268,3 +268,9 @@ def test_rewrite_waits_for_other_threads_and_they_carry_on(demo_copy: Store) -> 
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_the_schema_allows_exactly_the_steps_of_an_erasure() -> None:
+    from tests.test_vocabulary import _schema_checks
+
+    assert _schema_checks()[("erasure", "step")] == protection.STEPS

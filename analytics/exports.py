@@ -15,13 +15,18 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from domain.text import strip_bidi
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralise(value: Any) -> Any:
-    """A cell safe to open in a spreadsheet: formula-like text gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A cell safe to open in a spreadsheet: formula-like text gets a leading apostrophe, and
+    direction controls go (:func:`domain.text.strip_bidi`)."""
+    if isinstance(value, str):
+        value = strip_bidi(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 

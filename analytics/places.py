@@ -249,6 +249,12 @@ def contiguity_weights(areas: gpd.GeoDataFrame, *, contiguity: Contiguity = "que
     """
     if not isinstance(areas, gpd.GeoDataFrame) or areas.geometry is None or areas.empty:
         raise ValidationError("no areas: the file has no features")
+    missing = [i for i, g in enumerate(areas.geometry) if g is None or g.is_empty]
+    if missing:
+        raise ValidationError(
+            f"{len(missing)} area(s) have no geometry (null or empty): rows "
+            f"{', '.join(map(str, missing[:10]))} (counting from 0). Give each a polygon, or "
+            "remove them from the file.")
     kinds = set(areas.geometry.geom_type.dropna())
     if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
         raise ValidationError(

@@ -81,8 +81,7 @@ def _live(store: Store) -> Session | None:
     try:
         return sessions.check(store, str(token))
     except SignInError as exc:
-        st.session_state.pop(TOKEN_KEY, None)
-        st.session_state[MESSAGE_KEY] = str(exc)
+        forget_everything(str(exc))
         return None
 
 
@@ -92,13 +91,13 @@ def _oidc_session(store: Store) -> Session | None:
         token = st.session_state.pop(TOKEN_KEY, None)
         if token:
             sessions.end(store, str(token), "signed_out")
+            forget_everything("You have signed out.")
         return None
     claims = user.to_dict()
     idp = sessions.idp_key(str(claims.get("iss", "")), str(claims.get("sub", "")),
                            claims.get("iat", ""))
     if sessions.idp_sign_in_ended(store, idp):  # a token kept from before a sign-out
-        st.session_state.pop(TOKEN_KEY, None)
-        st.session_state[MESSAGE_KEY] = "That sign-in has ended. Sign in again."
+        forget_everything("That sign-in has ended. Sign in again.")
         return None
     live = _live(store)
     if live is not None:
@@ -173,9 +172,7 @@ def sign_out(store: Store) -> bool:
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
         sessions.end(store, str(token), "signed_out")
-    for key in list(st.session_state.keys()):
-        del st.session_state[key]
-    st.session_state[MESSAGE_KEY] = "You have signed out."
+    forget_everything("You have signed out.")
     if mode() == "oidc" and st.user.is_logged_in:
         claims = st.user.to_dict()
         sessions.end_idp_sign_in(store, sessions.idp_key(
@@ -183,3 +180,12 @@ def sign_out(store: Store) -> bool:
         st.logout()
         return True
     return False
+
+
+def forget_everything(message: str) -> None:
+    """Forget all this browser session held (searches typed, which may be names; reads kept
+    for reruns; a names grant), leaving only ``message``: a sign-in that ended, by signing
+    out or timing out, leaves nothing for whoever uses the browser next."""
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state[MESSAGE_KEY] = message

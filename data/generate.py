@@ -63,7 +63,7 @@ from data.demo_vocabulary import (
     STRENGTHS,
     TRUSTED_TITLES,
 )
-from data.store import Store
+from data.store import Store, refuse_if_open
 from domain import vocabulary
 from domain.errors import ValidationError
 
@@ -165,6 +165,7 @@ def generate(
             f"{target} already exists. Pass --force (force=True) to replace it, or choose "
             "another --out path."
         )
+    refuse_if_open(target, doing="replace")  # a running server would lose all later writes
     scale = SIZES[size]
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -209,6 +210,7 @@ def generate(
             store.cursor.execute("CHECKPOINT")
         finally:
             store.close()
+        refuse_if_open(target, doing="replace")  # opened while the town was being built?
         _remove(target)
         os.replace(tmp, target)
     except BaseException:

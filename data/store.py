@@ -12,30 +12,36 @@ it (:mod:`data.audit_log`), opened with it and written by its one writer.
 
 Facts about DuckDB this relies on: one process holds the file read-write and no other process
 can open it; in one process use one connection and a ``cursor()`` per thread; after an error in
-a transaction COMMIT silently rolls back, so we ROLLBACK explicitly and re-raise.
+a transaction COMMIT silently rolls back, so we ROLLBACK explicitly and re-raise; deleted rows
+stay in the file (CHECKPOINT and VACUUM do not overwrite them), so :meth:`Store.rewrite`
+copies the live rows into a fresh file and swaps it in.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
+import os
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 import pandas as pd
 
 from data import queries as _queries
 from data.audit_log import LOCKDOWN, AuditLog
-from domain import audit, settings
+from domain import audit, settings, text
 from domain.access import Access, Viewer
+from domain.audit import AuditEvent
 from domain.errors import (
     AccessDeniedError,
     EmptyStoreError,
@@ -129,6 +135,208 @@ def schema_version_latest() -> int:
     return max(v for v, _, _ in _migrations())
 
 
+class _Gate:
+    """Many threads using the connection at once, or one :meth:`Store.rewrite` alone.
+
+    A thread already using the store may use it again (nested calls never wait), so a
+    rewrite waits for every use in progress to finish and holds new ones until it is done.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._users = 0
+        self._owner: int | None = None
+        self._mine = threading.local()
+
+    def _held(self) -> int:
+        return int(getattr(self._mine, "n", 0))
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """Use the connection (waits while another thread rewrites the store)."""
+        me = threading.get_ident()
+        with self._cond:
+            while self._owner not in (None, me) and self._held() == 0:
+                self._cond.wait()
+            self._users += 1
+        self._mine.n = self._held() + 1
+        try:
+            yield
+        finally:
+            self._mine.n = self._held() - 1
+            with self._cond:
+                self._users -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Have the store to oneself: no other thread uses the connection meanwhile."""
+        if self._held():
+            raise RuntimeError("a thread using the store cannot rewrite it")
+        with self._cond:
+            while self._owner is not None:
+                self._cond.wait()
+            self._owner = threading.get_ident()
+            while self._users > 0:
+                self._cond.wait()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._owner = None
+                self._cond.notify_all()
+
+
+def _connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A locked-down connection (no file access beyond the database, no extensions, settings
+    frozen)."""
+    con = duckdb.connect(path, read_only=read_only, config=dict(_LOCKDOWN))
+    locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
+    if not (locked and locked[0]):  # a second connection in this process shares the lock
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+def _quote(name: str) -> str:
+    """An identifier from DuckDB's own catalog, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _parents_first(con: duckdb.DuckDBPyConnection, db: str) -> list[str]:
+    """The tables of attached database ``db``, each after the tables it refers to."""
+    tables = [str(r[0]) for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = $db "
+        "AND schema_name = 'main' ORDER BY table_name", {"db": db}).fetchall()]
+    refs: dict[str, set[str]] = {t: set() for t in tables}
+    for table, parent in con.execute(
+            "SELECT table_name, referenced_table FROM duckdb_constraints() "
+            "WHERE database_name = $db AND constraint_type = 'FOREIGN KEY'",
+            {"db": db}).fetchall():
+        if parent != table:
+            refs[str(table)].add(str(parent))
+    ordered: list[str] = []
+    while refs:
+        ready = sorted(t for t, parents in refs.items() if parents <= set(ordered))
+        if not ready:
+            raise SchemaError(f"tables refer to each other in a cycle: {sorted(refs)}")
+        ordered.extend(ready)
+        for t in ready:
+            del refs[t]
+    return ordered
+
+
+def _copy_database(target: Path, empty: set[str]) -> dict[str, int]:
+    """Copy the live rows of the (closed) database ``target`` into a fresh file beside it,
+    check the row counts, and swap the copy in with one rename. See :meth:`Store.rewrite`.
+
+    This connection is the store's own, runs only the statements below with names from
+    DuckDB's catalog, and needs file access to attach the old database, so it is not locked
+    down like the connections that run named queries.
+    """
+    for stale in target.parent.glob(f".{target.name}.rewrite-*"):  # an interrupted rewrite
+        stale.unlink()
+    tmp = target.with_name(f".{target.name}.rewrite-{os.getpid()}")
+    copied: dict[str, int] = {}
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            old = "csmap_old"
+            source = str(target).replace("'", "''")
+            con.execute(f"ATTACH '{source}' AS {old} (READ_ONLY)")
+            new = con.execute("SELECT current_database()").fetchone()
+            assert new is not None
+            con.execute(f"COPY FROM DATABASE {old} TO {_quote(str(new[0]))} (SCHEMA)")
+            for table in _parents_first(con, old):
+                name = _quote(table)
+                if table not in empty:
+                    con.execute(f"INSERT INTO main.{name} "  # noqa: S608 (catalog names)
+                                f"SELECT * FROM {old}.main.{name}")
+                row = con.execute(f"SELECT count(*) FROM main.{name}").fetchone()  # noqa: S608
+                copied[table] = int(row[0]) if row else 0
+                if table not in empty:
+                    had = con.execute(f"SELECT count(*) FROM {old}.main.{name}").fetchone()  # noqa: S608
+                    if not had or int(had[0]) != copied[table]:
+                        raise SchemaError(f"rewriting {target}: {table} copied "
+                                          f"{copied[table]} of {had[0] if had else '?'} rows")
+            con.execute(f"DETACH {old}")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        for leftover in (tmp, *_sidecars(tmp)):
+            leftover.unlink(missing_ok=True)
+        raise
+    for wal in _sidecars(target):  # the old file's log (closed cleanly, so normally none)
+        wal.unlink(missing_ok=True)
+    _sync_folder(target.parent)
+    return copied
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op elsewhere)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _using(method: _F) -> _F:
+    """Run a Store method holding off :meth:`Store.rewrite` (see :class:`_Gate`)."""
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        with self._gate.shared():
+            return method(self, *args, **kwargs)
+    return cast(_F, wrapper)
+
+
+_OPEN_HERE: dict[str, int] = {}
+"""Database files this process has open (resolved path -> number of Store objects)."""
+_OPEN_LOCK = threading.Lock()
+
+
+def _key(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def _sidecars(path: Path) -> tuple[Path, ...]:
+    """The write-ahead log beside a database file."""
+    return (path.with_name(path.name + ".wal"),)
+
+
+def refuse_if_open(path: str | Path, *, doing: str = "replace") -> None:
+    """Raise :class:`StoreLockedError` when ``path`` is open, in this process or another
+    (DuckDB's file lock), so nothing replaces or restores over a database in use: the
+    process holding it would go on writing to the old file and every later change (audit
+    included) would be lost."""
+    p = Path(path)
+    if not p.exists():
+        return
+    with _OPEN_LOCK:
+        here = _OPEN_HERE.get(_key(str(p)), 0) > 0
+    message = (f"Cannot {doing} {p}: it is open in {{who}}. Stop it (for example the "
+               "running dashboard, `csmap serve`) and try again.")
+    if here:
+        raise StoreLockedError(message.format(who="this CSMap process"))
+    try:
+        probe = duckdb.connect(str(p), read_only=True, config=dict(_LOCKDOWN))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLockedError(message.format(who="another process")) from exc
+        return  # not a database DuckDB can read: nothing holds it
+    except duckdb.Error:
+        return
+    probe.close()
+
+
 class Store:
     """A CSMap database: one DuckDB connection, a cursor per thread, named queries only."""
 
@@ -140,6 +348,13 @@ class Store:
         self._write_lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._gate = _Gate()
+        self._generation = 0  # which connection: a rewrite opens a new one
+        self._names_cache: dict[tuple[str, ...], list[str]] = {}  # audit text, names replaced
+        self._closed = False
+        if path != ":memory:":
+            with _OPEN_LOCK:
+                _OPEN_HERE[_key(path)] = _OPEN_HERE.get(_key(path), 0) + 1
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -157,7 +372,7 @@ class Store:
         if p != ":memory:":
             Path(p).parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = duckdb.connect(p, read_only=read_only, config=dict(_LOCKDOWN))
+            con = _connect(p, read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreLockedError(
@@ -169,9 +384,6 @@ class Store:
                 "CSMAP_DB_PATH (or --db) at a CSMap database, or make a new one with "
                 f"`csmap generate --size small --out {p} --force`."
             ) from exc
-        locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
-        if not (locked and locked[0]):  # a second connection in this process shares the lock
-            con.execute("SET lock_configuration = true")
         try:
             log = AuditLog.open(p, read_only=read_only)
         except BaseException:
@@ -196,6 +408,43 @@ class Store:
             self._pool = None
         self._con.close()
         self.audit_log.close()
+        if not self._closed and self.path != ":memory:":
+            with _OPEN_LOCK:
+                left = _OPEN_HERE.get(_key(self.path), 1) - 1
+                if left > 0:
+                    _OPEN_HERE[_key(self.path)] = left
+                else:
+                    _OPEN_HERE.pop(_key(self.path), None)
+        self._closed = True
+
+    def rewrite(self, *, empty: Sequence[str] = ()) -> dict[str, int]:
+        """Copy every live row into a fresh database file and swap it in, so that no byte of
+        deleted rows remains (DuckDB keeps deleted data in the file even after CHECKPOINT and
+        VACUUM). Returns rows copied per table.
+
+        The schema (tables with their constraints, indexes, sequences at their current
+        values, ``schema_version``) is copied first, then the rows table by table, parents
+        before the tables that refer to them; tables named in ``empty`` keep their schema
+        but none of their rows. The copy is written beside the database and replaces it with
+        one atomic rename (``os.replace``), so a crash leaves the old file or the new one,
+        never a mixture. Meanwhile other threads wait; afterwards this same Store object
+        (the one a running dashboard caches) works on the new file.
+        """
+        if self.path == ":memory:":
+            raise ValidationError("an in-memory store has no file to rewrite")
+        target = Path(self.path)
+        with self._gate.exclusive():
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+            self._con.execute("CHECKPOINT")
+            self._con.close()
+            try:
+                copied = _copy_database(target, set(empty))
+            finally:  # reopen the new file, or the old one if the copy failed
+                self._con = _connect(self.path, read_only=False)
+                self._generation += 1
+        return copied
 
     def __enter__(self) -> Store:
         return self
@@ -205,12 +454,21 @@ class Store:
 
     @property
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """The cursor of this thread on the shared connection."""
-        cur = getattr(self._local, "cursor", None)
-        if cur is None:
-            cur = self._con.cursor()
-            self._local.cursor = cur
-        return cur
+        """The cursor of this thread on the shared connection (a new one after a rewrite;
+        waits while another thread rewrites the store)."""
+        with self._gate.shared():
+            cur = getattr(self._local, "cursor", None)
+            if cur is None or getattr(self._local, "generation", -1) != self._generation:
+                cur = self._con.cursor()
+                self._local.cursor = cur
+                self._local.generation = self._generation
+            return cur
+
+    @contextmanager
+    def in_use(self) -> Iterator[None]:
+        """Hold off a :meth:`rewrite` while a block uses the store."""
+        with self._gate.shared():
+            yield
 
     # -- schema ----------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -232,6 +490,7 @@ class Store:
                 "upgrade CSMap."
             )
 
+    @_using
     def migrate(self) -> list[int]:
         """Apply pending forward migrations, each in its own transaction; return those applied."""
         self._check_version()
@@ -265,18 +524,20 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """BEGIN ... COMMIT on this thread's cursor; on any error ROLLBACK and re-raise."""
-        cur = self.cursor
-        with self._write_lock:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            else:
-                cur.execute("COMMIT")
+        with self._gate.shared():
+            cur = self.cursor
+            with self._write_lock:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    yield cur
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                else:
+                    cur.execute("COMMIT")
 
     # -- reads -----------------------------------------------------------------------------
+    @_using
     def run(
         self,
         name: str,
@@ -380,19 +641,23 @@ class Store:
         """Append ``frame`` to ``table`` in one transaction (generator, importers). Returns rows."""
         return self.insert_frames([(table, frame)])[table]
 
+    @_using
     def insert_frames(self, frames: Sequence[tuple[str, pd.DataFrame]]) -> dict[str, int]:
         """Append several frames, in order, in ONE transaction: all of them or none.
 
         Importers use it to write an incident and its people, or accepted rows and the
         quarantine of rejected ones, so that a failure part-way leaves nothing half-written.
-        Returns rows written per table.
+        Direction controls are removed from text (:mod:`domain.text`), as by
+        :meth:`execute_many`. Returns rows written per table.
         """
+        self._names_cache.clear()  # people may change: names to scrub from audit text
         for table, frame in frames:
             if table not in WRITABLE_TABLES:
                 raise ValidationError(f"{table!r} is not a table bulk loads may write")
             for c in frame.columns:
                 if not re.fullmatch(r"[a-z_][a-z0-9_]*", str(c)):
                     raise ValidationError(f"bad column name {c!r}")
+        frames = [(table, _without_bidi(frame)) for table, frame in frames]
         # A cursor of its own: DuckDB 2 refuses register() on a cursor with an unfinished
         # result (e.g. after fetchone() of an earlier query on this thread).
         cur = self._con.cursor()
@@ -430,14 +695,17 @@ class Store:
         tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM {view}")  # noqa: S608
         return len(frame)
 
+    @_using
     def execute_many(
         self, viewer: Viewer, statements: Sequence[tuple[str, Mapping[str, Any]]]
     ) -> None:
         """Run several registered write statements in ONE transaction, then audit each.
 
         All are checked (write spec, role, parameters) before anything runs; on any error
-        the transaction rolls back and nothing is written.
+        the transaction rolls back and nothing is written. Direction controls are removed
+        from text parameters (:mod:`domain.text`).
         """
+        self._names_cache.clear()  # people may change: names to scrub from audit text
         checked: list[tuple[_queries.QuerySpec, dict[str, Any]]] = []
         for name, params in statements:
             spec = _queries.get(name)
@@ -454,7 +722,7 @@ class Store:
             missing = set(spec.params) - set(params)
             if missing:
                 raise ValidationError(f"{name!r} needs: {', '.join(sorted(missing))}")
-            checked.append((spec, {k: params[k] for k in spec.params}))
+            checked.append((spec, {k: text.clean_value(params[k]) for k in spec.params}))
         with self.transaction() as tx:
             for spec, params in checked:
                 tx.execute(spec.sql, params)
@@ -466,13 +734,59 @@ class Store:
                 person_ids=_param_people(params), statement=spec.name, ids=ids,
                 changed=tuple(k for k in sorted(params) if k not in ids)))
 
+    @_using
     def audit(self, event: audit.AuditEvent) -> None:
         """Append one typed audit event (:mod:`domain.audit`) to the audit store: its type,
         who (actor, role, session), when (UTC), the object, the purpose, the people it names,
         the recipients of a disclosure and the type's own fields, chained and signed
         (:mod:`data.audit_log`). Anything else is refused; a failed write raises
-        :class:`~domain.errors.AuditError`, so the caller shows nothing."""
-        self.audit_log.append(event)
+        :class:`~domain.errors.AuditError`, so the caller shows nothing.
+
+        The purpose and recipients are typed by people and could carry a name; an append-only
+        chain cannot be redacted later, so the full names of people held (either order, any
+        case) are replaced by their pseudonyms before the event is written."""
+        self.audit_log.append(self._without_names(event))
+
+    def _without_names(self, event: AuditEvent) -> AuditEvent:
+        """``event`` with full names of people held in its purpose and recipients replaced by
+        their pseudonyms (no query through the gateway: this is the audit's own bookkeeping)."""
+        if not isinstance(event, AuditEvent):  # refused, readably, by the audit store
+            return event
+        who = event.who
+        recipients = tuple(getattr(event, "recipients", ()) or ())
+        texts = [who.purpose, *recipients]
+        scrubbed = self._scrub_names(texts)
+        if scrubbed == texts:
+            return event
+        changes: dict[str, Any] = {"who": dataclasses.replace(who, purpose=scrubbed[0])}
+        if recipients:
+            changes["recipients"] = tuple(scrubbed[1:])
+        return dataclasses.replace(event, **changes)
+
+    def without_names(self, text: str) -> str:
+        """``text`` with every full name of a person held replaced by their pseudonym."""
+        return self._scrub_names([text])[0]
+
+    def _scrub_names(self, texts: list[str]) -> list[str]:
+        """``texts`` with every full name of a person held replaced by their pseudonym."""
+        key = tuple(texts)
+        cached = self._names_cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            rows = self.cursor.execute(_queries.get("names.in_texts").sql,
+                                       {"texts": list(texts)}).fetchall()
+        except duckdb.CatalogException:  # a database before the person table exists
+            rows = []
+        out = list(texts)
+        for i, pseudonym, whole, found in rows:
+            if whole:
+                out[int(i)] = re.sub(re.escape(str(found)), str(pseudonym), out[int(i)],
+                                     flags=re.IGNORECASE)
+        if len(self._names_cache) > 1024:
+            self._names_cache.clear()
+        self._names_cache[key] = out
+        return out
 
     def _move_old_audit(self) -> None:
         """Move the audit rows of a database from before the audit store into it, chained in
@@ -512,6 +826,7 @@ class Store:
             tx.execute("DROP SEQUENCE IF EXISTS audit_event_seq")
 
     # -- facts about the store -------------------------------------------------------------
+    @_using
     def counts(self) -> dict[str, int]:
         """Rows per main table (no personal data)."""
         out: dict[str, int] = {}
@@ -529,6 +844,7 @@ class Store:
                 f"`csmap generate --size small --out {self.path}` or import agency CSVs."
             )
 
+    @_using
     def meta(self) -> dict[str, str]:
         """The dataset's metadata (synthetic flag, seed, size, generated date)."""
         rows = self.cursor.execute("SELECT key, value FROM dataset_meta").fetchall()
@@ -563,6 +879,21 @@ def _legacy_fields(raw: str) -> str:
     return json.dumps({"action": old.get("action"), "detail": None,
                        "detail_chars": None if detail is None else len(str(detail))},
                       ensure_ascii=True, sort_keys=True)
+
+
+def _has_bidi(value: Any) -> bool:
+    return isinstance(value, str) and text.BIDI_CONTROLS.search(value) is not None
+
+
+def _without_bidi(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``, or a copy whose text has no direction controls (:mod:`domain.text`): they
+    never belong in a name or a note, and would reorder what is shown."""
+    out = frame
+    for col in frame.columns:
+        if frame[col].dtype == object and frame[col].map(_has_bidi).any():
+            out = out.copy() if out is frame else out
+            out[col] = frame[col].map(text.clean_value)
+    return out
 
 
 PERSON_COLUMNS = ("person_id", "source_person_id", "target_person_id")

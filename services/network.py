@@ -52,6 +52,44 @@ def record_view(store: Store, viewer: Viewer, query: network.NetworkQuery,
         parameters=view_filter(query, viewer)))
 
 
+SHOWN_PARTS = ("graph drawn", "roles tables", "lead detail", "connected children")
+"""The parts of the Network page that show people, each audited with the people it shows."""
+
+
+def record_shown(store: Store, viewer: Viewer, query: network.NetworkQuery, *, part: str,
+                 people: Sequence[str]) -> None:
+    """Audit one part of the Network page (:data:`SHOWN_PARTS`) before it is drawn: a
+    consultation listing exactly the people it shows, so each appears in their subject
+    access report."""
+    if part not in SHOWN_PARTS:
+        raise ValueError(f"unknown part of the Network page {part!r}")
+    store.audit(audit.Consultation(
+        who=audit.Who.of(viewer), object_kind="network", object_id=part,
+        source=f"network page: {part}", rows=len(people), person_ids=tuple(people),
+        parameters=view_filter(query, viewer)))
+
+
+def shown_in_roles(a: analysis.NetworkAnalysis, *, top: int) -> list[str]:
+    """The people the roles tables list: the top facilitator leads and adult hubs, and the
+    members of the top peer groups."""
+    ids = [str(p) for p in a.facilitators.table["person_id"].head(top)]
+    ids += [str(n) for n in a.hubs.adults.head(top)["person_id"]]
+    for members in a.groups.table.head(top)["members"]:
+        ids += [str(m) for m in members]
+    return list(dict.fromkeys(ids))
+
+
+def shown_for_lead(a: analysis.NetworkAnalysis, lead: str) -> list[str]:
+    """The people a lead's detail names: the lead, the children they connect and the people
+    at the other end of their links."""
+    graph = a.link_graph
+    by_label = {str(d.get("label", n)): str(n) for n, d in graph.nodes(data=True)}
+    ids = [lead, *(by_label.get(c, c) for c in a.facilitators.leads[lead].children)]
+    if lead in graph:
+        ids += [str(n) for n in graph.neighbors(lead)]
+    return list(dict.fromkeys(ids))
+
+
 def record_search(store: Store, viewer: Viewer, *, text: str, centre: str, hops: int,
                   results: int, graph: nx.Graph) -> None:
     """Audit a search on the network page: the length of the text typed (never the text), the

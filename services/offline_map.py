@@ -32,6 +32,7 @@ import pandas as pd
 
 from domain import settings
 from domain.errors import ValidationError
+from domain.text import plain
 from services.offline_assets import localise
 
 
@@ -41,7 +42,8 @@ def safe(value: Any) -> str:
 
     HTML-escapes ``& < > " '`` and then writes ``$``, backtick, backslash and braces as HTML
     entities, so ``${alert(1)}``, ``<img src=x onerror=alert(1)>`` and ``{{ 7*7 }}`` show as
-    text.
+    text; direction controls are removed and bare addresses made inert
+    (:func:`domain.text.plain`).
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -50,7 +52,7 @@ def safe(value: Any) -> str:
 
 @lru_cache(maxsize=65_536)
 def _safe_text(text: str) -> str:
-    escaped = html.escape(text, quote=True)
+    escaped = html.escape(plain(text), quote=True)
     return (escaped.replace("\\", "&#92;").replace("$", "&#36;").replace("`", "&#96;")
             .replace("{", "&#123;").replace("}", "&#125;"))
 

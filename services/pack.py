@@ -10,29 +10,90 @@ marked safe. Every export is recorded in the audit trail with its purpose (:func
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from analytics import chronology
 from data.store import Store
 from domain import audit, vocabulary
 from domain.access import Viewer
 from domain.errors import NotFoundError, ValidationError
+from domain.text import defang_links, strip_bidi
 from services import briefing, item_summary
 
 
-def _svg_data_uri(svg_text: str) -> str:
+def _svg_data_uri(svg_text: str) -> Markup:
     """An SVG drawing as a ``data:`` URI for an ``<img src>``.
 
     The drawing is base64-encoded, so the page never parses it; services/svg.py escapes
     every data string it draws (labels, ward names), which keeps the drawing itself safe.
+    (Marked safe: base64 has nothing to escape, and :func:`_finalize` must leave it whole.)
     """
-    return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode()).decode()
+    return Markup("data:image/svg+xml;base64,"  # noqa: S704  (base64 text only)
+                  + base64.b64encode(svg_text.encode()).decode())
+
+
+_REDACT: ContextVar[Callable[[str], str] | None] = ContextVar("pack_redact", default=None)
+"""While a pseudonymised pack renders: what replaces names typed into its text."""
+
+
+def _finalize(value: Any) -> Any:
+    """Every data string the templates print: no direction controls, no live addresses
+    (written ``https[:]//...``: a PDF keeps no invisible joiner, see :mod:`domain.text`), and
+    in a pseudonymised pack no name of a person held (see :func:`name_redactor`); then
+    autoescaping escapes it. Template output (macros, the drawing URIs) passes as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        value = defang_links(strip_bidi(value))
+        redact = _REDACT.get()
+        return redact(value) if redact is not None else value
+    return value
+
+
+WITHHELD = "[name withheld]"
+
+
+def name_redactor(store: Store, viewer: Viewer,
+                  texts: Sequence[str]) -> Callable[[str], str]:
+    """A function that replaces, in any of ``texts``, the names of people held in the store
+    with their pseudonyms: a full name (either order, any case), or a given or family name on
+    its own (as capitalised) when it belongs to one person only; a name shared by several
+    people becomes "[name withheld]". Free text typed by users (agenda reasons, decisions,
+    action descriptions) can carry a name into a pseudonymised pack; this takes it out."""
+    wanted = sorted({t for t in texts if t and t.strip()})
+    if not wanted:
+        return lambda value: value
+    found = store.frame("names.in_texts", viewer, {"texts": wanted}, limit=1_000_000)
+    whole: dict[str, str] = {}
+    parts: dict[str, set[str]] = {}
+    for row in found.itertuples(index=False):
+        if row.whole:
+            whole.setdefault(str(row.found).lower(), str(row.pseudonym))
+        else:
+            parts.setdefault(str(row.found), set()).add(str(row.pseudonym))
+    if not whole and not parts:
+        return lambda value: value
+    alternatives = sorted([*whole, *parts], key=len, reverse=True)
+    pattern = re.compile(r"(?<![^\W_])(" + "|".join(map(re.escape, alternatives)) +
+                         r")(?![^\W_])", re.IGNORECASE)
+
+    def replace(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if text.lower() in whole:
+            return whole[text.lower()]
+        owners = parts.get(text)
+        if owners is None:  # a single name in another case: "will" is not "Will"
+            return text
+        return next(iter(owners)) if len(owners) == 1 else WITHHELD
+
+    return lambda value: pattern.sub(replace, value)
 
 
 ENV = jinja2.Environment(
@@ -41,6 +102,7 @@ ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_finalize,
 )
 ENV.filters["svg_data_uri"] = _svg_data_uri
 
@@ -154,17 +216,37 @@ def build(store: Store, viewer: Viewer, meeting_id: str, *, as_of: date,
                                                   {str(k): v for k, v in row.items()},
                                                   as_of=as_of), as_of)
              for _, row in items.iterrows()]
-    html = ENV.get_template("pack.html").render(
-        meeting={"title": text(m["title"]), "held_on": text(m["held_on"])},
-        mode="CONTAINS NAMES (multi-agency)" if named else "PSEUDONYMISED (safety planning)",
-        exported_at=f"{datetime.now():%d %b %Y %H:%M}", actor=viewer.actor,
-        role=viewer.role.value, purpose=purpose,
-        synthetic=store.meta().get("synthetic") == "true",
-        agenda=_table(agenda, {"n": "#", "subject_kind": "Kind", "label": "Subject",
+    context = {
+        "meeting": {"title": text(m["title"]), "held_on": text(m["held_on"])},
+        "mode": "CONTAINS NAMES (multi-agency)" if named else "PSEUDONYMISED (safety planning)",
+        "exported_at": f"{datetime.now():%d %b %Y %H:%M}", "actor": viewer.actor,
+        "role": viewer.role.value, "purpose": purpose,
+        "synthetic": store.meta().get("synthetic") == "true",
+        "agenda": _table(agenda, {"n": "#", "subject_kind": "Kind", "label": "Subject",
                                "reason": "Why"}),
-        actions=_actions_table(actions, as_of), items=views,
-        overdue_colour=vocabulary.OVERDUE_COLOUR)
+        "actions": _actions_table(actions, as_of), "items": views,
+        "overdue_colour": vocabulary.OVERDUE_COLOUR}
+    template = ENV.get_template("pack.html")
+    if named:
+        return Pack(template.render(**context), tuple(items["item_id"]), named)
+    printed: list[str] = []  # first pass: every string the pack prints
+
+    def collect(value: str) -> str:
+        printed.append(value)
+        return value
+
+    _render_with(template, context, collect)
+    html = _render_with(template, context, name_redactor(store, viewer, printed))
     return Pack(html, tuple(items["item_id"]), named)
+
+
+def _render_with(template: jinja2.Template, context: dict[str, Any],
+                 redact: Callable[[str], str]) -> str:
+    token = _REDACT.set(redact)
+    try:
+        return template.render(**context)
+    finally:
+        _REDACT.reset(token)
 
 
 def to_pdf(html: str) -> bytes:

@@ -11,11 +11,13 @@ introspects the schema and fails when a table gains a person reference not liste
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -43,9 +45,13 @@ class PersonReference:
 
 PERSON_REFERENCES: tuple[PersonReference, ...] = (
     PersonReference("person", "person_id", "deleted (phase 2)"),
-    PersonReference("person_record", "person_id", "deleted"),
+    PersonReference("person_record", "person_id",
+                    "deleted, with records awaiting merge review that identify the person "
+                    "(name, date of birth, postcode)"),
     PersonReference("merge_decision", "person_id",
                     "deleted, with decisions on any of the person's records"),
+    PersonReference("erasure", "person_id",
+                    "the erasure in progress: not copied by the rewrite that ends it"),
     PersonReference("group_membership", "person_id", "deleted (the group stays)"),
     PersonReference("link", "source_person_id", "deleted"),
     PersonReference("link", "target_person_id", "deleted"),
@@ -150,6 +156,11 @@ def people(store: Store, viewer: Viewer) -> pd.DataFrame:
 
 def find_person(store: Store, viewer: Viewer, text: str) -> str:
     """The person id for a pseudonym or id typed by an administrator."""
+    return _find(store, viewer, text)[0]
+
+
+def _find(store: Store, viewer: Viewer, text: str) -> tuple[str, str]:
+    """(person id, pseudonym) for a pseudonym or id typed by an administrator."""
     wanted = text.strip()
     if not wanted:
         raise ValidationError("Type a pseudonym (for example YP-00012) or a person id.")
@@ -158,7 +169,7 @@ def find_person(store: Store, viewer: Viewer, text: str) -> str:
                 | (frame["person_id"].str.upper() == wanted.upper())]
     if hit.empty:
         raise NotFoundError(f"No one with the pseudonym or id {wanted!r} is held in this store.")
-    return str(hit["person_id"].iloc[0])
+    return str(hit["person_id"].iloc[0]), str(hit["pseudonym"].iloc[0])
 
 
 def subject_access(store: Store, viewer: Viewer, person_id: str) -> SubjectAccessReport:
@@ -199,7 +210,7 @@ def export_subject_access(store: Store, viewer: Viewer, report: SubjectAccessRep
     return data
 
 
-# -- deletion -----------------------------------------------------------------------------------
+# -- deletion ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class DeletionPlan:
@@ -217,6 +228,10 @@ class DeletionPlan:
         Agenda items about the person: deleted with their actions.
     home_place_id
         The person's home, deleted at the end if no one else refers to it.
+    record_ids
+        Agency records awaiting merge review (no person yet) that identify the person.
+    quarantine_ids
+        Quarantined import rows (``batch#row``) that identify the person.
     """
 
     person_id: str
@@ -225,11 +240,28 @@ class DeletionPlan:
     incident_ids: list[str]
     item_ids: list[str]
     home_place_id: str | None
+    record_ids: list[str] = field(default_factory=list)
+    quarantine_ids: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         """Rows removed in all tables."""
         return sum(self.counts.values())
+
+    def values(self) -> dict[str, Any]:
+        """The parameters every deletion statement is given."""
+        return {"person_id": self.person_id, "incident_ids": self.incident_ids,
+                "item_ids": self.item_ids, "record_ids": self.record_ids,
+                "quarantine_ids": self.quarantine_ids}
+
+    def to_json(self) -> str:
+        """The plan as the erasure in progress keeps it (ids and counts only)."""
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> DeletionPlan:
+        """A plan kept by :meth:`to_json`."""
+        return cls(**json.loads(text))
 
 
 def plan_deletion(store: Store, viewer: Viewer, person_id: str) -> DeletionPlan:
@@ -238,75 +270,179 @@ def plan_deletion(store: Store, viewer: Viewer, person_id: str) -> DeletionPlan:
     if found.empty:
         raise NotFoundError(f"No person with id {person_id!r} is held in this store.")
     p = {"person_id": person_id}
-    incidents = store.frame("protection.delete_plan_incidents", viewer, p, limit=1_000_000)
-    items = store.frame("protection.delete_plan_items", viewer, p, limit=1_000_000)
+    ids = store.run_many(viewer, {
+        key: QueryRequest(f"protection.delete_plan_{key}", p, limit=1_000_000)
+        for key in ("incidents", "items", "records", "quarantine")})
     home = store.frame("protection.home_place", viewer, p)
-    incident_ids = sorted(incidents["incident_id"].astype(str))
-    item_ids = sorted(items["item_id"].astype(str))
+    incident_ids = sorted(ids["incidents"].frame["incident_id"].astype(str))
+    item_ids = sorted(ids["items"].frame["item_id"].astype(str))
+    record_ids = sorted(ids["records"].frame["record_id"].astype(str))
+    quarantine_ids = sorted(ids["quarantine"].frame["quarantine_id"].astype(str))
     counts = store.frame("protection.delete_counts", viewer,
-                         {**p, "incident_ids": incident_ids, "item_ids": item_ids})
+                         {**p, "incident_ids": incident_ids, "item_ids": item_ids,
+                          "record_ids": record_ids, "quarantine_ids": quarantine_ids})
     return DeletionPlan(
         person_id=person_id, pseudonym=str(found["pseudonym"].iloc[0]),
         counts={str(t): int(n) for t, n in zip(counts["table"], counts["n"], strict=True)
                 if int(n) > 0},
         incident_ids=incident_ids, item_ids=item_ids,
         home_place_id=str(home["place_id"].iloc[0]) if not home.empty else None,
+        record_ids=record_ids, quarantine_ids=quarantine_ids,
     )
 
 
 PHASE_1: tuple[str, ...] = (
+    "protection.redact_erasure_purpose",
     "protection.unlink_evidence", "protection.unlink_presences",
     "protection.delete_merge_decisions", "protection.delete_records",
+    "protection.delete_quarantine",
     "protection.delete_groups", "protection.delete_links", "protection.delete_presences",
     "protection.delete_incident_people", "protection.delete_concerns",
     "protection.delete_strengths", "protection.delete_vulnerabilities",
-    "protection.delete_actions", "protection.delete_planted",
-    "protection.blank_person",
+    "protection.delete_actions", "protection.delete_planted", "protection.blank_person",
 )
-"""Every row referring to the person, in ONE transaction (all or nothing)."""
+"""Every row referring to or identifying the person, in ONE transaction (all or nothing)."""
 
 PHASE_2: tuple[str, ...] = (
     "protection.delete_items", "protection.delete_incidents", "protection.delete_person",
 )
 """Rows that phase 1's rows referred to, in a second transaction (see :func:`delete_person`)."""
 
+STEPS: tuple[str, ...] = ("planned", "rows_deleted", "person_deleted", "home_checked",
+                          "rewrite")
+"""The steps of an erasure in order; each is recorded in the transaction that reaches it."""
+
+
+@dataclass(frozen=True)
+class PendingErasure:
+    """An erasure started and not finished (interrupted): run it again to finish it.
+
+    Attributes
+    ----------
+    plan
+        What it removes (worked out before anything was deleted).
+    step
+        The last step it completed (:data:`STEPS`).
+    purpose
+        Why, as typed, with the person's names redacted once phase 1 has run.
+    """
+
+    plan: DeletionPlan
+    step: str
+    purpose: str
+    requested_by: str
+
+
+def pending_erasure(store: Store, viewer: Viewer) -> PendingErasure | None:
+    """The erasure in progress, if one was interrupted (at most one at a time)."""
+    rows = store.frame("protection.erasure_pending", viewer)
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return PendingErasure(DeletionPlan.from_json(str(row["plan"])), str(row["step"]),
+                          str(row["purpose"]), str(row["requested_by"]))
+
+
+def erase_named(store: Store, viewer: Viewer, text: str, *,
+                purpose: str) -> tuple[DeletionPlan, bool]:
+    """Erase the person whose pseudonym or id ``text`` is (typing it is the confirmation:
+    the command line), or finish their interrupted erasure, whose first steps may already
+    have removed their record. Returns what was removed and whether it was a resumption."""
+    pending = pending_erasure(store, viewer)
+    wanted = text.strip().upper()
+    if pending and wanted in (pending.plan.pseudonym.upper(), pending.plan.person_id.upper()):
+        return delete_person(store, viewer, pending.plan.person_id,
+                             confirm=pending.plan.pseudonym, purpose=purpose), True
+    person_id, pseudonym = _find(store, viewer, text)
+    return delete_person(store, viewer, person_id, confirm=pseudonym, purpose=purpose), False
+
 
 def delete_person(store: Store, viewer: Viewer, person_id: str, *, confirm: str,
                   purpose: str) -> DeletionPlan:
-    """Delete ``person_id`` and every row that refers to them, everywhere.
+    """Erase ``person_id`` everywhere, then rewrite the database so no byte of them remains.
 
-    ``confirm`` must be the person's pseudonym, typed. Phase 1 removes every row referring to
-    the person in one transaction and blanks the person row to its id and pseudonym. DuckDB
-    refuses to delete a row whose references were deleted in the same transaction, so phase
-    2 (the person, their agenda items, incidents no one else is in) commits next, and phase 3
-    removes their home if no one else refers to it. If a later phase fails, running the
-    deletion again finishes it. The audit keeps an erasure event: ids and counts per table
-    only.
+    ``confirm`` must be the person's pseudonym, typed. The plan (ids and counts) is recorded
+    first as the erasure in progress. Phase 1 removes, in one transaction, every row
+    referring to the person, the agency records awaiting merge review and the quarantined
+    import rows that identify them (with merge decisions on any of those records), redacts
+    their names from the audit trail's text, and blanks the person row to its id and
+    pseudonym. DuckDB refuses to delete a row whose references were deleted in the same
+    transaction, so phase 2 (the person, their agenda items, incidents no one else is in)
+    commits next, and phase 3 removes their home if no one else refers to it. The audit
+    keeps an erasure event (ids and counts per table only). Last, :meth:`Store.rewrite`
+    copies the live rows into a fresh file and swaps it in: DuckDB keeps deleted rows in
+    the file. Each step is recorded in the transaction that does it, so if anything
+    interrupts the erasure, running it again (same person) finishes it.
     """
+    pending = pending_erasure(store, viewer)
+    if pending is not None and pending.plan.person_id != person_id:
+        raise ValidationError(
+            f"The erasure of {pending.plan.pseudonym} was interrupted: finish it first "
+            f"(run it again), then erase anyone else.")
     purpose = (purpose or "").strip()
-    if len(purpose) < 5:
-        raise ValidationError("Say why this person's data is being deleted (at least a few "
-                              "words); the purpose is recorded in the audit trail.")
-    plan = plan_deletion(store, viewer, person_id)
-    if confirm.strip() != plan.pseudonym:
-        raise ValidationError(f"To confirm, type the pseudonym {plan.pseudonym} exactly.")
-    values: Mapping[str, Any] = {"person_id": person_id, "incident_ids": plan.incident_ids,
-                                 "item_ids": plan.item_ids}
-    store.execute_many(viewer, [(q, values) for q in PHASE_1])
-    store.execute_many(viewer, [(q, values) for q in PHASE_2])
-    home_deleted = 0
+    if pending is None:
+        if len(purpose) < 5:
+            raise ValidationError("Say why this person's data is being deleted (at least a "
+                                  "few words); the purpose is recorded in the audit trail.")
+        plan = plan_deletion(store, viewer, person_id)
+        if confirm.strip() != plan.pseudonym:
+            raise ValidationError(f"To confirm, type the pseudonym {plan.pseudonym} exactly.")
+        store.execute("protection.erasure_start", viewer, {
+            "person_id": person_id, "pseudonym": plan.pseudonym, "plan": plan.to_json(),
+            "requested_by": viewer.actor, "purpose": purpose, "started_at": datetime.now()})
+        pending = PendingErasure(plan, "planned", purpose, viewer.actor)
+    elif confirm.strip() != pending.plan.pseudonym:
+        raise ValidationError(f"To confirm, type the pseudonym {pending.plan.pseudonym} "
+                              "exactly.")
+    return _finish(store, viewer, pending)
+
+
+def _finish(store: Store, viewer: Viewer, pending: PendingErasure) -> DeletionPlan:
+    """Run the steps of ``pending`` after the last one it completed.
+
+    Every step is audited with the viewer's purpose, which may name the person being erased:
+    it is written with their full name replaced by the pseudonym (while the name is still
+    held to be found), because the audit store is append-only."""
+    viewer = dataclasses.replace(viewer, purpose=store.without_names(viewer.purpose))
+    plan, done = pending.plan, STEPS.index(pending.step)
+    values = plan.values()
+    step = _STEP_QUERY
+    if done < STEPS.index("rows_deleted"):
+        store.execute_many(viewer, [*((q, values) for q in PHASE_1),
+                                    (step, {"person_id": plan.person_id,
+                                            "step": "rows_deleted"})])
+    if done < STEPS.index("person_deleted"):
+        store.execute_many(viewer, [*((q, values) for q in PHASE_2),
+                                    (step, {"person_id": plan.person_id,
+                                            "step": "person_deleted"})])
+    statements: list[tuple[str, Mapping[str, Any]]] = []
     if plan.home_place_id:
-        store.execute("protection.delete_home", viewer, {"place_id": plan.home_place_id})
-        home_deleted = int(not _place_exists(store, viewer, plan.home_place_id))
+        statements.append(("protection.delete_home", {"place_id": plan.home_place_id}))
+    if done < STEPS.index("home_checked"):
+        store.execute_many(viewer, [*statements, (step, {"person_id": plan.person_id,
+                                                         "step": "home_checked"})])
     counts = dict(plan.counts)
-    if home_deleted:
-        counts["place"] = home_deleted
-    store.audit(audit.Erasure(
-        who=audit.Who.of(viewer, purpose=purpose), object_kind="person", object_id=person_id,
-        person_ids=(person_id,), rows=counts, incident_ids=tuple(plan.incident_ids),
-        agenda_item_ids=tuple(plan.item_ids)))
-    return DeletionPlan(person_id, plan.pseudonym, counts, plan.incident_ids, plan.item_ids,
-                        plan.home_place_id)
+    if plan.home_place_id and not _place_exists(store, viewer, plan.home_place_id):
+        counts["place"] = 1
+    if done < STEPS.index("rewrite"):
+        again = pending_erasure(store, viewer)  # the purpose, now redacted
+        store.audit(audit.Erasure(
+            who=audit.Who.of(viewer, purpose=again.purpose if again else pending.purpose),
+            object_kind="person", object_id=plan.person_id, person_ids=(plan.person_id,),
+            rows=counts, incident_ids=tuple(plan.incident_ids),
+            agenda_item_ids=tuple(plan.item_ids)))
+        store.execute(step, viewer, {"person_id": plan.person_id, "step": "rewrite"})
+    rewrite(store)
+    return dataclasses.replace(plan, counts=counts)
+
+
+_STEP_QUERY = "protection.erasure_step"
+
+
+def rewrite(store: Store) -> None:
+    """The last step of an erasure: copy the live rows into a fresh file and swap it in
+    (:meth:`Store.rewrite`); the erasure in progress is not copied, which ends it."""
+    store.rewrite(empty=("erasure",))
 
 
 def _place_exists(store: Store, viewer: Viewer, place_id: str) -> bool:

@@ -15,12 +15,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def _graph_canvas_drawn(page: object, name: str) -> None:
-    frame_el = page.locator("iframe[title*='streamlit_cytoscape']").first  # type: ignore[attr-defined]
+    frame_el = page.locator("iframe[title*='csmap_cytoscape']").first  # type: ignore[attr-defined]
     frame_el.wait_for(timeout=45_000)
     frame = frame_el.content_frame
     frame.locator("canvas").first.wait_for(timeout=45_000)
     page.wait_for_timeout(2500)  # layout settles
     assert frame.locator("canvas").count() >= 1
+    # the component's own toolbar Export (unaudited JSON with names) is gone; the rest stays
+    assert frame.locator("#toolbarRefresh").is_visible()
+    assert not frame.locator("#toolbarExport").is_visible()
+    assert not frame.locator("#exportDialog").is_visible()
     frame_el.screenshot(path=str(browser.screenshot(page, name).with_name(f"{name}-graph.png")))
 
 

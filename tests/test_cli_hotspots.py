@@ -56,6 +56,7 @@ def _write(tmp_path: Path, frame: gpd.GeoDataFrame) -> Path:
     ("island", "no neighbours"),
     ("bad_id", "no id column"),
     ("few_perms", "permutations must be"),
+    ("null_geometry", "have no geometry (null or empty): rows 2"),
 ])
 def test_bad_input_is_a_clear_error_with_non_zero_exit(tmp_path: Path, case: str,
                                                        message: str) -> None:
@@ -84,6 +85,11 @@ def test_bad_input_is_a_clear_error_with_non_zero_exit(tmp_path: Path, case: str
         far["WD13CD"] = "FAR"
         path = _write(tmp_path, gpd.GeoDataFrame(
             __import__("pandas").concat([wards, far], ignore_index=True), crs=wards.crs))
+    elif case == "null_geometry":  # a feature with "geometry": null (a traceback before)
+        path = _write(tmp_path, grid)
+        data = json.loads(path.read_text())
+        data["features"][2]["geometry"] = None
+        path.write_text(json.dumps(data))
     elif case == "bad_id":
         path = _write(tmp_path, grid)
         args += ["--id", "ward"]

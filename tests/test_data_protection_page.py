@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import common, nav
 from domain import settings
-from domain.access import Role
+from domain.access import Role, Viewer
 from services import protection
 from tests.apptest_support import page_app, private_copy
 
@@ -97,7 +97,8 @@ def test_nobody_is_read_until_chosen_and_reruns_do_not_read_again(db: Path) -> N
     assert _person_views() == 0
     at.text_input(key="dp_person_query").input("YP-00012").run()
     first = _person_views()
-    plan_reads = 5  # the Delete tab's plan: person, incidents, items, home, counts
+    plan_reads = 7  # the Delete tab's plan: person, incidents, items, records awaiting
+    # review, quarantined rows, home, counts
     assert first == len(protection.SECTIONS) + plan_reads
     at.text_input(key="dp_sar_purpose").input("subject access request 41").run()
     at.text_input(key="dp_sar_purpose").input("subject access request 42").run()
@@ -112,3 +113,45 @@ def _person_views() -> int:
     row = store.audit_log.cursor.execute("SELECT count(*) FROM audit_event WHERE event_type = "
                                "'consultation' AND object_kind = 'person'").fetchone()
     return int(row[0]) if row else 0
+
+
+def test_erasure_rewrites_the_file_and_every_session_s_store_keeps_working(db: Path) -> None:
+    """One administrator erases; the page's cached store is rewritten in place, and another
+    session (sharing that store object) goes on working on the new file."""
+    other = _run("admin")
+    at = _run("admin")
+    inode = db.stat().st_ino
+    at.text_input(key="dp_person_query").input("YP-00012").run()
+    at.text_input(key="dp_del_confirm").input("YP-00012").run()
+    at.text_input(key="dp_del_purpose").input("erasure request").run()
+    at.button(key="dp_del_go").click().run()
+    assert not at.exception, at.exception
+    assert "database rewritten into a fresh file" in at.main.success[0].value
+    assert db.stat().st_ino != inode  # a new file was swapped in
+    other.text_input(key="dp_person_query").input("YP-0001").run()
+    assert not other.exception and not other.error, other.error
+    options = " ".join(other.selectbox(key="dp_person_id").options)
+    assert "YP-00012" not in options and "C000012" not in options
+    assert other.selectbox(key="dp_person_id").options  # YP-00010, YP-00011... still there
+
+
+def test_an_interrupted_erasure_is_offered_to_be_finished(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = common._open_store(str(settings.db_path()))
+    admin = Viewer("admin-test", Role.ADMIN, "erasure request")
+    with monkeypatch.context() as patch:
+        patch.setattr(protection, "rewrite", _power_cut)
+        with pytest.raises(OSError, match="power cut"):
+            protection.delete_person(store, admin, "C000012", confirm="YP-00012",
+                                     purpose="erasure request")
+    at = _run("admin")
+    assert "erasure of YP-00012 was interrupted" in at.main.warning[0].value
+    assert at.text_input(key="dp_person_query")  # the search still works meanwhile
+    at.button(key="dp_del_finish").click().run()
+    assert not at.exception, at.exception
+    assert "YP-00012 deleted everywhere" in at.main.success[0].value
+    assert protection.pending_erasure(store, admin) is None
+
+
+def _power_cut(store: object) -> None:
+    raise OSError("power cut (injected)")

@@ -177,10 +177,15 @@ def test_views_and_searches_are_audited_once(tmp_path: Path,
     rows = store.audit_log.cursor.execute(
         "SELECT event_type, count(*) FROM audit_event WHERE object_kind = 'network' "
         "GROUP BY ALL ORDER BY ALL").fetchall()
-    assert dict(rows) == {"search": 2, "consultation": 1}
+    # the analysed view once; the roles tables once; the graph drawn at 2 hops, then at 1 hop
+    assert dict(rows) == {"search": 2, "consultation": 4}
+    parts = store.audit_log.cursor.execute(
+        "SELECT object_id, count(*) FROM audit_event WHERE object_kind = 'network' "
+        "AND event_type = 'consultation' GROUP BY ALL").fetchall()
+    assert dict(parts) == {None: 1, "roles tables": 1, "graph drawn": 2}
     view = store.audit_log.cursor.execute(
         "SELECT person_ids, fields FROM audit_event WHERE object_kind = 'network' "
-        "AND event_type = 'consultation'").fetchone()
+        "AND event_type = 'consultation' AND object_id IS NULL").fetchone()
     assert view is not None and "c1" in view[0] and '"named": false' in view[1]
     searches = store.audit_log.cursor.execute(
         "SELECT object_id, fields FROM audit_event WHERE object_kind = 'network' "
@@ -199,3 +204,85 @@ def test_betweenness_tooltip_says_what_the_code_and_the_doc_say() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "network.md").read_text()
     assert "normalised over the people with at least one link" in doc
     assert "people with at least" in " ".join((brokerage.__doc__ or "").split())
+
+
+def _events(db: Path, where: str) -> list[tuple]:
+    from dashboard import common
+
+    store = common._open_store(str(db))
+    return store.audit_log.cursor.execute(
+        "SELECT object_id, person_ids, purpose, recipients FROM audit_event "  # noqa: S608
+        f"WHERE object_kind = 'network' AND {where} ORDER BY event_id").fetchall()
+
+
+def test_every_person_shown_is_in_an_event_about_what_showed_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drawn graph, the connected children, the roles tables and a lead's detail each
+    list the people they show, so each child shown finds the view in their subject access
+    report (4 of 5 children shown by name were missing before)."""
+    from dashboard.components import network_roles
+    from services import network as network_service
+
+    db = tmp_path / "shown.duckdb"
+    with Store.open(db, create=True) as store:
+        network_town.build(store)
+    at = _run(db, monkeypatch, "analyst", network_search="CH-001", network_centre="c1")
+    lead = at.selectbox(key=network_roles.LEAD_KEY).options[1]
+    at.selectbox(key=network_roles.LEAD_KEY).set_value(lead).run()
+    assert not at.exception, at.exception
+    shown = {part: set(people) for part, people, _, _ in
+             _events(db, "event_type = 'consultation' AND object_id IS NOT NULL")}
+    assert set(shown) == set(network_service.SHOWN_PARTS)
+    assert "Connected children" in [h.value for h in at.subheader]
+    children_listed = {str(r) for r in at.dataframe[-1].value["label"]}  # CH-002, CH-003...
+    assert children_listed and {"c1", "c2", "c3"} <= shown["connected children"]
+    assert "c1" in shown["graph drawn"] and "PL1" not in shown["graph drawn"]
+    assert {"A1"} <= shown["roles tables"]
+    assert any(c.startswith("c") for c in shown["lead detail"])
+
+
+def test_exports_are_built_only_when_asked_after_the_disclosure_is_recorded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the click nothing is built (a built file is served under /media/... to anyone
+    with its address); the click records the disclosure with the people drawn, then offers
+    the file."""
+    db = tmp_path / "export_click.duckdb"
+    with Store.open(db, create=True) as store:
+        network_town.build(store)
+    at = _run(db, monkeypatch, "analyst", network_export_purpose="MACE plan for PL1",
+              network_export_recipients="MACE panel; licensing officer")
+    assert not at.exception, at.exception
+    assert not at.get("download_button")  # nothing built, nothing served
+    assert _events(db, "event_type = 'disclosure'") == []
+    at.radio(key="network_export_format").set_value("gexf").run()
+    at.button(key="network_export_prepare").click().run()
+    assert not at.exception, at.exception
+    buttons = at.get("download_button")
+    assert len(buttons) == 1 and buttons[0].proto.label == "Download GEXF (Gephi)"
+    (fmt, people, purpose, recipients), = _events(db, "event_type = 'disclosure'")
+    drawn = set(_events(db, "object_id = 'graph drawn'")[-1][1])
+    assert (fmt, purpose, recipients) == ("gexf", "MACE plan for PL1",
+                                          ["MACE panel", "licensing officer"])
+    assert set(people) == drawn
+    at.run()  # the next run: the file is gone again until asked for
+    assert not at.get("download_button")
+
+
+def test_the_graph_component_has_no_unaudited_toolbar_export(tmp_path: Path) -> None:
+    """streamlit-cytoscape's toolbar Export downloads the drawn graph, names included, with
+    no audit: the copy CSMap serves hides it and its dialog."""
+    from dashboard.components import network_graph
+
+    source = Path(network_graph.streamlit_cytoscape.__file__).parent / "frontend" / "build"
+    served = network_graph.frontend_without_export(source, tmp_path / "served")
+    page = (served / "index.html").read_text()
+    assert '<div id="toolbarExport" class="bar__item" hidden inert' in page
+    assert '<dialog id="exportDialog" hidden inert' in page
+    assert "#toolbarExport, #toolbarExport + hr, #exportDialog {display: none !important;}" \
+        in page
+    assert sorted(p.name for p in served.iterdir()) == sorted(p.name for p in source.iterdir())
+    broken = tmp_path / "new-version"
+    broken.mkdir()
+    (broken / "index.html").write_text("<html><head></head><body></body></html>")
+    with pytest.raises(RuntimeError, match="no toolbar Export"):
+        network_graph.frontend_without_export(broken, tmp_path / "refused")

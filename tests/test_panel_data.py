@@ -205,8 +205,8 @@ def test_flags_stay_on_record_when_wording_is_changed(town: Store, chair: Viewer
 def test_markdown_escaping_shows_data_as_written() -> None:
     from services.safe import md
 
-    assert md("![x](http://evil.example/a.png) $5 *bold*") == (
-        r"\!\[x\]\(http\://evil\.example/a\.png\) \$5 \*bold\*")
+    assert md("![x](http://evil.example/a.png) $5 *bold*") == (  # address made inert too
+        "\\!\\[x\\]\\(http\u2060\\://evil\\.example/a\\.png\\) \\$5 \\*bold\\*")
     assert md(None) == ""
 
 

@@ -242,3 +242,38 @@ def test_pack_has_sections_and_no_names_when_pseudonymised(town_db: Path,
         with pytest.raises(ValidationError, match="Say who will receive the pack"):
             pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel",
                         recipients=[" "])
+
+
+@pytest.mark.slow
+def test_names_and_addresses_typed_into_the_pack_do_not_reach_it(town_db: Path,
+                                                                 tmp_path: Path) -> None:
+    """A name typed into an agenda reason, a decision or an action reached the
+    "pseudonymised" pack: names of people held become their pseudonyms, and a bare web
+    address is shown as inert text (no live link in a PDF viewer)."""
+    with Store.open(town_db) as store:
+        chair = Viewer("chair", Role.PANEL, "MACE")
+        mid = meetings.create_meeting(store, chair, held_on=AS_OF, title="June MACE")
+        iid = meetings.add_item(store, chair, meeting_id=mid, subject_kind="child",
+                                subject_id="C1", position=0,
+                                reason="amelia stone seen with Pike, Darren; see "
+                                       "https://evil.example/x")
+        meetings.record_decision(store, chair, iid, "Stone to be offered a youth worker; "
+                                                    "we will ask Bella.")
+        meetings.add_action(store, chair, meeting_id=mid, item_id=iid, tactic="referral",
+                            description="Tell Crane's school", owner_agency="sc",
+                            due_date=date(2025, 7, 10), review_date=None)
+        built = pack.build(store, chair, mid, as_of=AS_OF, purpose="circulate")
+        pdf = pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel",
+                          recipients=["MACE panel members"])
+        named = pack.build(store, chair.with_mode(Mode.NAMED), mid, as_of=AS_OF,
+                           purpose="strategy meeting")
+    text = _pdf_text(pdf, tmp_path)
+    for shown in (built.html, text):
+        for name in NAMES:
+            assert name not in shown and name.lower() not in shown, name
+        assert "CH-0001 seen with AC-0001" in re.sub(r"\s+", " ", shown)
+        assert "CH-0001 to be offered a youth worker; we will ask CH-0002" in \
+            re.sub(r"\s+", " ", shown)
+        assert "CH-0002's school" in shown or "CH-0002&#39;s school" in shown
+        assert "https://" not in shown and "https[:]//evil.example/x" in shown
+    assert "amelia stone seen with Pike, Darren" in named.html  # named mode keeps them

@@ -56,7 +56,8 @@ def _params(spec: queries.QuerySpec, ids: dict[str, str]) -> dict[str, Any]:
         elif name == "include_ungraded":
             values[name] = True
         elif name in ("kinds", "natures", "agencies", "indicators", "contexts", "place_kinds",
-                      "person_ids", "item_ids", "incident_ids", "names", "language_flags"):
+                      "person_ids", "item_ids", "incident_ids", "names", "language_flags",
+                      "record_ids", "quarantine_ids", "texts"):
             values[name] = []
         elif name == "scope":
             values[name] = "place"

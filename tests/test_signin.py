@@ -283,3 +283,22 @@ def test_demo_mode_refuses_a_database_that_is_not_a_demo_town(
     assert not at.exception
     assert "only on a generated demo town" in at.error[0].value
     assert not at.sidebar.selectbox
+
+
+def test_a_session_that_times_out_keeps_no_search_text(local_app: Path) -> None:
+    """A search typed as a name lives in the browser session's state; when the sign-in ends
+    (time-out, sign-out, revocation) everything the session held is forgotten, so whoever
+    uses the browser next finds no trace of it."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _sign_in(at, "sam", PASSWORD)
+    assert not at.exception, at.exception
+    at.session_state["network_search"] = "Amelia Stone"
+    at.session_state["child_search"] = "amelia"
+    from dashboard import auth, common
+
+    token = at.session_state[auth.TOKEN_KEY]
+    sessions.end(common.store(), str(token), "idle")
+    at.run()
+    assert {w.label for w in at.text_input} == {"Username", "Password"}
+    for key in ("network_search", "child_search", "csmap_session_token"):
+        assert key not in at.session_state, key

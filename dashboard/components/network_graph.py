@@ -5,21 +5,65 @@ unverified or low-graded (D/E) links dashed; co-presence dotted. Labels are what
 graph's ``label`` attribute holds (pseudonyms unless the viewer is in named mode).
 Highlighted nodes get a thick dark border and highlighted links are drawn thicker.
 
+The component's own toolbar has an **Export** button that downloads the drawn graph as JSON,
+names included, with no purpose, no recipients and no audit event, and the component has no
+option to turn it off. So CSMap serves a copy of the component's frontend whose page has the
+button and its dialog removed from view (:func:`frontend_without_export`); exports go through
+the audited export expander only.
+
 This component owns the session-state key ``network_graph_event`` (the last event seen).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import streamlit as st
-from streamlit_cytoscape import EdgeStyle, NodeStyle, streamlit_cytoscape
+import streamlit.components.v1 as components
+import streamlit_cytoscape
+from streamlit_cytoscape import EdgeStyle, NodeStyle
+from streamlit_cytoscape.sanitize import sanitize_elements
 
 from domain import vocabulary
 
 EVENT_KEY = "network_graph_event"
+
+# The toolbar's Export button and its dialog in the component's page (streamlit-cytoscape 0.x).
+_EXPORT_MARKERS = ('<div id="toolbarExport" class="bar__item"', '<dialog id="exportDialog"')
+_HIDE_EXPORT = ("<style>#toolbarExport, #toolbarExport + hr, #exportDialog "
+                "{display: none !important;}</style></head>")
+
+
+def frontend_without_export(source: Path, folder: Path) -> Path:
+    """Copy the component's built frontend from ``source`` into ``folder`` with the toolbar
+    Export button and its dialog hidden and inert; returns ``folder``. Raises
+    :class:`RuntimeError` when the page no longer has them where expected (a new version of
+    the component: check it before serving it)."""
+    shutil.copytree(source, folder, dirs_exist_ok=True)
+    index = folder / "index.html"
+    page = index.read_text(encoding="utf-8")
+    if not all(marker in page for marker in _EXPORT_MARKERS) or "</head>" not in page:
+        raise RuntimeError(f"{source / 'index.html'} has no toolbar Export where CSMap expects "
+                           "it: check the new streamlit-cytoscape before serving it")
+    for marker in _EXPORT_MARKERS:
+        page = page.replace(marker, marker + " hidden inert")
+    index.write_text(page.replace("</head>", _HIDE_EXPORT, 1), encoding="utf-8")
+    return folder
+
+
+@functools.cache
+def _component() -> Callable[..., Any]:
+    """The graph component, declared once per process from a private copy of its frontend
+    (a folder only this process may write) without the toolbar Export."""
+    source = Path(streamlit_cytoscape.__file__).resolve().parent / "frontend" / "build"
+    folder = frontend_without_export(source, Path(tempfile.mkdtemp(prefix="csmap-cytoscape-")))
+    return components.declare_component("csmap_cytoscape", path=str(folder))
 
 # Cytoscape shape of each kind of node; legend text and colour come from the vocabulary.
 _SHAPES: dict[str, str] = {
@@ -152,12 +196,18 @@ def render(graph: nx.Graph, *, key: str, height: int = 620,
            highlight_edges: Iterable[tuple[str, str]] = ()) -> str | None:
     """Draw the graph; returns the id of a node the user asked to expand, if any."""
     node_styles, edge_styles = styles()
-    event = streamlit_cytoscape(
-        elements(graph, highlight_nodes=highlight_nodes, highlight_edges=highlight_edges),
-        layout={"name": "cose", "animate": False, "randomize": False, "nodeRepulsion": 9000,
-                "idealEdgeLength": 60},
-        node_styles=node_styles, edge_styles=edge_styles, height=height, key=key,
-        node_actions=["expand"],
+    layout = {"name": "cose", "animate": False, "randomize": False, "nodeRepulsion": 9000,
+              "idealEdgeLength": 60}
+    # The arguments streamlit_cytoscape() passes to its frontend, given to the copy without
+    # the toolbar Export (see the module docstring).
+    event = _component()(
+        elements=sanitize_elements(elements(graph, highlight_nodes=highlight_nodes,
+                                            highlight_edges=highlight_edges)),
+        style=[n.dump() for n in node_styles] + [e.dump() for e in edge_styles],
+        layout=layout, height=f"{height}px", key=key, on_change=None,
+        nodeActions=["expand"], edgeActions=[], collapseParallelEdges=False,
+        priorityEdgeLabel=None, metaEdgeStyle={}, events=[], hideUnderscoreAttrs=True,
+        infopanelActions=[],
     )
     st.caption(legend_markdown())
     if isinstance(event, dict) and event.get("action") == "expand":

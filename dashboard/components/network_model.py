@@ -37,6 +37,11 @@ def _analyse(_store: Store, _viewer: Viewer, path: str, fingerprint: str,
     return result
 
 
+def forget() -> None:
+    """Drop every cached analysis (after an erasure: they may hold the erased person)."""
+    _analyse.clear()
+
+
 def get(store: Store, viewer: Viewer, query: network.NetworkQuery,
         as_of: date) -> analysis.NetworkAnalysis:
     """The analysis for this filter, computed at most once per data change."""

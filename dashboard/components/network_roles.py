@@ -11,7 +11,9 @@ import streamlit as st
 
 from analytics import brokerage
 from analytics.analysis import NetworkAnalysis
+from dashboard.components.network_view import Shown
 from domain import vocabulary
+from services import network as network_service
 from services.safe import md
 
 LEAD_KEY = "network_lead"
@@ -32,9 +34,11 @@ def _leads_table(a: NetworkAnalysis, top: int) -> pd.DataFrame:
               "groups", "brokerage", "temporal_brokerage", "key_player"]]
 
 
-def render(a: NetworkAnalysis, *, top: int = 25) -> str | None:
-    """Draw the tabs; return the id of the lead whose paths to highlight (or None)."""
+def render(a: NetworkAnalysis, shown: Shown, *, top: int = 25) -> str | None:
+    """Draw the tabs; return the id of the lead whose paths to highlight (or None). The
+    people listed are audited first (``shown``)."""
     fac = a.facilitators
+    shown.record("roles tables", network_service.shown_in_roles(a, top=top))
     st.markdown("#### Leads to check")
     st.caption("Measures side by side, not a verdict: degree alone misleads, and many "
                "networks have no single ringleader. Sort by any column.")
@@ -89,6 +93,7 @@ def render(a: NetworkAnalysis, *, top: int = 25) -> str | None:
     if chosen == NONE:
         return None
     lead = fac.leads[chosen]
+    shown.record("lead detail", network_service.shown_for_lead(a, str(chosen)))
     with st.container(border=True):
         st.markdown(f"**{md(lead.label)}**: {md(lead.why)}")
         st.markdown("Children connected: " + (", ".join(lead.children) or "none"))

@@ -1,13 +1,16 @@
 """The Network page's parts: choosing the centre of the ego view (audited as a search),
 the drawn view with its expanded nodes, and the children connected to a child.
 
-Owns the session-state keys ``network_search``, ``network_centre``, ``network_hops``,
-``network_kinds``, ``network_expanded`` and ``network_last_search``.
+Every part that shows people is audited, before it is drawn, with exactly the people it
+shows (:class:`Shown`). Owns the session-state keys ``network_search``, ``network_centre``,
+``network_hops``, ``network_kinds``, ``network_expanded``, ``network_last_search`` and
+``network_shown``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 import streamlit as st
@@ -15,6 +18,7 @@ import streamlit as st
 from analytics import brokerage, network
 from analytics.analysis import NetworkAnalysis
 from dashboard.components import network_graph
+from data.network import NetworkQuery
 from data.store import Store
 from domain import settings
 from domain.access import Viewer
@@ -23,6 +27,29 @@ from services.safe import md
 
 EXPANDED_KEY = "network_expanded"
 LAST_SEARCH_KEY = "network_last_search"
+SHOWN_KEY = "network_shown"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Where the Network page's parts audit what they show: the store, who is looking and
+    the filter."""
+
+    store: Store
+    viewer: Viewer
+    query: NetworkQuery
+
+    def record(self, part: str, people: Sequence[str]) -> None:
+        """Audit ``part`` of the page showing ``people`` (once per session while the people,
+        the filter and the viewer stay the same); call it before drawing them."""
+        seen = st.session_state.setdefault(SHOWN_KEY, {})
+        v = self.viewer
+        key = (v.actor, v.role.value, v.purpose, v.shows_names,
+               repr(network_service.view_filter(self.query, v)), tuple(sorted(people)))
+        if seen.get(part) != key:
+            network_service.record_shown(self.store, v, self.query, part=part,
+                                         people=list(people))
+            seen[part] = key
 
 
 def init_state() -> None:
@@ -65,8 +92,8 @@ def kinds_shown() -> list[str]:
              "picture readable (their links never count as contact in the analysis).")
 
 
-def draw(a: NetworkAnalysis, *, centres: Sequence[str], lead: str | None, hops: int,
-         kinds: Sequence[str], labels_of: dict[str, str]) -> nx.Graph:
+def draw(a: NetworkAnalysis, shown: Shown, *, centres: Sequence[str], lead: str | None,
+         hops: int, kinds: Sequence[str], labels_of: dict[str, str]) -> nx.Graph:
     """The capped ego view around ``centres``, the lead's paths highlighted; a double-clicked
     node is expanded. Returns the graph drawn (what an export of this view holds)."""
     paths = brokerage.lead_paths(a.link_graph, lead) if lead else []
@@ -74,6 +101,7 @@ def draw(a: NetworkAnalysis, *, centres: Sequence[str], lead: str | None, hops: 
                           centres=list(centres), hops=hops,
                           expanded=st.session_state[EXPANDED_KEY], kinds=list(kinds))
     st.caption(capped.caption())
+    shown.record("graph drawn", network_service.people_in(capped.graph))
     expand = network_graph.render(
         capped.graph, key="network_graph", highlight_nodes={n for p in paths for n in p},
         highlight_edges={(p[i], p[i + 1]) for p in paths for i in range(len(p) - 1)})
@@ -86,11 +114,13 @@ def draw(a: NetworkAnalysis, *, centres: Sequence[str], lead: str | None, hops: 
     return capped.graph
 
 
-def connected_children(a: NetworkAnalysis, centre: str, hops: int,
+def connected_children(a: NetworkAnalysis, shown: Shown, centre: str, hops: int,
                        labels_of: dict[str, str]) -> None:
     """The children within ``hops`` links of a child, with the path and links between."""
     st.subheader("Connected children")
     cc = a.connected_children(centre, k=hops)
+    on_paths = [str(n) for path in cc.table["path"] for n in path] if "path" in cc.table else []
+    shown.record("connected children", [centre, *map(str, cc.table["person_id"]), *on_paths])
     st.caption(f"Children within {hops} link(s) of {md(labels_of[centre])} through peer, family, "
                "harmful and co-presence links (professional links excluded).")
     st.dataframe(cc.table[["label", "hops", "path_labels", "via", "harmful_on_path"]],

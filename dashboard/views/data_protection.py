@@ -40,9 +40,9 @@ with sar:
 with delete:
     st.markdown("### Delete a person everywhere")
     st.caption("Choose the person on the Subject access tab; check what is held first.")
-    if person_id is None:
+    if person_id is None and not person_deletion.interrupted(store, viewer):
         st.info("Choose a person on the Subject access tab first.")
-    else:
+    elif person_id is not None and not person_deletion.interrupted(store, viewer):
         person_deletion.form(store, viewer, person_id)
 
 with retention:

@@ -30,16 +30,17 @@ if a.person_graph.number_of_edges() == 0:
     st.info("No links in this period and filter. Widen the period or clear filters.")
 
 labels_of = network_graph.captions(a.view_graph)
+shown = network_view.Shown(store, viewer, query)  # each part audits its people first
 centre, hops = network_view.pick_centre(store, viewer, a, labels_of)
 kinds = network_view.kinds_shown()
 left, right = st.columns([3, 2])
 with right:
-    lead = network_roles.render(a)
+    lead = network_roles.render(a, shown)
 with left:
-    drawn = network_view.draw(a, centres=[c for c in (centre, lead) if c], lead=lead,
+    drawn = network_view.draw(a, shown, centres=[c for c in (centre, lead) if c], lead=lead,
                               hops=hops, kinds=kinds, labels_of=labels_of)
 if centre and a.view_graph.nodes[centre].get("kind") == network.CHILD:
-    network_view.connected_children(a, centre, hops, labels_of)
+    network_view.connected_children(a, shown, centre, hops, labels_of)
 
 with st.expander("Export this view (GraphML, GEXF, i2)", icon=":material/download:"):
     network_exports.render(store, viewer, drawn)

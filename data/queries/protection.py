@@ -4,8 +4,16 @@ disproportionality counts.
 Every query takes ``$person_id`` where it is about one person. The table list these cover is
 :data:`services.protection.PERSON_REFERENCES`; a test fails when the schema gains a person
 reference that list does not cover. Deletion statements take explicit id lists worked out
-before anything is deleted (``$incident_ids``, ``$item_ids``), so each statement removes
-exactly the rows the plan counted.
+before anything is deleted (``$incident_ids``, ``$item_ids``, ``$record_ids`` of agency records
+awaiting merge review, ``$quarantine_ids`` of quarantined import rows), so each statement
+removes exactly the rows the plan counted.
+
+Agency records awaiting merge review (``person_record.person_id`` still NULL) and quarantined
+import rows (the raw row as JSON) name no person id, so they are found by what identifies the
+person (:func:`_identifies`): at least two of their full name, date of birth (or with day and
+month swapped) and postcode, compared as record linkage compares them (case, accents and
+punctuation ignored), against the person's own record and every agency record of theirs. A
+quarantined row naming their person id or an agency reference of theirs is theirs too.
 """
 
 from __future__ import annotations
@@ -14,6 +22,55 @@ from data.queries import admin_only, write
 from domain.access import Access
 
 _PERSON = ("person_id",)
+
+
+def _name_key(expr: str) -> str:
+    """SQL: a name as record linkage compares it (lower case, no accents or punctuation)."""
+    return (f"nullif(trim(lower(regexp_replace(strip_accents({expr}), "
+            f"'[^A-Za-z'' -]', '', 'g'))), '')")
+
+
+def _postcode_key(expr: str) -> str:
+    """SQL: a postcode without spaces, upper case."""
+    return f"nullif(upper(regexp_replace({expr}, '\\s', '', 'g')), '')"
+
+
+# What is known to identify the person: their own record and every agency record of theirs.
+# The CTE ``known`` (g, f, d, pc) is the start of each query below that matches by identity.
+_KNOWN = f"""
+    known AS (
+        SELECT {_name_key('given_name')} AS g, {_name_key('family_name')} AS f,
+               date_of_birth AS d, NULL::VARCHAR AS pc
+        FROM person WHERE person_id = $person_id
+        UNION ALL
+        SELECT {_name_key('given_name')}, {_name_key('family_name')}, date_of_birth,
+               {_postcode_key('postcode')}
+        FROM person_record WHERE person_id = $person_id)
+"""  # noqa: S608  (constant SQL fragments, no user input)
+
+
+def _identifies(g: str, f: str, d: str, pc: str) -> str:
+    """SQL: true when at least two of name (given and family), date of birth (or with day
+    and month swapped) and postcode equal what is ``known`` about the person."""
+    swapped = f"CASE WHEN day({d}) <= 12 THEN make_date(year({d}), day({d}), month({d})) END"
+    return f"""(
+        (CASE WHEN EXISTS (SELECT 1 FROM known k WHERE k.g = {g} AND k.f = {f})
+              THEN 1 ELSE 0 END)
+      + (CASE WHEN EXISTS (SELECT 1 FROM known k WHERE k.d = {d} OR k.d = {swapped})
+              THEN 1 ELSE 0 END)
+      + (CASE WHEN EXISTS (SELECT 1 FROM known k WHERE k.pc = {pc}) THEN 1 ELSE 0 END)
+    ) >= 2"""  # noqa: S608  (constant SQL fragments, no user input)
+
+
+def _raw(field: str) -> str:
+    """SQL: one cell of a quarantined row's raw JSON (NULL when the JSON is unreadable)."""
+    return f"CASE WHEN json_valid(q.raw) THEN json_extract_string(q.raw, '$.{field}') END"
+
+
+_RAW_DOB = (f"coalesce(try_cast({_raw('date_of_birth')} AS DATE), "
+            f"try_strptime({_raw('date_of_birth')}, '%d/%m/%Y')::DATE)")
+_WORD = "'(^|[^A-Za-z0-9_-])' || regexp_escape({}) || '($|[^A-Za-z0-9_-])'"
+
 _NAMES = ("given_name", "family_name", "date_of_birth", "full_name")
 
 
@@ -174,14 +231,40 @@ _read("delete_plan_items", "Agenda items about this person", sql="""
     SELECT item_id FROM agenda_item WHERE subject_kind = 'child' AND subject_id = $person_id
 """)
 
+_read("delete_plan_records", "Agency records awaiting merge review that identify this person",
+      sql=f"""
+    WITH {_KNOWN}
+    SELECT r.record_id FROM person_record r
+    WHERE r.person_id IS NULL AND {_identifies(_name_key('r.given_name'),
+                                               _name_key('r.family_name'), 'r.date_of_birth',
+                                               _postcode_key('r.postcode'))}
+    ORDER BY r.record_id
+""")  # noqa: S608  (constant SQL fragments, no user input)
+
+_read("delete_plan_quarantine", "Quarantined import rows that identify this person", sql=f"""
+    WITH {_KNOWN}
+    SELECT q.batch_id || '#' || q.row_number AS quarantine_id FROM quarantine_row q
+    WHERE regexp_matches(q.raw, {_WORD.format('$person_id')})
+       OR EXISTS (SELECT 1 FROM person_record r WHERE r.person_id = $person_id
+                  AND regexp_matches(q.raw, {_WORD.format('r.local_ref')}))
+       OR {_identifies(_name_key(_raw('given_name')), _name_key(_raw('family_name')),
+                       _RAW_DOB, _postcode_key(_raw('postcode')))}
+    ORDER BY q.batch_id, q.row_number
+""")  # noqa: S608  (constant SQL fragments, no user input)
+
 _read("delete_counts", "Rows per table that deletion would remove",
-      params=("person_id", "incident_ids", "item_ids"), sql="""
+      params=("person_id", "incident_ids", "item_ids", "record_ids", "quarantine_ids"), sql="""
     SELECT 'person' AS "table", count(*) AS n FROM person WHERE person_id = $person_id
-    UNION ALL SELECT 'person_record', count(*) FROM person_record WHERE person_id = $person_id
+    UNION ALL SELECT 'person_record', count(*) FROM person_record
+        WHERE person_id = $person_id OR list_contains($record_ids, record_id)
     UNION ALL SELECT 'merge_decision', count(*) FROM merge_decision m
         WHERE m.person_id = $person_id
            OR m.record_id_l IN (SELECT record_id FROM person_record WHERE person_id = $person_id)
            OR m.record_id_r IN (SELECT record_id FROM person_record WHERE person_id = $person_id)
+           OR list_contains($record_ids, m.record_id_l)
+           OR list_contains($record_ids, m.record_id_r)
+    UNION ALL SELECT 'quarantine_row', count(*) FROM quarantine_row
+        WHERE list_contains($quarantine_ids, batch_id || '#' || row_number)
     UNION ALL SELECT 'group_membership', count(*) FROM group_membership
         WHERE person_id = $person_id
     UNION ALL SELECT 'link', count(*) FROM link
@@ -201,6 +284,7 @@ _read("delete_counts", "Rows per table that deletion would remove",
 """)
 
 _P = ("person_id",)
+_PR = ("person_id", "record_ids")
 _PI = ("person_id", "incident_ids")
 _I = ("incident_ids",)
 _IT = ("item_ids",)
@@ -220,9 +304,17 @@ _write("delete_merge_decisions", "Delete a person's record-linkage decisions", "
     WHERE person_id = $person_id
        OR record_id_l IN (SELECT record_id FROM person_record WHERE person_id = $person_id)
        OR record_id_r IN (SELECT record_id FROM person_record WHERE person_id = $person_id)
-""", _P)
-_write("delete_records", "Delete a person's agency records",
-       "DELETE FROM person_record WHERE person_id = $person_id", _P)
+       OR list_contains($record_ids, record_id_l) OR list_contains($record_ids, record_id_r)
+""", _PR)
+_write("delete_records", "Delete a person's agency records, and those awaiting merge review "
+       "that identify them", """
+    DELETE FROM person_record
+    WHERE person_id = $person_id OR (person_id IS NULL AND list_contains($record_ids, record_id))
+""", _PR)
+_write("delete_quarantine", "Delete quarantined import rows that identify a person", """
+    DELETE FROM quarantine_row
+    WHERE list_contains($quarantine_ids, batch_id || '#' || row_number)
+""", ("quarantine_ids",))
 _write("delete_groups", "Delete a person's group memberships",
        "DELETE FROM group_membership WHERE person_id = $person_id", _P)
 _write("delete_links", "Delete a person's links",
@@ -243,6 +335,44 @@ _write("delete_actions", "Delete actions on agenda items about a person",
        "DELETE FROM action WHERE list_contains($item_ids, item_id)", _IT)
 _write("delete_planted", "Delete generator truth about a person",
        "DELETE FROM planted_truth WHERE object_id = $person_id", _P)
+# The purpose typed for an erasure may name the person. Every spelling of the person held
+# here (their record and every agency record of theirs, including those awaiting merge
+# review), given and family names alone, full names either way round, dates of birth as typed
+# and postcodes, and the pseudonym, are redacted from it, case-insensitively and as whole
+# words. It runs first in phase 1, while the names are still there to look up. (The audit
+# store is append-only and never redacted: its purposes and recipients have full names
+# replaced by pseudonyms when written, and events hold ids, not text: data/store.py.)
+_TERMS = """
+    WITH parts AS (
+        SELECT given_name AS g, family_name AS f, date_of_birth AS d, NULL::VARCHAR AS pc
+        FROM person WHERE person_id = $person_id
+        UNION ALL
+        SELECT given_name, family_name, date_of_birth, postcode FROM person_record
+        WHERE person_id = $person_id OR list_contains($record_ids, record_id)),
+    terms AS (
+        SELECT DISTINCT trim(t) AS t FROM parts, unnest([
+            g || ' ' || f, f || ' ' || g, f || ', ' || g, g, f, strftime(d, '%Y-%m-%d'),
+            strftime(d, '%d/%m/%Y'), pc, regexp_replace(pc, '\\s', '', 'g')]) AS u(t)
+        UNION SELECT pseudonym FROM person WHERE person_id = $person_id),
+    rx AS (
+        SELECT '(?i)(^|[^\\pL\\pN])(' || string_agg(regexp_escape(t), '|'
+               ORDER BY length(t) DESC, t) || ')([^\\pL\\pN]|$)' AS pattern
+        FROM terms WHERE length(t) >= 2)
+"""
+
+
+def _redacted(expr: str) -> str:
+    """SQL: ``expr`` with every term of ``rx.pattern`` replaced (twice, for adjacent ones)."""
+    once = f"regexp_replace({expr}, rx.pattern, '\\1[deleted person]\\3', 'g')"
+    return f"regexp_replace({once}, rx.pattern, '\\1[deleted person]\\3', 'g')"
+
+
+_write("redact_erasure_purpose", "Redact a person's names from the purpose of their erasure",
+       f"""
+    {_TERMS}
+    UPDATE erasure SET purpose = {_redacted('erasure.purpose')}
+    FROM rx WHERE rx.pattern IS NOT NULL AND erasure.person_id = $person_id
+""", _PR, action="update")  # noqa: S608  (constant SQL fragments, no user input)
 # Non-key columns can change in the same transaction (DuckDB refuses only key changes of
 # referenced rows), so phase 1 already leaves nothing but the id and pseudonym.
 _write("blank_person", "Blank a person's identifying details", """
@@ -310,3 +440,18 @@ _write("delete_home", "Delete a home no one else refers to", """
 """, ("place_id",))
 _read("place_exists", "Whether a place is still held", params=("place_id",),
       sql="SELECT place_id FROM place WHERE place_id = $place_id")
+
+# -- the erasure in progress (resumable; see services.protection.erase_person) ----------------
+
+_read("erasure_pending", "An erasure started and not finished", params=(), sql="""
+    SELECT person_id, pseudonym, step, plan, requested_by, purpose, started_at
+    FROM erasure ORDER BY started_at
+""")
+_write("erasure_start", "Record that an erasure has started (ids and counts only)", """
+    INSERT INTO erasure VALUES ($person_id, $pseudonym, 'planned', $plan, $requested_by,
+                                $purpose, $started_at)
+""", ("person_id", "pseudonym", "plan", "requested_by", "purpose", "started_at"),
+       action="create")
+_write("erasure_step", "Record the step an erasure has reached", """
+    UPDATE erasure SET step = $step WHERE person_id = $person_id
+""", ("person_id", "step"), action="update")

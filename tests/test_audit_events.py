@@ -277,3 +277,21 @@ def test_a_statement_names_a_known_change_and_a_search_its_text_parameter() -> N
     with pytest.raises(ValueError, match="search_text names no parameter"):
         QuerySpec(name="t.y", sql="SELECT $q", access=Access.ADMIN, description="y",
                   params=("q",), search_text="text")
+
+
+def test_a_full_name_typed_into_a_purpose_or_recipients_is_written_as_the_pseudonym(
+        town: Store) -> None:
+    """The audit store is append-only and cannot be redacted later: a person's full name
+    typed into a purpose or a disclosure's recipients is replaced by their pseudonym (either
+    order, any case) before the event is written."""
+    given, family, pseudonym, pid = town.cursor.execute(
+        "SELECT given_name, family_name, pseudonym, person_id FROM person "
+        "WHERE kind = 'child' ORDER BY person_id LIMIT 1").fetchone()
+    town.audit(audit.Disclosure(
+        who=audit.Who("test-admin", Role.ADMIN, f"SAR for {family.upper()}, {given}"),
+        object_kind="person", object_id=pid, person_ids=(pid,), what="subject access report",
+        file_format="csv", recipients=(f"{given} {family} by secure email",), named=False))
+    purpose, recipients = town.audit_log.cursor.execute(
+        "SELECT purpose, recipients FROM audit_event ORDER BY event_id DESC LIMIT 1").fetchone()
+    assert purpose == f"SAR for {pseudonym}" and recipients == [f"{pseudonym} by secure email"]
+    assert given not in purpose + " ".join(recipients)

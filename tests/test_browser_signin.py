@@ -29,6 +29,7 @@ def _nav_titles(page: Any) -> list[str]:
 
 
 def _attempt(page: Any, username: str, password: str) -> None:
+    page.get_by_label("Username").wait_for(timeout=60_000)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -43,9 +44,9 @@ def test_local_sign_in_lockout_roles_and_sign_out(demo_db: Path) -> None:
         assert page.get_by_text("Children with open concerns").count() == 0
         for _ in range(3):
             _attempt(page, "analyst1", "not-the-password")
-            assert page.get_by_text("not recognised").count() >= 1
+            page.get_by_text("not recognised").first.wait_for(timeout=60_000)
         _attempt(page, "analyst1", TEST_PASSWORD)  # locked: the right password is refused
-        assert page.get_by_text("not recognised").count() >= 1
+        page.get_by_text("not recognised").first.wait_for(timeout=60_000)
         assert page.get_by_role("button", name="Sign out", exact=True).count() == 0
 
         sign_in(page, url + "/")  # another account is not affected

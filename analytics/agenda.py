@@ -241,3 +241,61 @@ def items_frame(items: list[SuggestedItem]) -> pd.DataFrame:
           "reason": i.reason} for i in items],
         columns=["kind", "subject_id", "label", "reason"],
     )
+
+
+@dataclass(frozen=True)
+class SharedContext:
+    """Another agenda item that shares an adult of concern or a place with this one."""
+
+    other_item: str
+    context_kind: str   # 'adult' or 'place'
+    context_label: str
+
+    def phrase(self, item_titles: Mapping[str, str]) -> str:
+        """``shares adult of concern AO-0012 with 3. Child: CH-0040``."""
+        what = "adult of concern" if self.context_kind == "adult" else "place"
+        return (f"shares {what} {self.context_label} with "
+                f"{item_titles.get(self.other_item, self.other_item)}")
+
+
+def shared_contexts(contexts: pd.DataFrame) -> dict[str, list[SharedContext]]:
+    """For each item (rows of ``panel.item_contexts``: ``item_id``, ``context_kind``,
+    ``context_id``, ``context_label``), the other items that share an adult of concern or a
+    place with it, adults first."""
+    out: dict[str, list[SharedContext]] = {}
+    if contexts.empty:
+        return out
+    for (kind, _cid), group in contexts.groupby(["context_kind", "context_id"], sort=True):
+        items = list(dict.fromkeys(group["item_id"].astype(str)))
+        if len(items) < 2:
+            continue
+        label = str(group["context_label"].iloc[0])
+        for item in items:
+            out.setdefault(item, []).extend(
+                SharedContext(other, str(kind), label) for other in items if other != item)
+    for item, shared in out.items():
+        out[item] = sorted(shared, key=lambda s: (s.context_kind != "adult", s.other_item,
+                                                  s.context_label))
+    return out
+
+
+def joined_up_order(item_ids: Iterable[str],
+                    shared: Mapping[str, list[SharedContext]]) -> list[str]:
+    """The items in agenda order, except that items sharing an adult of concern or a place
+    follow the first of them, so the panel discusses them together."""
+    ids = list(item_ids)
+    placed: set[str] = set()
+    order: list[str] = []
+    for item in ids:
+        if item in placed:
+            continue
+        stack = [item]
+        while stack:  # the whole joined-up group, in agenda order
+            cur = stack.pop(0)
+            if cur in placed:
+                continue
+            placed.add(cur)
+            order.append(cur)
+            linked = {s.other_item for s in shared.get(cur, [])}
+            stack.extend(i for i in ids if i in linked and i not in placed)
+    return order

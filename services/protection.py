@@ -57,8 +57,8 @@ PERSON_REFERENCES: tuple[PersonReference, ...] = (
     PersonReference("strength", "person_id", "deleted"),
     PersonReference("vulnerability", "person_id", "deleted"),
     PersonReference("agenda_item", "subject_id",
-                    "deleted (phase 2) with its actions; the meeting stays",
-                    where="subject_kind = 'child'"),
+                    "deleted (phase 2) with its decisions and actions; the meeting stays",
+                    where="subject_kind IN ('child', 'person')"),
     PersonReference("planted_truth", "object_id", "deleted (synthetic demo truth)"),
     PersonReference("audit_event", "object_id",
                     "kept: who looked, when and why, by id only; the pseudonym is redacted "
@@ -262,7 +262,7 @@ PHASE_1: tuple[str, ...] = (
     "protection.delete_groups", "protection.delete_links", "protection.delete_presences",
     "protection.delete_incident_people", "protection.delete_concerns",
     "protection.delete_strengths", "protection.delete_vulnerabilities",
-    "protection.delete_actions", "protection.delete_planted", "protection.redact_audit",
+    "protection.delete_actions", "protection.delete_decisions", "protection.delete_planted", "protection.redact_audit",
     "protection.blank_person",
 )
 """Every row referring to the person, in ONE transaction (all or nothing)."""

@@ -262,7 +262,8 @@ PHASE_1: tuple[str, ...] = (
     "protection.delete_groups", "protection.delete_links", "protection.delete_presences",
     "protection.delete_incident_people", "protection.delete_concerns",
     "protection.delete_strengths", "protection.delete_vulnerabilities",
-    "protection.delete_actions", "protection.delete_decisions", "protection.delete_planted", "protection.redact_audit",
+    "protection.delete_actions", "protection.delete_decisions", "protection.delete_planted",
+    "protection.redact_audit",
     "protection.blank_person",
 )
 """Every row referring to the person, in ONE transaction (all or nothing)."""

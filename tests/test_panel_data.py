@@ -115,8 +115,9 @@ def test_decisions_actions_assessments_are_stored_with_flags_and_audited(
     text = "She keeps going missing to the hotel with her boyfriend."
     flags = language.flag_codes(language.check(text))
     meetings.record_decision(town, chair, item, text, flags)
-    act = meetings.add_action(town, chair, meeting_id=mid, item_id=item, fields=dataclasses.replace(ACTION,
-        tactic="hotel_guest_information_request", description="Ask hotel",
+    act = meetings.add_action(town, chair, meeting_id=mid, item_id=item,
+                              fields=dataclasses.replace(
+        ACTION, tactic="hotel_guest_information_request", description="Ask hotel",
         due_date=AS_OF - timedelta(days=3), review_date=AS_OF + timedelta(days=30)))
     meetings.add_assessment(town, chair, subject_kind="place", subject_id="H1",
                             domain="guardianship", body="No night staff; CCTV broken.",

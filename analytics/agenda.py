@@ -251,12 +251,6 @@ class SharedContext:
     context_kind: str   # 'adult' or 'place'
     context_label: str
 
-    def phrase(self, item_titles: Mapping[str, str]) -> str:
-        """``shares adult of concern AO-0012 with 3. Child: CH-0040``."""
-        what = "adult of concern" if self.context_kind == "adult" else "place"
-        return (f"shares {what} {self.context_label} with "
-                f"{item_titles.get(self.other_item, self.other_item)}")
-
 
 def shared_contexts(contexts: pd.DataFrame) -> dict[str, list[SharedContext]]:
     """For each item (rows of ``panel.item_contexts``: ``item_id``, ``context_kind``,
@@ -276,6 +270,26 @@ def shared_contexts(contexts: pd.DataFrame) -> dict[str, list[SharedContext]]:
     for item, shared in out.items():
         out[item] = sorted(shared, key=lambda s: (s.context_kind != "adult", s.other_item,
                                                   s.context_label))
+    return out
+
+
+def linked_phrases(shared: list[SharedContext], titles: Mapping[str, str], *,
+                   most: int = 3) -> list[str]:
+    """One phrase per other item: what this item shares with it (``shares adult of concern
+    AC-0001 and places Station Hotel, Queens Park with 2. Child: CH-0002``), at most
+    ``most`` names of each kind, then how many more."""
+    out = []
+    for other in dict.fromkeys(s.other_item for s in shared):
+        parts = []
+        for kind, one, many in (("adult", "adult of concern", "adults of concern"),
+                                ("place", "place", "places")):
+            names = [s.context_label for s in shared
+                     if s.other_item == other and s.context_kind == kind]
+            if names:
+                more = f" and {len(names) - most} more" if len(names) > most else ""
+                parts.append(f"{one if len(names) == 1 else many} "
+                             f"{', '.join(names[:most])}{more}")
+        out.append(f"shares {' and '.join(parts)} with {titles.get(other, other)}")
     return out
 
 

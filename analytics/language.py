@@ -220,7 +220,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:she|he|they|the\s+(?:child|young\s+person|girl|boy|pupil))\s+"
             r"(?:is|was|are|were|has\s+been|had\s+been|is\s+being|was\s+being|"
             r"(?:is|was)\s+(?:seen|treated|described|labelled|known|regarded)\s+as)\s+"
-            r"(?:an?\s+)?(?:\w+\s+){0,2}?(?:offender|gang\s+member|gang-?\s?banger)s?\b",
+            r"(?!not\b|never\b)(?:an?\s+)?(?:\w+\s+){0,2}?(?:offender|gang\s+member|gang-?\s?banger)s?\b",
             r"\bgang[-\s](?:involved|affiliated|nominal)\b",
         ),
         child_only=True,

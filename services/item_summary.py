@@ -310,7 +310,7 @@ def join_up(summaries: list[ItemSummary], contexts: pd.DataFrame,
     agenda names it, e.g. ``2. Child: CH-0001``)."""
     shared = agenda.shared_contexts(contexts)
     for s in summaries:
-        s.linked = [x.phrase(titles) for x in shared.get(s.item_id, [])]
+        s.linked = agenda.linked_phrases(shared.get(s.item_id, []), titles)
     order = agenda.joined_up_order([s.item_id for s in summaries], shared)
     by_id = {s.item_id: s for s in summaries}
     return [by_id[i] for i in order]

@@ -33,7 +33,8 @@ def meeting_db(demo_db: Path, tmp_path: Path) -> Path:
     with Store.open(path) as store:
         chair = Viewer("demo-panel", Role.PANEL, "MACE panel preparation (demo)")
         as_of = common.as_of(store)
-        mid = meetings.create_meeting(store, chair, held_on=as_of, title="MACE panel (demo)")
+        mid = meetings.create_meeting(store, chair, held_on=as_of - timedelta(days=20),
+                                      title="MACE panel (demo)")
         _, items = briefing.suggestions(store, chair, meeting_id=mid, held_on=as_of,
                                         as_of=as_of)
         chosen = [next(i for i in items if i.subject_kind == k) for k in ("child", "place")]
@@ -41,10 +42,12 @@ def meeting_db(demo_db: Path, tmp_path: Path) -> Path:
             iid = meetings.add_item(store, chair, meeting_id=mid, subject_kind=it.subject_kind,
                                     subject_id=it.subject_id, reason=it.reason, position=k)
             meetings.add_action(store, chair, meeting_id=mid, item_id=iid,
-                                tactic=("safety_planning", "licensing_review")[k],
-                                description="Agreed at panel", owner_agency=("CSC", "LIC")[k],
-                                due_date=as_of + timedelta(days=10 - 20 * k),  # one overdue
-                                review_date=as_of + timedelta(days=30))
+                                fields=meetings.ActionFields(
+                                    tactic=("safety_planning", "licensing_review")[k],
+                                    description="Agreed at panel", owner_name="Jo Bell",
+                                    owner_role="Team manager", owner_agency=("CSC", "LIC")[k],
+                                    due_date=as_of + timedelta(days=10 - 20 * k),  # one overdue
+                                    review_date=as_of + timedelta(days=30)))
     return path
 
 

@@ -112,9 +112,11 @@ def test_a_person_of_concern_item_has_plans_and_is_never_a_child(town: Store,
                  for _, r in items.iterrows()]
     joined = item_summary.join_up(summaries, contexts, titles)
     by_id = {x.item_id: x for x in joined}
-    assert "shares adult of concern AC-0001 with 2. Person of concern: AC-0001" in \
-        by_id[child_item].linked
-    assert "shares adult of concern AC-0001 with 1. Child: CH-0001" in by_id[item].linked
+    assert by_id[child_item].linked == [
+        "shares adult of concern AC-0001 and place Station Hotel with 2. Person of concern: "
+        "AC-0001"]
+    assert by_id[item].linked == [
+        "shares adult of concern AC-0001 and place Station Hotel with 1. Child: CH-0001"]
 
 
 def test_items_that_share_a_place_are_discussed_together() -> None:
@@ -125,6 +127,8 @@ def test_items_that_share_a_place_are_discussed_together() -> None:
         columns=["item_id", "context_kind", "context_id", "context_label"])
     shared = agenda.shared_contexts(contexts)
     assert [s.other_item for s in shared["I1"]] == ["I3"]
+    assert agenda.linked_phrases(shared["I1"], {"I3": "3. Child: CH-0003"}) == [
+        "shares place Station Hotel with 3. Child: CH-0003"]
     assert "I5" not in shared
     assert agenda.joined_up_order(["I1", "I2", "I3", "I4", "I5"], shared) == [
         "I1", "I3", "I2", "I4", "I5"]

@@ -68,8 +68,9 @@ personal("panel.previous_meeting", "The meeting before a date", params=("held_on
 # those of every wording of the decision (kept on record when the wording changes).
 personal("panel.items", "A meeting's agenda items", params=("meeting_id",),
          restricted=("full_name",), sql=f"""
-    SELECT ai.item_id, ai.subject_kind, ai.subject_id, {_SUBJECT_LABEL} AS pseudonym,
-           {_SUBJECT_NAME} AS full_name, ai.reason, ai.status, ai.position,
+    SELECT ai.item_id, ai.meeting_id, ai.subject_kind, ai.subject_id,
+           {_SUBJECT_LABEL} AS pseudonym, {_SUBJECT_NAME} AS full_name, ai.reason, ai.status,
+           ai.position,
            (SELECT d.decision FROM item_decision d WHERE d.item_id = ai.item_id
             ORDER BY d.recorded_at DESC, d.decision_id DESC LIMIT 1) AS decision,
            list_concat(ai.language_flags, coalesce((

@@ -18,7 +18,8 @@ def panel_groups(frame: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"incident kinds with no panel group: {sorted(unknown)}")
     grouped = frame.assign(group=frame["kind"].map(vocabulary.INCIDENT_GROUP_OF))
-    return grouped.groupby(["month", "group"], as_index=False)["incidents"].sum()
+    out: pd.DataFrame = grouped.groupby(["month", "group"], as_index=False)[["incidents"]].sum()
+    return out
 
 
 def monthly_series(

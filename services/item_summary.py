@@ -168,7 +168,9 @@ def _voice(story: ChildStory, start: date) -> list[str]:
     return out
 
 
-def _period_fields(incidents: pd.DataFrame, as_of: date) -> dict[str, Any]:
+def _period_fields(incidents: pd.DataFrame,
+                   as_of: date) -> tuple[dict[str, Any], whole_child.HarmPeriod]:
+    """The summary's fields about harm in the period, and the period itself."""
     start = period_start(as_of)
     hp = whole_child.harm_period(incidents, start=start, end=as_of)
     none = "None recorded in the period."
@@ -228,11 +230,11 @@ def _plan_lines(actions: pd.DataFrame) -> list[str]:
             continue
         out += [f"{plan.label}: {vocabulary.label(r['tactic'])}, {owner_text(r)}, due "
                 f"{pd.Timestamp(r['due_date']):%d %b %Y} ({vocabulary.label(r['status'])})"
-                for _, r in mine.iterrows()]
+                for r in mine.to_dict("records")]
     return out
 
 
-def owner_text(row: Mapping[str, Any]) -> str:
+def owner_text(row: Mapping[Any, Any]) -> str:
     """An action's owner as one phrase: ``DS Jo Bell (exploitation team), Police``."""
     name = text_or_blank(row.get("owner_name"))
     role = text_or_blank(row.get("owner_role"))

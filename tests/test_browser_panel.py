@@ -91,3 +91,16 @@ def test_panel_page_in_chromium(meeting_db: Path) -> None:
         shot = screenshot(page, "panel-actions")
         assert shot.stat().st_size > 30_000
         assert not page.blocked_requests, page.blocked_requests
+
+
+def test_the_whole_panel_meeting_in_chromium(demo_db: Path) -> None:
+    """Create a meeting, agenda (a child and a person of concern), attendance, an action,
+    the decision saved and changed after the action exists, and the pack downloaded."""
+    from tests import browser_panel_flow
+
+    with serve_app(demo_db) as url, chromium() as page:
+        page.set_viewport_size({"width": 1440, "height": 3600})
+        sign_in(page, url + "/panel")
+        timings = browser_panel_flow.run(page, "panel-flow")
+        assert timings["file"] > 20_000  # the pack PDF was downloaded
+        assert not page.blocked_requests, page.blocked_requests

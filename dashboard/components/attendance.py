@@ -32,9 +32,9 @@ def editor(store: Store, viewer: Viewer, meeting: pd.Series) -> None:
     agencies = store.frame("reference.agencies", viewer)
     names = dict(zip(agencies["agency_id"], agencies["name"], strict=True))
     c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
-    name = c1.text_input("Name", key="attend_name")
-    role = c2.text_input("Role", key="attend_role", placeholder="e.g. Chair, DSL, DS")
-    agency = c3.selectbox("Agency", list(names), format_func=lambda a: str(names[a]),
+    name = c1.text_input("Attendee's name", key="attend_name")
+    role = c2.text_input("Attendee's role", key="attend_role", placeholder="e.g. Chair, DSL, DS")
+    agency = c3.selectbox("Attendee's agency", list(names), format_func=lambda a: str(names[a]),
                           index=None, placeholder="Choose", key="attend_agency")
     present = c4.selectbox("Attendance", meetings.ATTENDANCE, format_func=vocabulary.label,
                            key="attend_status")

@@ -239,14 +239,18 @@ personal("panel.group_adult_links",
 
 personal("panel.adults_of_concern", "Adults of concern to put on an agenda",
          restricted=("full_name",), sql=f"""
+    WITH ends AS (
+        SELECT source_person_id AS person_id, target_person_id AS other_id FROM link
+        UNION ALL
+        SELECT target_person_id, source_person_id FROM link
+    )
     SELECT p.person_id, p.pseudonym, {full_name()} AS full_name,
-           (SELECT count(DISTINCT c.person_id) FROM link l JOIN person c
-              ON c.person_id = CASE WHEN l.source_person_id = p.person_id
-                                    THEN l.target_person_id ELSE l.source_person_id END
-            WHERE p.person_id IN (l.source_person_id, l.target_person_id)
-              AND c.kind = 'child') AS children
-    FROM person p WHERE p.kind = 'adult_of_concern'
-    ORDER BY children DESC, p.pseudonym
+           count(DISTINCT c.person_id) AS children
+    FROM person p
+    LEFT JOIN ends e ON e.person_id = p.person_id
+    LEFT JOIN person c ON c.person_id = e.other_id AND c.kind = 'child'
+    WHERE p.kind = 'adult_of_concern'
+    GROUP BY ALL ORDER BY children DESC, p.pseudonym
 """)  # noqa: S608  (constant SQL fragments)
 
 personal("panel.person_profile", "An adult of concern's profile for a person item",

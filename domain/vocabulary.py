@@ -240,8 +240,8 @@ INCIDENT_GROUPS = _vocab(
     ("overdose", "Overdose"),
     ("missing", "Missing and return interviews"),
     ("exploitation_signs", "Signs of exploitation"),
-    ("police", "Arrests and intelligence"),
-    ("school", "School exclusion"),
+    ("arrests_intelligence", "Arrests and intelligence"),
+    ("school_exclusion", "School exclusion"),
 )
 INCIDENT_GROUP_OF: dict[str, str] = {
     "sexual_assault": "sexual_assault", "physical_assault": "physical_assault",
@@ -250,8 +250,8 @@ INCIDENT_GROUP_OF: dict[str, str] = {
     "missing_episode": "missing", "rhi_disclosure": "missing",
     "exchange_gifts_money": "exploitation_signs",
     "seen_in_car_with_unknown_adult": "exploitation_signs",
-    "online_contact": "exploitation_signs", "arrest": "police",
-    "intelligence_report": "police", "exclusion": "school",
+    "online_contact": "exploitation_signs", "arrest": "arrests_intelligence",
+    "intelligence_report": "arrests_intelligence", "exclusion": "school_exclusion",
 }
 """Each incident kind's group in :data:`INCIDENT_GROUPS` (a test checks every kind has one)."""
 

@@ -197,3 +197,25 @@ def test_the_migration_keeps_decisions_and_actions_recorded_before_it(tmp_path: 
             "decision"] == "Patrols and lighting"
         assert date(2025, 6, 1) == pd.Timestamp(
             store.frame("panel.meeting", viewer, {"meeting_id": "M1"}).iloc[0]["held_on"]).date()
+
+
+def test_place_names_shared_by_several_places_carry_their_ward(demo_store: Store,
+                                                               panel: Viewer) -> None:
+    """Places that share a name can be told apart everywhere: the shared SQL fragment adds
+    the ward (pickers, the map, the child's places, the pack)."""
+    shared = {r[0] for r in demo_store.cursor.execute(
+        "SELECT name FROM place WHERE kind NOT IN ('home', 'address_of_concern') "
+        "AND ward_code IS NOT NULL GROUP BY name HAVING count(*) > 1").fetchall()}
+    assert shared
+    places = demo_store.frame("panel.places", panel)
+    for _, r in places[places["kind"] != "address_of_concern"].iterrows():
+        raw = r["name"].rsplit(", ", 1)[0]
+        if raw in shared:
+            assert r["name"] == f"{raw}, {r['ward']}", r["name"]
+        elif r["ward"]:
+            assert r["name"] == raw  # a unique name stays as it is
+    mapped = demo_store.frame("places.map_places", panel, {
+        "start": date(2000, 1, 1), "end": date(2100, 1, 1), "kinds": [], "agencies": [],
+        "indicators": [], "contexts": []})
+    assert any(n.rsplit(", ", 1)[0] in shared and n.endswith(str(w))
+               for n, w in zip(mapped["name"], mapped["ward"], strict=True))

@@ -146,7 +146,7 @@ personal("places.map_online", "Online spaces with incidents and distinct childre
     LEFT JOIN incident_person ip ON ip.incident_id = i.incident_id
     LEFT JOIN person p ON p.person_id = ip.person_id
     WHERE pl.kind = 'online'
-    GROUP BY ALL ORDER BY incidents DESC, pl.name
+    GROUP BY ALL ORDER BY incidents DESC, name
 """))
 
 # -- place / ward profile (location assessment) ---------------------------------------------

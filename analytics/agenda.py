@@ -241,3 +241,75 @@ def items_frame(items: list[SuggestedItem]) -> pd.DataFrame:
           "reason": i.reason} for i in items],
         columns=["kind", "subject_id", "label", "reason"],
     )
+
+
+@dataclass(frozen=True)
+class SharedContext:
+    """Another agenda item that shares an adult of concern or a place with this one."""
+
+    other_item: str
+    context_kind: str   # 'adult' or 'place'
+    context_label: str
+
+
+def shared_contexts(contexts: pd.DataFrame) -> dict[str, list[SharedContext]]:
+    """For each item (rows of ``panel.item_contexts``: ``item_id``, ``context_kind``,
+    ``context_id``, ``context_label``), the other items that share an adult of concern or a
+    place with it, adults first."""
+    out: dict[str, list[SharedContext]] = {}
+    if contexts.empty:
+        return out
+    for (kind, _cid), group in contexts.groupby(["context_kind", "context_id"], sort=True):
+        items = list(dict.fromkeys(group["item_id"].astype(str)))
+        if len(items) < 2:
+            continue
+        label = str(group["context_label"].iloc[0])
+        for item in items:
+            out.setdefault(item, []).extend(
+                SharedContext(other, str(kind), label) for other in items if other != item)
+    for item, shared in out.items():
+        out[item] = sorted(shared, key=lambda s: (s.context_kind != "adult", s.other_item,
+                                                  s.context_label))
+    return out
+
+
+def linked_phrases(shared: list[SharedContext], titles: Mapping[str, str], *,
+                   most: int = 3) -> list[str]:
+    """One phrase per other item: what this item shares with it (``shares adult of concern
+    AC-0001 and places Station Hotel, Queens Park with 2. Child: CH-0002``), at most
+    ``most`` names of each kind, then how many more."""
+    out = []
+    for other in dict.fromkeys(s.other_item for s in shared):
+        parts = []
+        for kind, one, many in (("adult", "adult of concern", "adults of concern"),
+                                ("place", "place", "places")):
+            names = [s.context_label for s in shared
+                     if s.other_item == other and s.context_kind == kind]
+            if names:
+                more = f" and {len(names) - most} more" if len(names) > most else ""
+                parts.append(f"{one if len(names) == 1 else many} "
+                             f"{', '.join(names[:most])}{more}")
+        out.append(f"shares {' and '.join(parts)} with {titles.get(other, other)}")
+    return out
+
+
+def joined_up_order(item_ids: Iterable[str],
+                    shared: Mapping[str, list[SharedContext]]) -> list[str]:
+    """The items in agenda order, except that items sharing an adult of concern or a place
+    follow the first of them, so the panel discusses them together."""
+    ids = list(item_ids)
+    placed: set[str] = set()
+    order: list[str] = []
+    for item in ids:
+        if item in placed:
+            continue
+        stack = [item]
+        while stack:  # the whole joined-up group, in agenda order
+            cur = stack.pop(0)
+            if cur in placed:
+                continue
+            placed.add(cur)
+            order.append(cur)
+            linked = {s.other_item for s in shared.get(cur, [])}
+            stack.extend(i for i in ids if i in linked and i not in placed)
+    return order

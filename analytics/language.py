@@ -28,6 +28,9 @@ class Rule:
     avoid: str
     suggestion: str
     patterns: tuple[str, ...]
+    child_only: bool = False
+    """True for words wrong only when said of a child ("offender"): not checked in text
+    about an adult of concern."""
 
 
 RULES: tuple[Rule, ...] = (
@@ -49,7 +52,6 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:(?:is|was|were|are|been|being|be)\s+)?sexually\s+active\b",
             r"\bsexual\s+(?:activity|relationship|relations)\s+with\b",
             r"\b(?:had|has|having|have)\s+sex\s+with\b",
-            r"\bconsensual\s+(?:sex|sexual\s+\w+)\b",
         ),
     ),
     Rule(
@@ -113,6 +115,11 @@ RULES: tuple[Rule, ...] = (
         "children cannot consent to their own abuse",
         (
             r"\bconsent(?:ed|ing|s)?\s+to\b",
+            # a bare "she consented." / "she had consented" / "he was consenting"
+            r"\b(?:she|he|they|the\s+(?:child|young\s+person|girl|boy))\s+(?:(?:had|has|have|"
+            r"was|were|is|are|appeared\s+to|seemed\s+to|said\s+she|said\s+he)\s+)?"
+            r"consent(?:ed|s|ing)?\b(?!\s+to\b)",
+            r"\bconsensual\b",
             r"\b(?:agreed|agrees|agreeing|willingly\s+went|went\s+willingly)\s+to\s+"
             r"(?:sex|sexual\s+\w+|have\s+sex|meet|go\s+with|get\s+in|be\s+picked\s+up|carry|hold|"
             r"sell|travel|stay)\b",
@@ -180,6 +187,45 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "streetwise",
+        "streetwise / street smart",
+        "no child can protect themselves from adults who exploit them; describe the risk "
+        "and who poses it",
+        (r"\bstreet[-\s]?(?:wise|smart|savvy)\b",),
+    ),
+    Rule(
+        "self_placing",
+        "self-placing",
+        "the child is being controlled or exploited; ask who they are with and why",
+        (r"\bself[-\s]?plac(?:ing|ed|es|e|ement|ements)\b",),
+    ),
+    Rule(
+        "attention_seeking",
+        "attention seeking",
+        "the child is seeking help: behaviour is communication; ask what it says",
+        (r"\battention[-\s]?seek(?:ing|er|ers|s)?\b",),
+    ),
+    Rule(
+        "sugar_daddy",
+        "sugar daddy",
+        "an adult who is grooming / exploiting the child",
+        (r"\bsugar[-\s]?(?:dadd(?:y|ies)|dads?)\b",),
+    ),
+    Rule(
+        "offender_label",
+        "offender / gang member (said of a child)",
+        "a child who is criminally exploited; describe who is exploiting them",
+        (
+            r"\b(?:young|child|juvenile|youth)\s+offenders?\b",
+            r"\b(?:she|he|they|the\s+(?:child|young\s+person|girl|boy|pupil))\s+"
+            r"(?:is|was|are|were|has\s+been|had\s+been|is\s+being|was\s+being|"
+            r"(?:is|was)\s+(?:seen|treated|described|labelled|known|regarded)\s+as)\s+"
+            r"(?!not\b|never\b)(?:an?\s+)?(?:\w+\s+){0,2}?(?:offender|gang\s+member|gang-?\s?banger)s?\b",
+            r"\bgang[-\s](?:involved|affiliated|nominal)\b",
+        ),
+        child_only=True,
+    ),
+    Rule(
         "child_pornography",
         "child pornography",
         "child sexual abuse material",
@@ -243,15 +289,18 @@ def _negated(text: str, start: int) -> bool:
     return bool(_NEGATORS.search(window))
 
 
-def check(text: str | None) -> list[LanguageFlag]:
+def check(text: str | None, *, about_child: bool = True) -> list[LanguageFlag]:
     """Every victim-blaming phrase in ``text``, in reading order (overlaps keep the first/longest).
 
-    Empty or missing text gives no flags.
+    Empty or missing text gives no flags. ``about_child=False`` (text about an adult of
+    concern) skips the words that are wrong only when said of a child ("offender").
     """
     if not text:
         return []
     found: list[LanguageFlag] = []
     for rule, patterns in _COMPILED:
+        if rule.child_only and not about_child:
+            continue
         for pat in patterns:
             for m in pat.finditer(text):
                 phrase = m.group(0)
@@ -278,3 +327,33 @@ def flag_codes(flags: list[LanguageFlag]) -> list[str]:
 def is_clean(text: str | None) -> bool:
     """True when ``text`` has no flagged phrase."""
     return not check(text)
+
+
+def segments(text: str | None, *, about_child: bool = True
+             ) -> list[tuple[str, LanguageFlag | None]]:
+    """``text`` cut into pieces, each with the flag it is an instance of (or None), so a
+    page or the pack can mark flagged wording where it stands."""
+    if not text:
+        return []
+    out: list[tuple[str, LanguageFlag | None]] = []
+    at = 0
+    for f in check(text, about_child=about_child):
+        if f.start > at:
+            out.append((text[at:f.start], None))
+        out.append((text[f.start:f.end], f))
+        at = f.end
+    if at < len(text):
+        out.append((text[at:], None))
+    return out
+
+
+def describe(codes: object) -> str:
+    """Stored flag codes (``rule:phrase``) as one line for a table: each phrase with what to
+    say instead; "" when there are none."""
+    by_id = {r.rule_id: r for r in RULES}
+    parts = []
+    for code in list(codes) if codes is not None else []:  # type: ignore[call-overload]
+        rule_id, _, phrase = str(code).partition(":")
+        rule = by_id.get(rule_id)
+        parts.append(f'"{phrase}": say "{rule.suggestion}"' if rule else f'"{phrase}"')
+    return "; ".join(parts)

@@ -4,6 +4,23 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain import vocabulary
+
+
+def panel_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """Monthly counts by incident kind (``month``, ``kind``, ``incidents``) summed into the
+    groups a panel thinks in (:data:`domain.vocabulary.INCIDENT_GROUPS`: sexual assault,
+    self-harm and overdose apart, harm at home together), in a ``group`` column. A kind with
+    no group is refused: nothing is filed under "Other"."""
+    if frame.empty:
+        return frame.assign(group=pd.Series(dtype=str))
+    unknown = set(frame["kind"]) - set(vocabulary.INCIDENT_GROUP_OF)
+    if unknown:
+        raise ValueError(f"incident kinds with no panel group: {sorted(unknown)}")
+    grouped = frame.assign(group=frame["kind"].map(vocabulary.INCIDENT_GROUP_OF))
+    out: pd.DataFrame = grouped.groupby(["month", "group"], as_index=False)[["incidents"]].sum()
+    return out
+
 
 def monthly_series(
     frame: pd.DataFrame, *, by: str = "kind", top: int = 8, other: str = "other"

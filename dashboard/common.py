@@ -8,6 +8,8 @@ names: reason, page and time it lapses), ``csmap_page`` (the page being shown) a
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from domain import audit, settings
 from domain.access import Mode, Role, Viewer, may_see_names
 from domain.errors import CSMapError, SignInError, ValidationError
 
+_LOG = logging.getLogger("csmap")
 ROLE_KEY = "csmap_role"
 PURPOSE_KEY = "csmap_purpose"
 NAMES_KEY = "csmap_names"
@@ -126,6 +129,24 @@ def show_error(exc: BaseException) -> None:
     st.error(str(exc), icon=":material/error:")
 
 
+UNEXPECTED = ("Something went wrong and this page stopped. What you last asked for may not "
+              "have been saved: check it, then try again. If it happens again, tell your "
+              "CSMap administrator the reference {ref} (the details are in the server log; "
+              "nothing about the people involved is shown here).")
+
+
+def show_unexpected(exc: BaseException) -> str:
+    """CSMap's own message for an error nobody foresaw (a bug, a database fault): a reference
+    to find the traceback in the server log, never the exception's text (it can hold
+    personal data or SQL) and never Streamlit's exception box with its search links.
+    Returns the reference."""
+    ref = f"E-{uuid.uuid4().hex[:8]}"
+    _LOG.error("unexpected error %s on page %s", ref, st.session_state.get(PAGE_KEY),
+               exc_info=exc)
+    st.error(UNEXPECTED.format(ref=ref), icon=":material/error:")
+    return ref
+
+
 def context(*, need_data: bool = True) -> PageContext:
     """The store and who is looking (a missing or empty store, or no sign-in, raises a
     domain error, which the page runner's boundary shows)."""
@@ -143,13 +164,17 @@ def boundary() -> Iterator[None]:
     """The app's one error boundary, around the page runner (:func:`dashboard.nav.run`).
 
     A domain error (:class:`~domain.errors.CSMapError`) raised anywhere in a page, a
-    component or a service ends the page with its readable message. Streamlit's own
-    control flow (stop, rerun) passes through.
+    component or a service ends the page with its readable message; any other exception
+    ends it with CSMap's own message and a reference to the server log
+    (:func:`show_unexpected`). Streamlit's own control flow (stop, rerun: not
+    ``Exception``) passes through.
     """
     try:
         yield
     except CSMapError as exc:
         show_error(exc)
+    except Exception as exc:  # noqa: BLE001  (the one place every other error ends)
+        show_unexpected(exc)
 
 
 def as_of(store: Store) -> date:

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
 
 from data.store import Store
 from domain import vocabulary
 from domain.access import Viewer
-from domain.errors import ValidationError
+from domain.errors import NotFoundError, ValidationError
 
 TACTICS: tuple[str, ...] = vocabulary.ACTION_TACTICS.codes
+PLANS: tuple[str, ...] = vocabulary.ACTION_PLANS.codes
+ATTENDANCE: tuple[str, ...] = vocabulary.ATTENDANCE.codes
 ACTION_STATUSES: tuple[str, ...] = vocabulary.ACTION_STATUSES.codes
 ITEM_STATUSES: tuple[str, ...] = vocabulary.AGENDA_ITEM_STATUSES.codes
 SUBJECT_KINDS: tuple[str, ...] = vocabulary.AGENDA_SUBJECT_KINDS.codes
@@ -43,15 +49,60 @@ def _text(value: str, what: str, *, required: bool = True, max_len: int = 4000) 
     return value
 
 
-def create_meeting(store: Store, viewer: Viewer, *, held_on: date, title: str) -> str:
-    """Create a meeting; returns its id."""
+def create_meeting(store: Store, viewer: Viewer, *, held_on: date, title: str,
+                   next_held_on: date | None = None) -> str:
+    """Create a meeting (and, when agreed, the date of the next one); returns its id."""
+    _check_next(held_on, next_held_on)
     meeting_id = _new_id("M")
     store.execute("panel.create_meeting", viewer, {
         "meeting_id": meeting_id, "held_on": held_on,
         "title": _text(title, "The meeting title", max_len=200),
-        "created_by": viewer.actor, "created_at": datetime.now(),
+        "created_by": viewer.actor, "created_at": datetime.now(), "next_held_on": next_held_on,
     })
     return meeting_id
+
+
+def _check_next(held_on: date, next_held_on: date | None) -> None:
+    if next_held_on is not None and next_held_on <= held_on:
+        raise ValidationError(f"The next meeting ({next_held_on:%d %b %Y}) must be after this "
+                              f"one ({held_on:%d %b %Y}): choose a later date")
+
+
+def _meeting_date(store: Store, viewer: Viewer, meeting_id: str) -> date:
+    found = store.frame("panel.meeting", viewer, {"meeting_id": meeting_id})
+    if found.empty:
+        raise NotFoundError(f"No meeting with id {meeting_id!r}: choose a meeting first.")
+    return pd.Timestamp(found.iloc[0]["held_on"]).date()
+
+
+def set_next_meeting(store: Store, viewer: Viewer, meeting_id: str,
+                     next_held_on: date | None) -> None:
+    """Record (or clear) the date of the next meeting; it must be after this one."""
+    _check_next(_meeting_date(store, viewer, meeting_id), next_held_on)
+    store.execute("panel.set_next_meeting", viewer,
+                  {"meeting_id": meeting_id, "next_held_on": next_held_on})
+
+
+def add_attendee(store: Store, viewer: Viewer, *, meeting_id: str, name: str, role: str,
+                 agency_id: str, attendance: str = "present") -> str:
+    """Record one person at the meeting (or their apologies) with role and agency."""
+    _one_of(attendance, ATTENDANCE, "Attendance")
+    if not agency_id:
+        raise ValidationError("Choose the agency the attendee represents")
+    attendee_id = _new_id("AT")
+    store.execute("panel.add_attendee", viewer, {
+        "attendee_id": attendee_id, "meeting_id": meeting_id,
+        "name": _text(name, "The attendee's name", max_len=200),
+        "role": _text(role, "The attendee's role", required=False, max_len=200),
+        "agency_id": agency_id, "attendance": attendance, "recorded_by": viewer.actor,
+        "recorded_at": datetime.now(),
+    })
+    return attendee_id
+
+
+def remove_attendee(store: Store, viewer: Viewer, attendee_id: str) -> None:
+    """Take a person off the attendance list (entered by mistake)."""
+    store.execute("panel.remove_attendee", viewer, {"attendee_id": attendee_id})
 
 
 def add_item(store: Store, viewer: Viewer, *, meeting_id: str, subject_kind: str,
@@ -63,6 +114,10 @@ def add_item(store: Store, viewer: Viewer, *, meeting_id: str, subject_kind: str
     """
     _one_of(subject_kind, SUBJECT_KINDS, "Agenda subject kind")
     _one_of(status, ITEM_STATUSES, "Item status")
+    if subject_kind == "person" and store.frame("panel.person_profile", viewer,
+                                                {"person_id": subject_id}).empty:
+        raise ValidationError("A person-of-concern item is about an adult of concern; a child "
+                              "is never a person of concern: add the child as a child item")
     items = store.frame("panel.items", viewer, {"meeting_id": meeting_id})
     clash = items[(items["subject_kind"] == subject_kind) & (items["subject_id"] == subject_id)]
     if not clash.empty:
@@ -84,39 +139,119 @@ def set_item_status(store: Store, viewer: Viewer, item_id: str, status: str) -> 
 
 
 def record_decision(store: Store, viewer: Viewer, item_id: str, decision: str,
-                    language_flags: Sequence[str] = ()) -> None:
-    """Save an item's decision text; its language flags are added to the item's record
-    (flags from earlier wording stay: the record shows what was written)."""
-    store.execute("panel.set_item_decision", viewer, {
-        "item_id": item_id, "decision": _text(decision, "The decision"),
-        "language_flags": list(language_flags),
+                    language_flags: Sequence[str] = ()) -> str:
+    """Save an item's decision text, before or after its actions, as often as it changes;
+    returns the id of this wording.
+
+    Each save is a new row of ``item_decision`` (the newest is the decision): nothing
+    rewrites the agenda item, which actions refer to. Flags from earlier wording stay on
+    record: the record shows what was written.
+    """
+    decision_id = _new_id("D")
+    store.execute("panel.record_decision", viewer, {
+        "decision_id": decision_id, "item_id": item_id,
+        "decision": _text(decision, "The decision"), "language_flags": list(language_flags),
+        "recorded_by": viewer.actor, "recorded_at": datetime.now(),
     })
+    return decision_id
+
+
+@dataclass(frozen=True)
+class ActionFields:
+    """What an action says: the plan (identify / disrupt / pursue, for a person of concern),
+    the tactic, what will be done, the named owner with role and agency, the due and review
+    dates and the status."""
+
+    tactic: str | None
+    description: str
+    owner_name: str
+    owner_role: str
+    owner_agency: str
+    due_date: date
+    review_date: date | None
+    status: str = "open"
+    plan: str | None = None
+
+
+def _check_action(f: ActionFields, *, held_on: date, subject_kind: str | None,
+                  today: date | None) -> None:
+    if not f.tactic:
+        raise ValidationError("Choose a tactic: there is no default, the panel decides")
+    _one_of(f.tactic, TACTICS, "Tactic")
+    _one_of(f.status, ACTION_STATUSES, "Action status")
+    if f.plan is not None:
+        _one_of(f.plan, PLANS, "Plan")
+    elif subject_kind == "person":
+        raise ValidationError("Choose the plan (identify, disrupt or pursue) for an action "
+                              "about a person of concern")
+    if not f.owner_agency:
+        raise ValidationError("Choose the agency that owns the action")
+    if not (f.owner_name or "").strip():
+        raise ValidationError("Name the person who owns the action (a person, not only an "
+                              "agency)")
+    if f.due_date < held_on:
+        raise ValidationError(f"The due date {f.due_date:%d %b %Y} is before the meeting "
+                              f"({held_on:%d %b %Y}): choose a date after the meeting")
+    if f.review_date is not None and f.review_date < f.due_date:
+        raise ValidationError(f"The review date {f.review_date} is before the due date "
+                              f"{f.due_date}: review after the action is due")
+    if today is not None and vocabulary.action_is_overdue(f.status, f.due_date, None,
+                                                             today=today):
+        raise ValidationError(f"The due date {f.due_date} is in the past: choose a later date")
+
+
+def _action_params(f: ActionFields, language_flags: Sequence[str]) -> dict[str, Any]:
+    return {"plan": f.plan, "tactic": f.tactic,
+            "description": _text(f.description, "The description", required=False),
+            "owner_name": _text(f.owner_name, "The owner's name", max_len=200),
+            "owner_role": _text(f.owner_role, "The owner's role", required=False, max_len=200),
+            "owner_agency": f.owner_agency, "due_date": f.due_date,
+            "review_date": f.review_date, "status": f.status,
+            "language_flags": list(language_flags)}
+
+
+def _item_kind(store: Store, viewer: Viewer, meeting_id: str, item_id: str | None) -> str | None:
+    if item_id is None:
+        return None
+    items = store.frame("panel.items", viewer, {"meeting_id": meeting_id})
+    row = items[items["item_id"] == item_id]
+    if row.empty:
+        raise NotFoundError(f"No agenda item {item_id!r} in this meeting.")
+    return str(row.iloc[0]["subject_kind"])
 
 
 def add_action(store: Store, viewer: Viewer, *, meeting_id: str, item_id: str | None,
-               tactic: str, description: str, owner_agency: str, due_date: date,
-               review_date: date | None, status: str = "open",
-               language_flags: Sequence[str] = (), today: date | None = None) -> str:
-    """Record a decision's action (tactic, owner, due and review dates); returns its id."""
-    _one_of(tactic, TACTICS, "Tactic")
-    _one_of(status, ACTION_STATUSES, "Action status")
-    if not owner_agency:
-        raise ValidationError("Choose the agency that owns the action")
-    if review_date is not None and review_date < due_date:
-        raise ValidationError(f"The review date {review_date} is before the due date "
-                              f"{due_date}: review after the action is due")
-    if today is not None and vocabulary.action_is_overdue(status, due_date, None,
-                                                             today=today):
-        raise ValidationError(f"The due date {due_date} is in the past: choose a later date")
+               fields: ActionFields, language_flags: Sequence[str] = (),
+               today: date | None = None) -> str:
+    """Record an action (before or after the item's decision); returns its id."""
+    _check_action(fields, held_on=_meeting_date(store, viewer, meeting_id),
+                  subject_kind=_item_kind(store, viewer, meeting_id, item_id), today=today)
     action_id = _new_id("ACT")
     store.execute("panel.add_action", viewer, {
         "action_id": action_id, "meeting_id": meeting_id, "item_id": item_id,
-        "tactic": tactic, "description": _text(description, "The description", required=False),
-        "owner_agency": owner_agency, "due_date": due_date, "review_date": review_date,
-        "status": status, "created_by": viewer.actor, "created_at": datetime.now(),
-        "language_flags": list(language_flags),
+        **_action_params(fields, language_flags),
+        "created_by": viewer.actor, "created_at": datetime.now(),
     })
     return action_id
+
+
+def update_action(store: Store, viewer: Viewer, *, action_id: str, fields: ActionFields,
+                  language_flags: Sequence[str] = (), today: date | None = None) -> None:
+    """Change everything an action says (its item and meeting stay), as often as needed."""
+    found = store.frame("panel.action", viewer, {"action_id": action_id})
+    if found.empty:
+        raise NotFoundError(f"No action with id {action_id!r}.")
+    row = found.iloc[0]
+    item = row["item_id"] if isinstance(row["item_id"], str) else None
+    _check_action(fields, held_on=pd.Timestamp(row["held_on"]).date(),
+                  subject_kind=_item_kind(store, viewer, str(row["meeting_id"]), item),
+                  today=today if fields.due_date != _day(row["due_date"]) else None)
+    store.execute("panel.update_action", viewer, {
+        "action_id": action_id, **_action_params(fields, language_flags)})
+
+
+def _day(value: Any) -> date:
+    return pd.Timestamp(value).date()
 
 
 def set_action_status(store: Store, viewer: Viewer, action_id: str, status: str) -> None:

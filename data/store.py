@@ -902,14 +902,14 @@ PERSON_COLUMNS = ("person_id", "source_person_id", "target_person_id")
 
 def _frame_people(frame: pd.DataFrame) -> list[str]:
     """The person ids in a result, in order of first appearance: its person columns, and the
-    subjects of rows about a child (agenda items)."""
+    subjects of rows about a person (agenda items about a child or a person of concern)."""
     ids: list[str] = []
     for col in PERSON_COLUMNS:
         if col in frame.columns:
             ids.extend(str(v) for v in frame[col].dropna().unique())
     if {"subject_kind", "subject_id"} <= set(frame.columns):
-        about_child = frame[frame["subject_kind"] == "child"]
-        ids.extend(str(v) for v in about_child["subject_id"].dropna().unique())
+        about = frame[frame["subject_kind"].isin(["child", "person"])]
+        ids.extend(str(v) for v in about["subject_id"].dropna().unique())
     return list(dict.fromkeys(ids))
 
 

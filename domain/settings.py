@@ -40,6 +40,8 @@ SETTINGS: dict[str, Setting] = {
                 "Map background: 'none' (offline), 'osm' (OpenStreetMap) or a tile URL template."),
         Setting("copresence_hours", "2", float,
                 "Two children at one place within this = co-present."),
+        Setting("summary_period_days", "365", int,
+                "The period an item summary and the meeting pack count harm over."),
         Setting("demo_banner", "1", int, "1 shows the 'synthetic demo data' banner."),
         Setting("import_max_bytes", "52428800", int,
                 "Largest file an import accepts, in bytes (default 50 MB)."),

@@ -229,6 +229,41 @@ HARM_CONTEXTS = _vocab(
     ("unknown", "Not known"),
 )
 
+# Incident kinds grouped as a panel thinks of them (the Overview's chart): sexual assault,
+# self-harm and overdose each stand apart, harm at home is one group, and no kind is "Other".
+INCIDENT_GROUPS = _vocab(
+    "incident group",
+    ("sexual_assault", "Sexual assault"),
+    ("physical_assault", "Physical assault"),
+    ("harm_at_home", "Harm at home"),
+    ("self_harm", "Self-harm"),
+    ("overdose", "Overdose"),
+    ("missing", "Missing and return interviews"),
+    ("exploitation_signs", "Signs of exploitation"),
+    ("arrests_intelligence", "Arrests and intelligence"),
+    ("school_exclusion", "School exclusion"),
+)
+INCIDENT_GROUP_OF: dict[str, str] = {
+    "sexual_assault": "sexual_assault", "physical_assault": "physical_assault",
+    "domestic_abuse_at_home": "harm_at_home", "parental_substance_misuse": "harm_at_home",
+    "was_not_brought": "harm_at_home", "self_harm": "self_harm", "overdose": "overdose",
+    "missing_episode": "missing", "rhi_disclosure": "missing",
+    "exchange_gifts_money": "exploitation_signs",
+    "seen_in_car_with_unknown_adult": "exploitation_signs",
+    "online_contact": "exploitation_signs", "arrest": "arrests_intelligence",
+    "intelligence_report": "arrests_intelligence", "exclusion": "school_exclusion",
+}
+"""Each incident kind's group in :data:`INCIDENT_GROUPS` (a test checks every kind has one)."""
+
+# Incident kinds that record harm to the child (the item summary lists each of them for the
+# period); the others (arrests, intelligence, exclusions, return interviews) are records
+# about the child, listed apart so that they never stand in for the harm.
+NOT_HARM_KINDS: frozenset[str] = frozenset(
+    {"arrest", "intelligence_report", "exclusion", "rhi_disclosure"})
+# Serious harm: every one is listed by date in the item summary and the pack.
+SERIOUS_HARM_KINDS: tuple[str, ...] = (
+    "sexual_assault", "physical_assault", "domestic_abuse_at_home", "overdose", "self_harm")
+
 # The Wales guide's categories of indicators of harm.
 INDICATOR_CATEGORIES = _vocab(
     "indicator category",
@@ -276,7 +311,8 @@ VULNERABILITY_KINDS = _vocab(
 
 AGENDA_SUBJECT_KINDS = _vocab(
     "agenda subject",
-    ("child", "Child"), ("place", "Location"), ("group", "Peer group"),
+    ("child", "Child"), ("person", "Person of concern"), ("place", "Location"),
+    ("group", "Peer group"),
 )
 
 AGENDA_ITEM_STATUSES = _vocab(
@@ -299,6 +335,20 @@ ACTION_TACTICS = _vocab(
     ("strategy_meeting", "Strategy meeting"),
     ("child_protection_medical", "Child protection medical"),
     ("return_home_interview", "Return home interview"),
+    ("intelligence_development", "Develop intelligence"),
+    ("criminal_investigation", "Criminal investigation"),
+    ("dvpo_enforcement", "Enforce the domestic violence protection order"),
+)
+
+# The MACE plans for a person of concern (and, optionally, for any other item).
+ACTION_PLANS = _vocab(
+    "plan",
+    ("identify", "Identify"), ("disrupt", "Disrupt"), ("pursue", "Pursue"),
+)
+
+ATTENDANCE = _vocab(
+    "attendance",
+    ("present", "Present"), ("apologies", "Apologies"),
 )
 
 ACTION_STATUSES = _vocab(
@@ -393,9 +443,10 @@ def action_is_overdue(status: str, due: date | None, review: date | None, *,
 # (a test checks), so a code reads the same on every screen.
 LABELLED: tuple[Vocabulary, ...] = (
     SECTORS, PLACE_KINDS, PERSON_KINDS, LINK_KINDS, LINK_NATURES, PRESENCE_KINDS,
-    INCIDENT_KINDS, HARM_CONTEXTS, INDICATOR_CATEGORIES, INCIDENT_ROLES, CONCERN_CATEGORIES,
-    CONCERN_ROLES, STRENGTH_KINDS, VULNERABILITY_KINDS, AGENDA_SUBJECT_KINDS,
-    AGENDA_ITEM_STATUSES, ACTION_TACTICS, ACTION_STATUSES, ASSESSMENT_DOMAINS,
+    INCIDENT_KINDS, HARM_CONTEXTS, INCIDENT_GROUPS, INDICATOR_CATEGORIES, INCIDENT_ROLES,
+    CONCERN_CATEGORIES, CONCERN_ROLES, STRENGTH_KINDS, VULNERABILITY_KINDS, AGENDA_SUBJECT_KINDS,
+    AGENDA_ITEM_STATUSES, ACTION_TACTICS, ACTION_PLANS, ACTION_STATUSES, ATTENDANCE,
+    ASSESSMENT_DOMAINS,
 )
 _LABELS: dict[str, str] = {}
 for _v in LABELLED:

@@ -21,7 +21,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from analytics import chronology
+from analytics import chronology, language
 from data.store import Store
 from domain import audit, vocabulary
 from domain.access import Viewer
@@ -117,10 +117,30 @@ class Pack:
 
 
 @dataclass(frozen=True)
-class Row:
-    """One table row: its cells as text, and a CSS class (``overdue``) or ""."""
+class Marked:
+    """Text with its victim-blaming phrases marked where they stand: ``segments`` are
+    (text, note) pairs, ``note`` saying what to say instead ("" for plain text)."""
 
-    cells: tuple[str, ...]
+    segments: tuple[tuple[str, str], ...]
+
+    @property
+    def flagged(self) -> bool:
+        """True when a phrase is marked."""
+        return any(note for _, note in self.segments)
+
+
+def marked(value: Any, *, about_child: bool = True) -> Marked:
+    """A cell or paragraph with its flagged wording marked (:func:`analytics.language.segments`)."""
+    segs = language.segments(text(value), about_child=about_child)
+    return Marked(tuple((t, f'say "{f.suggestion}"' if f else "") for t, f in segs))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: its cells (text, or :class:`Marked` text), and a CSS class
+    (``overdue``) or ""."""
+
+    cells: tuple[str | Marked, ...]
     css_class: str = ""
 
 
@@ -148,39 +168,61 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], *,
     return Table(tuple(columns.values()), rows, empty)
 
 
-def _actions_table(actions: pd.DataFrame, today: date) -> Table:
-    cols = {"subject": "Item", "tactic": "Tactic", "description": "Action",
-            "owner_name": "Owner", "due_date": "Due", "review_date": "Review",
-            "status": "Status"}
+def _actions_table(actions: pd.DataFrame, today: date, *, with_item: bool = True) -> Table:
+    cols = {"subject": "Item", "plan": "Plan", "tactic": "Tactic", "description": "Action",
+            "owner": "Owner", "due_date": "Due", "review_date": "Review", "status": "Status"}
+    if not with_item:
+        del cols["subject"]
     if actions.empty:
         return Table(tuple(cols.values()), empty="No actions recorded.")
     late = briefing.overdue(actions, today=today).tolist()
     shown = actions.assign(
+        subject=actions["subject"].fillna("Whole meeting"),
+        plan=actions["plan"].map(lambda p: vocabulary.label(p) if isinstance(p, str) else ""),
         tactic=actions["tactic"].map(vocabulary.ACTION_TACTICS.label),
+        owner=[item_summary.owner_text(r) for r in actions.to_dict("records")],
         status=[vocabulary.ACTION_STATUSES.label(s) + (" - OVERDUE" if o else "")
                 for s, o in zip(actions["status"], late, strict=True)])
-    return _table(shown, cols, row_class=["overdue" if o else "" for o in late])
+    rows = tuple(
+        Row(tuple(marked(r[c], about_child=r.get("subject_kind") != "person")
+                  if c == "description" else text(r[c]) for c in cols),
+            "overdue" if o else "")
+        for (_, r), o in zip(shown.iterrows(), late, strict=True))
+    return Table(tuple(cols.values()), rows)
 
 
 @dataclass(frozen=True)
 class ItemView:
-    """One agenda item as the template draws it (every field plain text or a Table)."""
+    """One agenda item as the template draws it (every field plain text, Marked text or a
+    Table); ``lists`` are the summary's titled lists in the order they are printed."""
 
+    number: int
+    period_title: str
     kind: str
     label: str
     reason: str
     facts: list[str]
+    linked: list[str]
+    period: str
+    harm_sides: list[tuple[str, list[str]]]
+    other_records: list[str]
+    serious: list[str]
+    moments: list[str]
+    voice: list[str]
+    sides: tuple[str, str]
     harms: list[str]
     strengths: list[str]
+    weigh: list[str]
+    team: list[str]
     map_svg: str
     network_svg: str
     highlights: Table
     assessments: Table | None
-    decision: str
+    decision: Marked
     actions: Table
 
 
-def _item_view(s: item_summary.ItemSummary, today: date) -> ItemView:
+def _item_view(s: item_summary.ItemSummary, today: date, number: int) -> ItemView:
     assessments = None
     if not s.assessments.empty:
         assessments = _table(
@@ -188,14 +230,57 @@ def _item_view(s: item_summary.ItemSummary, today: date) -> ItemView:
                 vocabulary.ASSESSMENT_DOMAINS.label)),
             {"domain": "Domain", "body": "Assessment", "source_name": "Source",
              "assessed_on": "Date"})
+    def texts(lines: list[str]) -> list[str]:
+        return [text(x) for x in lines]
+
     return ItemView(
-        kind=vocabulary.AGENDA_SUBJECT_KINDS.label(s.subject_kind), label=text(s.label),
-        reason=text(s.reason), facts=[text(x) for x in s.facts],
-        harms=[text(x) for x in s.harms], strengths=[text(x) for x in s.strengths],
-        map_svg=s.map_svg, network_svg=s.network_svg,
+        number=number, kind=vocabulary.AGENDA_SUBJECT_KINDS.label(s.subject_kind),
+        period_title=("Incidents naming this adult, " if s.subject_kind == "person"
+                      else "In the period ") + text(s.period),
+        label=text(s.label), reason=text(s.reason), facts=texts(s.facts),
+        linked=texts(s.linked), period=text(s.period),
+        harm_sides=[("Harm at home", texts(s.harm_home)),
+                    ("Harm outside the home", texts(s.harm_outside)),
+                    ("Harm to self", texts(s.harm_self))] if s.period else [],
+        other_records=texts(s.other_records), serious=texts(s.serious),
+        moments=texts(s.moments), voice=texts(s.voice), sides=s.sides,
+        harms=texts(s.harms), strengths=texts(s.strengths), weigh=texts(s.weigh),
+        team=texts(s.team), map_svg=s.map_svg, network_svg=s.network_svg,
         highlights=_table(s.highlights, {"date": "Date", "what": "What", "detail": "Detail"}),
-        assessments=assessments, decision=text(s.decision),
-        actions=_actions_table(s.actions, today))
+        assessments=assessments,
+        decision=marked(s.decision, about_child=s.subject_kind != "person"),
+        actions=_actions_table(s.actions, today, with_item=False))
+
+
+def file_name(held_on: date) -> str:
+    """The pack's file name, for the meeting's date (not the data's)."""
+    return f"meeting-pack-{held_on:%Y-%m-%d}.pdf"
+
+
+@dataclass(frozen=True)
+class Minute:
+    """One item on page 1's "Decisions and actions": its decision and this meeting's
+    actions on it."""
+
+    title: str
+    decision: Marked
+    actions: Table
+
+
+def _minutes(views: list[ItemView], items: pd.DataFrame, actions: pd.DataFrame,
+             today: date) -> list[Minute]:
+    """Decisions and this meeting's actions per item, then the whole meeting's actions."""
+    ids = list(items["item_id"])
+    out = []
+    for v, item_id in zip(views, ids, strict=True):
+        mine = actions[actions["item_id"] == item_id]
+        out.append(Minute(f"{v.number}. {v.kind}: {v.label}", v.decision,
+                          _actions_table(mine, today, with_item=False)))
+    whole = actions[actions["item_id"].isna()]
+    if not whole.empty:
+        out.append(Minute("Whole meeting", Marked(()),
+                          _actions_table(whole, today, with_item=False)))
+    return out
 
 
 def build(store: Store, viewer: Viewer, meeting_id: str, *, as_of: date,
@@ -206,26 +291,36 @@ def build(store: Store, viewer: Viewer, meeting_id: str, *, as_of: date,
         raise NotFoundError(f"No meeting with id {meeting_id!r}.")
     m = meeting.iloc[0]
     items = store.frame("panel.items", viewer, {"meeting_id": meeting_id})
-    items = items[items["status"] == "accepted"]
+    items = items[items["status"] == "accepted"].reset_index(drop=True)
     actions = store.frame("panel.actions", viewer, {"meeting_id": meeting_id})
     named = viewer.shows_names
+    titles = {str(r["item_id"]): f"{n}. {vocabulary.AGENDA_SUBJECT_KINDS.label(r['subject_kind'])}"
+              f": {r['label']}" for n, r in enumerate(items.to_dict("records"), start=1)}
+    numbers = {i: n for n, i in enumerate(titles, start=1)}
+    summaries = item_summary.join_up(
+        [item_summary.item_summary(store, viewer, {str(k): v for k, v in row.items()},
+                                   as_of=as_of) for _, row in items.iterrows()],
+        store.frame("panel.item_contexts", viewer, {"meeting_id": meeting_id}), titles)
+    items = items.set_index("item_id").loc[[s.item_id for s in summaries]].reset_index()
+    views = [_item_view(s, as_of, numbers[s.item_id]) for s in summaries]
     agenda = items.assign(subject_kind=items["subject_kind"].map(
-        vocabulary.AGENDA_SUBJECT_KINDS.label))
-    agenda.insert(0, "n", range(1, len(agenda) + 1))
-    views = [_item_view(item_summary.item_summary(store, viewer,
-                                                  {str(k): v for k, v in row.items()},
-                                                  as_of=as_of), as_of)
-             for _, row in items.iterrows()]
+        vocabulary.AGENDA_SUBJECT_KINDS.label), n=[v.number for v in views],
+        linked=["; ".join(v.linked) for v in views])
+    people = store.frame("panel.attendees", viewer, {"meeting_id": meeting_id})
+    attendance = _table(people.assign(attendance=people["attendance"].map(vocabulary.label)),
+                        {"name": "Name", "role": "Role", "agency_name": "Agency",
+                         "attendance": "Attendance"}, empty="Attendance not recorded.")
     context = {
-        "meeting": {"title": text(m["title"]), "held_on": text(m["held_on"])},
+        "meeting": {"title": text(m["title"]), "held_on": text(m["held_on"]),
+                    "next": text(m["next_held_on"]) or "not yet agreed"},
+        "attendance": attendance, "minutes": _minutes(views, items, actions, as_of),
         "mode": "CONTAINS NAMES (multi-agency)" if named else "PSEUDONYMISED (safety planning)",
         "exported_at": f"{datetime.now():%d %b %Y %H:%M}", "actor": viewer.actor,
         "role": viewer.role.value, "purpose": purpose,
         "synthetic": store.meta().get("synthetic") == "true",
         "agenda": _table(agenda, {"n": "#", "subject_kind": "Kind", "label": "Subject",
-                               "reason": "Why"}),
-        "actions": _actions_table(actions, as_of), "items": views,
-        "overdue_colour": vocabulary.OVERDUE_COLOUR}
+                                  "reason": "Why", "linked": "Discuss with"}),
+        "items": views, "overdue_colour": vocabulary.OVERDUE_COLOUR}
     template = ENV.get_template("pack.html")
     if named:
         return Pack(template.render(**context), tuple(items["item_id"]), named)
@@ -274,7 +369,8 @@ def export(store: Store, viewer: Viewer, meeting_id: str, *, as_of: date,
     pack = build(store, viewer, meeting_id, as_of=as_of, purpose=purpose)
     pdf = to_pdf(pack.html)
     items = store.frame("panel.items", viewer, {"meeting_id": meeting_id})
-    children = items[items["item_id"].isin(pack.items) & (items["subject_kind"] == "child")]
+    children = items[items["item_id"].isin(pack.items)
+                     & items["subject_kind"].isin(["child", "person"])]
     store.audit(audit.Disclosure(
         who=audit.Who.of(viewer, purpose=purpose), object_kind="meeting_pack",
         object_id=meeting_id, person_ids=tuple(children["subject_id"].astype(str)),

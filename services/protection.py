@@ -63,8 +63,8 @@ PERSON_REFERENCES: tuple[PersonReference, ...] = (
     PersonReference("strength", "person_id", "deleted"),
     PersonReference("vulnerability", "person_id", "deleted"),
     PersonReference("agenda_item", "subject_id",
-                    "deleted (phase 2) with its actions; the meeting stays",
-                    where="subject_kind = 'child'"),
+                    "deleted (phase 2) with its decisions and actions; the meeting stays",
+                    where="subject_kind IN ('child', 'person')"),
     PersonReference("planted_truth", "object_id", "deleted (synthetic demo truth)"),
     PersonReference("audit_event", "object_id",
                     "kept, in the separate append-only audit store: who looked, when and why, "
@@ -299,7 +299,8 @@ PHASE_1: tuple[str, ...] = (
     "protection.delete_groups", "protection.delete_links", "protection.delete_presences",
     "protection.delete_incident_people", "protection.delete_concerns",
     "protection.delete_strengths", "protection.delete_vulnerabilities",
-    "protection.delete_actions", "protection.delete_planted", "protection.blank_person",
+    "protection.delete_actions", "protection.delete_decisions", "protection.delete_planted",
+    "protection.blank_person",
 )
 """Every row referring to or identifying the person, in ONE transaction (all or nothing)."""
 

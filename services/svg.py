@@ -35,24 +35,49 @@ class MapPoint:
     focus: bool = False
 
 
+# Sizes chosen so that, drawn the full width of an A4 page (180 mm) or of a projected
+# screen, the smallest text is about 9 pt: labels 15 px, legends 14 px on a 640 px drawing.
+WIDTH, HEIGHT = 640, 400
+LABEL_PX, LEGEND_PX, WARD_PX = 15, 14, 12
+KEY_ROW_PX, KEY_CHARS = 22, 72
+
+
 def _empty(width: int, height: int, message: str) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}"><rect width="100%" height="100%" fill="#f7f7f7"/>'
-            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="12" '
-            f'font-family="sans-serif" fill="#555">{escape(message)}</text></svg>')
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" '
+            f'font-size="{LABEL_PX}" font-family="sans-serif" fill="#555">{escape(message)}'
+            "</text></svg>")
+
+
+def _short(text: str, n: int = KEY_CHARS) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
+
+
+def _key(points: Sequence[MapPoint], top: float, width: int) -> list[str]:
+    """A numbered key below the map, one place a line (names are never drawn over the map,
+    where they would hide each other)."""
+    out = []
+    for k, p in enumerate(points):
+        x, y = 10, top + KEY_ROW_PX * (k + 1)
+        weight = ' font-weight="bold"' if p.focus else ""
+        out.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{LABEL_PX}" fill="#222"{weight}>'
+                   f"{k + 1}  {escape(_short(p.label))}</text>")
+    return out
 
 
 def map_extract(wards: Iterable[tuple[str, bytes]], points: Sequence[MapPoint], *,
-                width: int = 420, height: int = 300, margin_deg: float = 0.02,
-                max_ward_labels: int = 12) -> str:
-    """Ward boundaries around ``points`` with the points marked and labelled.
+                width: int = WIDTH, height: int = HEIGHT, margin_deg: float = 0.02,
+                max_ward_labels: int = 8) -> str:
+    """Ward boundaries around ``points`` with the points marked by number, and a key of the
+    numbered places below the map.
 
     ``wards`` are (name, WKB polygon in lon/lat). Only wards meeting the points' box
     (grown by ``margin_deg``) are drawn; their names only when at most ``max_ward_labels``
     are drawn (otherwise the names hide the places).
     """
     if not points:
-        return _empty(width, height, "No mapped places (online or not recorded)")
+        return _empty(width, 120, "No mapped places (online or not recorded)")
     xs, ys = [p.lon for p in points], [p.lat for p in points]
     frame = box(min(xs) - margin_deg, min(ys) - margin_deg, max(xs) + margin_deg,
                 max(ys) + margin_deg)
@@ -72,8 +97,9 @@ def map_extract(wards: Iterable[tuple[str, bytes]], points: Sequence[MapPoint], 
     def xy(lon: float, lat: float) -> tuple[float, float]:
         return 10 + (lon - minx) * kx * scale, height - 10 - (lat - miny) * scale
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" font-family="sans-serif">',
+    total = height + KEY_ROW_PX * (len(points) + 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total}" '
+             f'viewBox="0 0 {width} {total}" font-family="sans-serif">',
              '<rect width="100%" height="100%" fill="#fbfbf8"/>']
     for name, geom in shapes:
         polys = geom.geoms if isinstance(geom, MultiPolygon) else [geom]
@@ -86,21 +112,24 @@ def map_extract(wards: Iterable[tuple[str, bytes]], points: Sequence[MapPoint], 
         if len(shapes) <= max_ward_labels:
             c = geom.representative_point()
             cx, cy = xy(c.x, c.y)
-            parts.append(f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="8" fill="#6b7b8f" '
-                         f'text-anchor="middle">{escape(name)}</text>')
-    for p in sorted(points, key=lambda p: p.focus):
+            parts.append(f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="{WARD_PX}" '
+                         f'fill="#5b6b7f" text-anchor="middle">{escape(name)}</text>')
+    numbered = list(enumerate(points, start=1))
+    for k, p in sorted(numbered, key=lambda kp: kp[1].focus):
         x, y = xy(p.lon, p.lat)
-        r = 6 if p.focus else 4
+        r = 12 if p.focus else 10
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{PLACE_COLOUR}" '
-                     f'stroke="#fff" stroke-width="1.2"/>')
-        parts.append(f'<text x="{x + 7:.1f}" y="{y + 3:.1f}" font-size="9" fill="#222">'
-                     f'{escape(p.label)}</text>')
+                     f'stroke="#fff" stroke-width="1.5"/>')
+        parts.append(f'<text x="{x:.1f}" y="{y + 5:.1f}" font-size="{LABEL_PX - 1}" '
+                     f'font-weight="bold" fill="#fff" text-anchor="middle">{k}</text>')
+    parts.append(f'<line x1="0" y1="{height}" x2="{width}" y2="{height}" stroke="#ccc"/>')
+    parts.extend(_key(points, height, width))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def network_extract(graph: nx.Graph, *, focus: Iterable[str] = (), width: int = 420,
-                    height: int = 300, seed: int = 7) -> str:
+def network_extract(graph: nx.Graph, *, focus: Iterable[str] = (), width: int = WIDTH,
+                    height: int = HEIGHT, seed: int = 7) -> str:
     """A drawing of ``graph``: node attrs ``label`` and ``kind``; edge attrs ``nature`` and
     ``verified``. ``focus`` nodes are drawn larger. The layout is seeded (repeatable)."""
     if graph.number_of_nodes() == 0:
@@ -109,13 +138,13 @@ def network_extract(graph: nx.Graph, *, focus: Iterable[str] = (), width: int = 
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     minx, maxx, miny, maxy = min(xs), max(xs), min(ys), max(ys)
-    pad = 40
+    pad = 60
 
     def xy(n: str) -> tuple[float, float]:
         px, py = pos[n]
         fx = 0.5 if maxx == minx else (px - minx) / (maxx - minx)
         fy = 0.5 if maxy == miny else (py - miny) / (maxy - miny)
-        return pad + fx * (width - 2 * pad), pad / 2 + fy * (height - 2 * pad)
+        return pad + fx * (width - 2 * pad), pad / 2 + fy * (height - 2.2 * pad)
 
     focus_set = set(focus)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -130,10 +159,10 @@ def network_extract(graph: nx.Graph, *, focus: Iterable[str] = (), width: int = 
     for n, d in graph.nodes(data=True):
         x, y = xy(n)
         colour = NODE_COLOURS.get(str(d.get("kind", "")), "#7f7f7f")
-        r = 9 if n in focus_set else 6
+        r = 12 if n in focus_set else 8
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{colour}" '
                      f'stroke="#fff" stroke-width="1.5"/>')
-        parts.append(f'<text x="{x:.1f}" y="{y + r + 10:.1f}" font-size="9" '
+        parts.append(f'<text x="{x:.1f}" y="{y + r + LABEL_PX:.1f}" font-size="{LABEL_PX}" '
                      f'text-anchor="middle" fill="#222">{escape(str(d.get("label", n)))}</text>')
     parts.append(_legend(height))
     parts.append("</svg>")
@@ -145,9 +174,10 @@ def _legend(height: int) -> str:
     out = []
     x = 8.0
     for text, colour in items:
-        out.append(f'<circle cx="{x + 4}" cy="{height - 8}" r="4" fill="{colour}"/>'
-                   f'<text x="{x + 11}" y="{height - 5}" font-size="8" fill="#444">{text}</text>')
-        x += 14 + 5.2 * len(text)
-    out.append(f'<text x="8" y="{height - 18}" font-size="8" fill="#444">'
-               "Lines: red harmful, green protective, grey not known; dashed = unverified</text>")
+        out.append(f'<circle cx="{x + 6}" cy="{height - 10}" r="6" fill="{colour}"/>'
+                   f'<text x="{x + 16}" y="{height - 5}" font-size="{LEGEND_PX}" '
+                   f'fill="#333">{text}</text>')
+        x += 26 + 0.58 * LEGEND_PX * len(text)
+    out.append(f'<text x="8" y="{height - 28}" font-size="{LEGEND_PX}" fill="#333">'
+               "Lines: red harmful, green protective, grey not known; dashed unverified</text>")
     return "".join(out)

@@ -26,7 +26,8 @@ def meeting_db(demo_db: Path, tmp_path: Path) -> Path:
     with Store.open(path) as store:
         chair = Viewer("demo-panel", Role.PANEL, "MACE panel preparation (demo)")
         as_of = common.as_of(store)
-        mid = meetings.create_meeting(store, chair, held_on=as_of, title="MACE panel (demo)")
+        mid = meetings.create_meeting(store, chair, held_on=as_of - timedelta(days=20),
+                                      title="MACE panel (demo)")
         _, items = briefing.suggestions(store, chair, meeting_id=mid, held_on=as_of,
                                         as_of=as_of)
         chosen = [next(i for i in items if i.subject_kind == k) for k in ("child", "place")]
@@ -34,10 +35,12 @@ def meeting_db(demo_db: Path, tmp_path: Path) -> Path:
             iid = meetings.add_item(store, chair, meeting_id=mid, subject_kind=it.subject_kind,
                                     subject_id=it.subject_id, reason=it.reason, position=k)
             meetings.add_action(store, chair, meeting_id=mid, item_id=iid,
-                                tactic=("safety_planning", "licensing_review")[k],
-                                description="Agreed at panel", owner_agency=("CSC", "LIC")[k],
-                                due_date=as_of + timedelta(days=10 - 20 * k),  # one overdue
-                                review_date=as_of + timedelta(days=30))
+                                fields=meetings.ActionFields(
+                                    tactic=("safety_planning", "licensing_review")[k],
+                                    description="Agreed at panel", owner_name="Jo Bell",
+                                    owner_role="Team manager", owner_agency=("CSC", "LIC")[k],
+                                    due_date=as_of + timedelta(days=10 - 20 * k),  # one overdue
+                                    review_date=as_of + timedelta(days=30)))
     return path
 
 
@@ -80,4 +83,17 @@ def test_panel_page_in_chromium(meeting_db: Path) -> None:
         page.wait_for_timeout(3000)
         shot = browser.screenshot(page, "panel-actions")
         assert shot.stat().st_size > 30_000
+        assert not page.blocked_requests, page.blocked_requests
+
+
+def test_the_whole_panel_meeting_in_chromium(demo_db: Path) -> None:
+    """Create a meeting, agenda (a child and a person of concern), attendance, an action,
+    the decision saved and changed after the action exists, and the pack downloaded."""
+    from tests import browser_panel_flow
+
+    with browser.serve_app(demo_db) as url, browser.chromium() as page:
+        page.set_viewport_size({"width": 1440, "height": 3600})
+        browser.sign_in(page, url + "/panel")
+        timings = browser_panel_flow.run(page, "panel-flow")
+        assert timings["file"] > 20_000  # the pack PDF was downloaded
         assert not page.blocked_requests, page.blocked_requests

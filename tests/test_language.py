@@ -149,3 +149,56 @@ def test_flags_are_exact_ordered_spans_for_any_text(text: str) -> None:
     starts = [f.start for f in flags]
     assert starts == sorted(starts)
     assert all(a.end <= b.start for a, b in zip(flags, flags[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "phrase"),
+    [
+        ("She consented.", "consent", "She consented"),
+        ("Police noted she had consented", "consent", "she had consented"),
+        ("He was consenting, staff said.", "consent", "He was consenting"),
+        ("It was consensual.", "consent", "consensual"),
+        ("Described as streetwise.", "streetwise", "streetwise"),
+        ("She is street-smart.", "streetwise", "street-smart"),
+        ("She is self-placing at the address.", "self_placing", "self-placing"),
+        ("He self placed with the olders.", "self_placing", "self placed"),
+        ("Seen as attention seeking.", "attention_seeking", "attention seeking"),
+        ("An attention-seeker, school said.", "attention_seeking", "attention-seeker"),
+        ("She calls him her sugar daddy.", "sugar_daddy", "sugar daddy"),
+        ("He is a known offender.", "offender_label", "He is a known offender"),
+        ("She was treated as an offender.", "offender_label", "She was treated as an offender"),
+        ("The boy is a gang member.", "offender_label", "The boy is a gang member"),
+        ("A young offender panel.", "offender_label", "young offender"),
+        ("He is gang-involved.", "offender_label", "gang-involved"),
+    ],
+)
+def test_issue_17_phrases_and_their_inflections(text: str, rule: str, phrase: str) -> None:
+    flags = language.check(text)
+    assert [(f.rule_id, f.phrase) for f in flags] == [(rule, phrase)]
+
+
+@pytest.mark.parametrize("text", [
+    "Police arrested the adult offender.",
+    "The offender (AC-0001) was seen at the hotel.",
+    "Mum signed the consent form for the medical.",
+    "Children cannot consent to their own abuse.",
+    "She is not a gang member; she is criminally exploited.",
+])
+def test_issue_17_near_misses_are_not_flagged(text: str) -> None:
+    assert language.check(text) == []
+
+
+def test_offender_words_are_not_flagged_in_text_about_an_adult_of_concern() -> None:
+    assert language.check("He is a prolific offender and gang member.", about_child=False) == []
+    assert language.check("He is a prolific offender and gang member.")
+
+
+def test_segments_mark_flagged_wording_where_it_stands() -> None:
+    text = "Seen with her boyfriend; she consented."
+    parts = language.segments(text)
+    assert "".join(p for p, _ in parts) == text
+    assert [(p, f.rule_id) for p, f in parts if f] == [("her boyfriend", "boyfriend"),
+                                                       ("she consented", "consent")]
+    line = language.describe(language.flag_codes(language.check(text)))
+    assert line.startswith('"her boyfriend": say "an adult who is grooming')
+    assert language.describe([]) == ""

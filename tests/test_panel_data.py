@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +20,9 @@ from tests import panel_town
 
 AS_OF = panel_town.AS_OF
 NAMES = ("Amelia", "Stone", "Bella", "Crane", "Darren", "Pike", "Secret Road")
+ACTION = meetings.ActionFields(
+    tactic="patrols", description="", owner_name="PS Lee Hart", owner_role="Neighbourhood",
+    owner_agency="pol", due_date=AS_OF + timedelta(days=5), review_date=None)
 
 
 @pytest.fixture
@@ -103,7 +107,8 @@ def test_a_later_meeting_counts_from_the_previous_one(town: Store, chair: Viewer
 
 def test_decisions_actions_assessments_are_stored_with_flags_and_audited(
         town: Store, chair: Viewer) -> None:
-    mid = meetings.create_meeting(town, chair, held_on=AS_OF, title="June MACE")
+    mid = meetings.create_meeting(town, chair, held_on=AS_OF - timedelta(days=10),
+                                  title="June MACE")
     item = meetings.add_item(town, chair, meeting_id=mid, subject_kind="place",
                              subject_id="H1", reason="Rising incidents", status="suggested")
     meetings.set_item_status(town, chair, item, "accepted")
@@ -111,9 +116,9 @@ def test_decisions_actions_assessments_are_stored_with_flags_and_audited(
     flags = language.flag_codes(language.check(text))
     meetings.record_decision(town, chair, item, text, flags)
     act = meetings.add_action(town, chair, meeting_id=mid, item_id=item,
-                              tactic="hotel_guest_information_request", description="Ask hotel",
-                              owner_agency="pol", due_date=AS_OF - timedelta(days=3),
-                              review_date=AS_OF + timedelta(days=30))
+                              fields=dataclasses.replace(
+        ACTION, tactic="hotel_guest_information_request", description="Ask hotel",
+        due_date=AS_OF - timedelta(days=3), review_date=AS_OF + timedelta(days=30)))
     meetings.add_assessment(town, chair, subject_kind="place", subject_id="H1",
                             domain="guardianship", body="No night staff; CCTV broken.",
                             source_agency="pol", assessed_on=AS_OF)
@@ -132,7 +137,7 @@ def test_decisions_actions_assessments_are_stored_with_flags_and_audited(
     changes = audit["event_type"].isin(["record_created", "record_updated"])
     written = set(audit.loc[changes, "object_id"])
     assert "boyfriend" not in " ".join(audit["fields"])  # decision text is never copied
-    assert {"panel.create_meeting", "panel.add_item", "panel.set_item_decision",
+    assert {"panel.create_meeting", "panel.add_item", "panel.record_decision",
             "panel.add_action", "panel.set_action_status", "panel.add_assessment"} <= written
 
 
@@ -140,19 +145,20 @@ def test_decisions_actions_assessments_are_stored_with_flags_and_audited(
     ("kwargs", "message"),
     [
         ({"tactic": "arrest everyone"}, "Tactic"),
-        ({"review_date": AS_OF}, "review date"),
+        ({"tactic": None}, "Choose a tactic: there is no default"),
+        ({"review_date": AS_OF + timedelta(days=1)}, "review date"),
         ({"owner_agency": ""}, "agency that owns"),
+        ({"owner_name": "  "}, "Name the person who owns"),
+        ({"due_date": AS_OF - timedelta(days=1)}, "before the meeting"),
+        ({"plan": "arrest"}, "Plan"),
     ],
 )
 def test_bad_actions_say_what_to_fix(town: Store, chair: Viewer, kwargs: dict[str, object],
                                      message: str) -> None:
     mid = meetings.create_meeting(town, chair, held_on=AS_OF, title="June")
-    args: dict[str, object] = {
-        "meeting_id": mid, "item_id": None, "tactic": "patrols", "description": "",
-        "owner_agency": "pol", "due_date": AS_OF + timedelta(days=5), "review_date": None}
-    args.update(kwargs)
+    fields = dataclasses.replace(ACTION, **kwargs)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match=message):
-        meetings.add_action(town, chair, **args)  # type: ignore[arg-type]
+        meetings.add_action(town, chair, meeting_id=mid, item_id=None, fields=fields)
 
 
 def test_assessment_domains_are_checked(town: Store, chair: Viewer) -> None:

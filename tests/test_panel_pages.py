@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics import language
 from dashboard import common
 from data import meetings
 from data.store import Store
@@ -24,6 +26,10 @@ PAGES = ROOT / "dashboard" / "views"
 ARTIFACTS = ROOT / "artifacts"
 NAMES = ("Amelia", "Stone", "Bella", "Crane", "Darren", "Pike", "Secret Road")
 AS_OF = panel_town.AS_OF
+ACTION = meetings.ActionFields(
+    tactic="patrols", description="Evening patrols: she is self-placing at the park.",
+    owner_name="PC Sam Reid", owner_role="Neighbourhood team", owner_agency="pol",
+    due_date=date(2025, 6, 1), review_date=date(2025, 6, 20))
 
 
 @pytest.fixture(scope="module")
@@ -132,13 +138,26 @@ def test_panel_meeting_flow(town_db: Path) -> None:
     assert any("Language check" in w.value for w in at.warning)
     at.button(key=item_key.replace("item_decision_", "item_save_")).click().run()
     assert any("2 language flag(s) recorded" in s.value for s in at.success)
-    # an action with a tactic, owner, due and review dates
+    # an action: no default tactic (saving without one is refused with a message)
+    assert at.selectbox(key="action_tactic").value is None
     at.selectbox(key="action_item").set_value(at.selectbox(key="action_item").options[1])
-    at.selectbox(key="action_tactic").set_value("child_abduction_warning_notice")
     at.text_area(key="action_text").input("Serve a CAWN on AC-0001.").run()
     at.button(key="action_save").click().run()
+    assert any("Choose a tactic" in e.value for e in at.error)
+    at.selectbox(key="action_tactic").set_value("child_abduction_warning_notice")
+    at.text_input(key="action_owner_name").input("DS Jo Bell")
+    at.text_input(key="action_owner_role").input("Exploitation team")
+    at.selectbox(key="action_owner").set_value("pol").run()
+    assert at.date_input(key="action_due").value > AS_OF  # after the meeting
+    at.button(key="action_save").click().run()
     assert not at.exception, at.exception
-    assert any("Action saved: Child Abduction Warning Notice" in s.value for s in at.success)
+    assert any("Action saved: Child Abduction Warning Notice, owner DS Jo Bell "
+               "(Exploitation team), Cheshire Police" in s.value for s in at.success)
+    # the decision is edited after the action exists (this failed with a foreign-key error)
+    at.text_area(key=item_key).input("Strategy meeting; CAWN on AC-0001.").run()
+    at.button(key=item_key.replace("item_decision_", "item_save_")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(s.value == "Decision saved." for s in at.success)
     # an assessment of the hotel
     at.radio(key="assess_kind").set_value("place").run()
     at.selectbox(key="assess_subject").set_value("H1")
@@ -171,6 +190,7 @@ def test_panel_meeting_flow(town_db: Path) -> None:
         ("C1", "accepted"), ("C2", "removed")}
     flags = list(items.loc[items["subject_id"] == "C1", "language_flags"].iloc[0])
     assert [f.split(":")[0] for f in flags] == ["keeps_going_missing", "boyfriend"]
+    assert items.loc[items["subject_id"] == "C1", "decision"].iloc[0].startswith("Strategy")
     actions = store.frame("panel.actions", panel, {"meeting_id": mid})
     assert actions.iloc[0]["tactic"] == "child_abduction_warning_notice"
     assert actions.iloc[0]["created_by"] == "test-user"
@@ -179,15 +199,21 @@ def test_panel_meeting_flow(town_db: Path) -> None:
 def test_overdue_actions_stand_out(town_db: Path) -> None:
     with Store.open(town_db) as store:
         chair = Viewer("demo-panel", Role.PANEL, "x")
-        mid = meetings.create_meeting(store, chair, held_on=AS_OF, title="June")
-        meetings.add_action(store, chair, meeting_id=mid, item_id=None, tactic="patrols",
-                            description="Evening patrols at the park", owner_agency="pol",
-                            due_date=date(2025, 6, 1), review_date=None)
+        mid = meetings.create_meeting(store, chair, held_on=date(2025, 5, 20), title="June")
+        meetings.add_action(store, chair, meeting_id=mid, item_id=None, fields=ACTION,
+                            language_flags=language.flag_codes(
+                                language.check(ACTION.description)))
     at = _run("panel.py")
     assert not at.exception, at.exception
     assert any("1 action(s) overdue" in e.value for e in at.error)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table["Status"].str.contains("OVERDUE").any()
+    # the whole row is readable: owner (person, role, agency), due and review, and the
+    # language check's flag with what to say instead
+    row = table.iloc[0]
+    assert row["Owner"] == "PC Sam Reid (Neighbourhood team), Cheshire Police"
+    assert row["Due"] == "01 Jun 2025" and row["Review"] == "20 Jun 2025"
+    assert 'say "the child is being controlled or exploited' in row["Language check"]
 
 
 def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
@@ -203,9 +229,9 @@ def _meeting_with_items(store: Store, chair: Viewer) -> str:
     for k, it in enumerate(items):
         iid = meetings.add_item(store, chair, meeting_id=mid, subject_kind=it.subject_kind,
                                 subject_id=it.subject_id, reason=it.reason, position=k)
-        meetings.add_action(store, chair, meeting_id=mid, item_id=iid, tactic="referral",
-                            description=f"Action for {it.label}", owner_agency="sc",
-                            due_date=date(2025, 7, 10), review_date=None)
+        meetings.add_action(store, chair, meeting_id=mid, item_id=iid, fields=replace(
+            ACTION, tactic="referral", description=f"Action for {it.label}",
+            due_date=date(2025, 7, 10), review_date=None))
     return mid
 
 
@@ -259,9 +285,9 @@ def test_names_and_addresses_typed_into_the_pack_do_not_reach_it(town_db: Path,
                                        "https://evil.example/x")
         meetings.record_decision(store, chair, iid, "Stone to be offered a youth worker; "
                                                     "we will ask Bella.")
-        meetings.add_action(store, chair, meeting_id=mid, item_id=iid, tactic="referral",
-                            description="Tell Crane's school", owner_agency="sc",
-                            due_date=date(2025, 7, 10), review_date=None)
+        meetings.add_action(store, chair, meeting_id=mid, item_id=iid, fields=replace(
+            ACTION, tactic="referral", description="Tell Crane's school", owner_agency="sc",
+            due_date=date(2025, 7, 10), review_date=None))
         built = pack.build(store, chair, mid, as_of=AS_OF, purpose="circulate")
         pdf = pack.export(store, chair, mid, as_of=AS_OF, purpose="Circulate to panel",
                           recipients=["MACE panel members"])
@@ -274,6 +300,7 @@ def test_names_and_addresses_typed_into_the_pack_do_not_reach_it(town_db: Path,
         assert "CH-0001 seen with AC-0001" in re.sub(r"\s+", " ", shown)
         assert "CH-0001 to be offered a youth worker; we will ask CH-0002" in \
             re.sub(r"\s+", " ", shown)
-        assert "CH-0002's school" in shown or "CH-0002&#39;s school" in shown
+        flat = re.sub(r"\s+", " ", shown)  # table cells wrap (and interleave) in the PDF text
+        assert "Tell CH-0002's" in flat or "Tell CH-0002&#39;s school" in flat
         assert "https://" not in shown and "https[:]//evil.example/x" in shown
     assert "amelia stone seen with Pike, Darren" in named.html  # named mode keeps them

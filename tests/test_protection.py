@@ -55,7 +55,8 @@ def _add_panel_and_merge_rows(store: Store, pid: str) -> None:
     """An agenda item and an action about the child, a merge decision on their record."""
     now = datetime(2026, 9, 1, 10)
     cur = store.cursor
-    cur.execute("INSERT INTO meeting VALUES ('M1', DATE '2026-09-01', 'MACE', 'chair', $t)",
+    cur.execute("INSERT INTO meeting (meeting_id, held_on, title, created_by, created_at) "
+                "VALUES ('M1', DATE '2026-09-01', 'MACE', 'chair', $t)",
                 {"t": now})
     cur.execute("INSERT INTO agenda_item (item_id, meeting_id, subject_kind, subject_id, "
                 "reason, status) VALUES ('IT1', 'M1', 'child', $p, 'new concern', 'accepted')",
@@ -65,6 +66,8 @@ def _add_panel_and_merge_rows(store: Store, pid: str) -> None:
                 "due_date, status, created_by, created_at) VALUES ('AC1', 'M1', 'IT1', "
                 "'safety_planning', $a, DATE '2026-10-01', 'open', 'chair', $t)",
                 {"a": agency, "t": now})
+    cur.execute("INSERT INTO item_decision VALUES ('D1', 'IT1', 'Strategy meeting', [], "
+                "'chair', $t)", {"t": now})
     rec = _q(store, "SELECT record_id FROM person_record WHERE person_id = $p", {"p": pid})
     other = _q(store, "SELECT record_id FROM person_record WHERE person_id <> $p LIMIT 1",
                {"p": pid})[0][0]

@@ -204,8 +204,10 @@ def test_query_helpers_declare_the_access_class_they_name() -> None:
     assert by_name["protection.delete_person"].access is Access.ADMIN
     meeting = by_name["panel.create_meeting"]
     assert meeting.write and meeting.audit_action == "create"
-    assert meeting.params == ("meeting_id", "held_on", "title", "created_by", "created_at")
-    assert "INSERT INTO meeting (meeting_id, held_on, title, created_by, created_at)" in meeting.sql
+    assert meeting.params == ("meeting_id", "held_on", "title", "created_by", "created_at",
+                              "next_held_on")
+    assert ("INSERT INTO meeting (meeting_id, held_on, title, created_by, created_at, "
+            "next_held_on)") in meeting.sql
     reads = [s for s in by_name.values() if not s.write]
     assert reads and all(s.audit_action is None for s in reads)
 
@@ -238,15 +240,20 @@ def test_a_file_that_is_not_a_database_gets_a_message_saying_what_to_do(tmp_path
 
 def test_write_audit_keeps_ids_not_case_notes(empty_store: Store, panel: Viewer,
                                               admin: Viewer) -> None:
-    empty_store.execute("panel.set_item_decision", panel,
-                        {"item_id": "I1", "decision": "Refer to strategy meeting today",
-                         "language_flags": ["risky"]})
-    row = empty_store.frame("admin.audit_events", admin,
-                            {"start": "2000-01-01", "end": "2100-01-01"}).iloc[0]
+    empty_store.execute("panel.set_action_status", panel,
+                        {"action_id": "A1", "status": "done"})
+    empty_store.execute("panel.update_action", panel, {
+        "action_id": "A1", "plan": None, "tactic": "referral",
+        "description": "Refer to strategy meeting today", "owner_name": "Jo", "owner_role": "",
+        "owner_agency": "pol", "due_date": "2026-10-01", "review_date": None,
+        "status": "open", "language_flags": ["risky"]})
+    rows = empty_store.frame("admin.audit_events", admin,
+                             {"start": "2000-01-01", "end": "2100-01-01"})
+    row = rows[rows["object_id"] == "panel.update_action"].iloc[0]
     event = audit.from_row(row.to_dict())
     assert isinstance(event, audit.RecordUpdated)
-    assert event.statement == "panel.set_item_decision" and event.ids == {"item_id": "I1"}
-    assert event.changed == ("decision", "language_flags")  # names only
+    assert event.statement == "panel.update_action" and event.ids == {"action_id": "A1"}
+    assert "description" in event.changed and "language_flags" in event.changed  # names only
     assert "strategy" not in row["fields"] and "risky" not in row["fields"]
 
 

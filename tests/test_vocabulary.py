@@ -48,6 +48,8 @@ CHECKED: dict[tuple[str, str], v.Vocabulary] = {
     ("agenda_item", "status"): v.AGENDA_ITEM_STATUSES,
     ("action", "tactic"): v.ACTION_TACTICS,
     ("action", "status"): v.ACTION_STATUSES,
+    ("action", "plan"): v.ACTION_PLANS,
+    ("meeting_attendee", "attendance"): v.ATTENDANCE,
     ("assessment", "subject_kind"): v.ASSESSMENT_SUBJECT_KINDS,
     ("assessment", "domain"): v.ASSESSMENT_DOMAINS,
 }

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analytics import agenda as agenda_analytics
 from analytics.agenda import SuggestedItem
 from dashboard.components import child_picker, language_check
 from data import meetings
@@ -90,14 +91,37 @@ def suggestions(store: Store, viewer: Viewer, meeting_id: str, held_on: date, to
         st.rerun()
 
 
+def titles(accepted: pd.DataFrame) -> dict[str, str]:
+    """Each accepted item's title as the agenda numbers it (``2. Child: CH-0001``)."""
+    return {str(r["item_id"]): f"{n}. {KIND_LABELS[r['subject_kind']]}: {r['label']}"
+            for n, r in enumerate(accepted.to_dict("records"), start=1)}
+
+
+def shared(store: Store, viewer: Viewer, accepted: pd.DataFrame
+           ) -> dict[str, list[agenda_analytics.SharedContext]]:
+    """Which accepted items share an adult of concern or a place with which others."""
+    if accepted.empty:
+        return {}
+    meeting_id = str(accepted.iloc[0]["meeting_id"]) if "meeting_id" in accepted else ""
+    contexts = store.frame("panel.item_contexts", viewer, {"meeting_id": meeting_id})
+    return agenda_analytics.shared_contexts(contexts)
+
+
 def agenda(store: Store, viewer: Viewer, items: pd.DataFrame) -> None:
-    """The accepted items in order, each removable; removed ones can be restored."""
+    """The accepted items, those that share an adult of concern or a place together (each
+    says so), each removable; removed ones can be restored."""
     accepted = items[items["status"] == "accepted"]
     if accepted.empty:
         st.info("Nothing on the agenda yet: accept a suggestion or add an item.")
-    for n, r in enumerate(accepted.to_dict("records"), start=1):
-        _item_row(store, viewer, r, f"**{n}. {KIND_LABELS[r['subject_kind']]}: "
-                  f"{md(r['label'])}**  \n{md(r['reason'])}", "Remove", "removed")
+    names = titles(accepted)
+    links = shared(store, viewer, accepted)
+    rows = {str(r["item_id"]): r for r in accepted.to_dict("records")}
+    for item_id in agenda_analytics.joined_up_order(list(names), links):
+        r = rows[item_id]
+        joined = "".join(f"  \n:material/link: {md(line)}" for line in
+                         agenda_analytics.linked_phrases(links.get(item_id, []), names))
+        _item_row(store, viewer, r, f"**{md(names[item_id])}**  \n{md(r['reason'])}{joined}",
+                  "Remove", "removed")
     removed = items[items["status"] == "removed"]
     if not removed.empty:
         with st.expander(f"Set aside ({len(removed)})"):
@@ -128,10 +152,16 @@ def manual_add(store: Store, viewer: Viewer, meeting_id: str, next_position: int
         if found is None:
             return
         ids, names = list(found[0]["person_id"]), found[1]
+    elif kind == "person":
+        options = store.frame("panel.adults_of_concern", viewer)
+        ids = list(options["person_id"])
+        names = {r["person_id"]: f"{r['label']} (linked to {r['children']} child(ren))"
+                 for r in options.to_dict("records")}
     elif kind == "place":
         options = store.frame("panel.places", viewer)
         ids = list(options["place_id"])
-        names = {r["place_id"]: f"{r['name']} ({r['ward'] or 'online'})"
+        names = {r["place_id"]: r["name"] if r["ward"] and r["ward"] in r["name"]
+                 else f"{r['name']} ({r['ward'] or 'online'})"
                  for r in options.to_dict("records")}
     else:
         options = store.frame("panel.groups", viewer)

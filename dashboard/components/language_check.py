@@ -13,11 +13,12 @@ import streamlit as st
 from analytics import language
 
 
-def text_with_check(label: str, *, key: str, height: int = 100,
-                    placeholder: str = "") -> tuple[str, list[str]]:
-    """Draw a text area and any language flags in it; return (text, flag codes)."""
+def text_with_check(label: str, *, key: str, height: int = 100, placeholder: str = "",
+                    about_child: bool = True) -> tuple[str, list[str]]:
+    """Draw a text area and any language flags in it; return (text, flag codes).
+    ``about_child=False`` for text about an adult of concern (:func:`analytics.language.check`)."""
     text = st.text_area(label, key=key, height=height, placeholder=placeholder)
-    flags = language.check(text)
+    flags = language.check(text, about_child=about_child)
     if flags:
         lines = "\n".join(f"- {f.message()}" for f in flags)
         st.warning(

@@ -18,12 +18,14 @@ def pick_or_create(store: Store, viewer: Viewer, today: date) -> pd.Series | Non
     """The chosen meeting's row (``panel.meetings``), or None when there is none yet."""
     existing = store.frame("panel.meetings", viewer)
     with st.expander("New meeting", expanded=existing.empty, icon=":material/add:"):
-        c1, c2 = st.columns([1, 3])
+        c1, c2, c3 = st.columns([1, 3, 1])
         held_on = c1.date_input("Date", value=today, key="panel_new_date", format="DD/MM/YYYY")
         title = c2.text_input("Title", value=f"MACE panel {today:%B %Y}", key="panel_new_title")
+        next_on = c3.date_input("Next meeting (if agreed)", value=None, key="panel_new_next",
+                                format="DD/MM/YYYY")
         if st.button("Create meeting", key="panel_create", type="primary"):
-            mid = meetings.create_meeting(store, viewer, held_on=held_on,
-                                                          title=title)
+            mid = meetings.create_meeting(store, viewer, held_on=held_on, title=title,
+                                          next_held_on=next_on)
             if mid:
                 st.session_state[KEY] = mid
                 st.rerun()

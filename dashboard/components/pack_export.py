@@ -16,7 +16,7 @@ from domain.access import Mode, Viewer
 from services import pack
 
 
-def export(store: Store, viewer: Viewer, meeting_id: str, today: date) -> None:
+def export(store: Store, viewer: Viewer, meeting_id: str, held_on: date, today: date) -> None:
     """Purpose and recipients boxes, names option (only in multi-agency mode), build and
     download buttons."""
     purpose = st.text_input("Purpose of this export (recorded in the audit trail)",
@@ -40,5 +40,5 @@ def export(store: Store, viewer: Viewer, meeting_id: str, today: date) -> None:
                    "the export is recorded in the audit trail.")
     built = st.session_state.get("pack_pdf")
     if built and built[0] == meeting_id:
-        st.download_button("Download PDF", data=built[1], file_name=f"meeting-pack-{today}.pdf",
+        st.download_button("Download PDF", data=built[1], file_name=pack.file_name(held_on),
                            mime="application/pdf", key="pack_download")

@@ -36,12 +36,13 @@ cols[3].metric("Online spaces", int(head["online_spaces"]))
 cols[4].metric("Agencies contributing", int(head["agencies_contributing"]))
 
 monthly = store.frame("overview.incidents_by_month_kind", viewer, window)
-by_kind = overview.monthly_series(monthly, by="kind", top=7)
+by_kind = overview.monthly_series(overview.panel_groups(monthly), by="group",
+                                  top=len(vocabulary.INCIDENT_GROUPS))
 by_context = overview.monthly_series(monthly, by="harm_context", top=4)
 left, right = st.columns(2)
 with left:
-    st.subheader("Incidents by month and kind")
-    charts.monthly(by_kind.rename(columns=vocabulary.label), label="Kind")
+    st.subheader("Incidents by month, as the panel groups them")
+    charts.monthly(by_kind.rename(columns=vocabulary.INCIDENT_GROUPS.label), label="Group")
 with right:
     st.subheader("Inside and outside the home")
     st.caption("Extra- and intra-familial harm side by side: cumulative harm is missed when "

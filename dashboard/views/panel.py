@@ -14,6 +14,7 @@ from dashboard.components import (
     actions_editor,
     agenda_editor,
     assessment_editor,
+    attendance,
     item_view,
     meeting_picker,
     pack_export,
@@ -33,8 +34,9 @@ items = store.frame("panel.items", viewer, {"meeting_id": mid})
 accepted = items[items["status"] == "accepted"]
 next_pos = int(items["position"].max()) + 1 if not items.empty else 0
 
-agenda_tab, item_tab, actions_tab, assess_tab, pack_tab = st.tabs(
-    ["Agenda", "Item summary", "Decisions and actions", "Assessments", "Meeting pack"])
+agenda_tab, item_tab, actions_tab, assess_tab, attend_tab, pack_tab = st.tabs(
+    ["Agenda", "Item summary", "Decisions and actions", "Assessments", "Attendance",
+     "Meeting pack"])
 
 with agenda_tab:
     left, right = st.columns([3, 2], gap="large")
@@ -52,7 +54,7 @@ with item_tab:
 
 with actions_tab:
     st.subheader("New action")
-    actions_editor.form(store, viewer, mid, items, today)
+    actions_editor.form(store, viewer, mid, held_on, items, today)
     st.subheader("Actions from this meeting")
     actions_editor.log(store, viewer, mid, today)
 
@@ -62,9 +64,13 @@ with assess_tab:
                "domain recorded with its source and date.")
     assessment_editor.editor(store, viewer, today)
 
+with attend_tab:
+    st.subheader("Attendance and next meeting")
+    attendance.editor(store, viewer, meeting)
+
 with pack_tab:
     st.subheader("Meeting pack")
-    st.caption("One PDF with the agenda, each item's summary with map and network extracts, "
-               "decisions and actions. Pseudonymised unless names are chosen; every export "
-               "is recorded with its purpose.")
-    pack_export.export(store, viewer, mid, today)
+    st.caption("One PDF: attendance, the agenda, decisions and actions per item, each item's "
+               "summary with map and network extracts, and the next meeting. Pseudonymised "
+               "unless names are chosen; every export is recorded with its purpose.")
+    pack_export.export(store, viewer, mid, held_on, today)

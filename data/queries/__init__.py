@@ -58,14 +58,20 @@ def safe_place_name(alias: str = "pl", *, home: str = "'Home'") -> str:
 
     Homes read as ``home`` (an SQL expression); addresses of concern read as "Address of
     concern, <ward>", because their name is an exact address; other places (takeaways,
-    parks, stations...) keep their public name. Select :func:`exact_address` as a restricted
+    parks, stations...) keep their public name, followed by their ward when another place
+    has the same name ("Recreation Ground (High Street), Crewe Central"), so places that
+    share a name can be told apart everywhere. Select :func:`exact_address` as a restricted
     column where named mode may show the address. ``alias`` is the place table's alias in
     the query (a constant of the query, never user input).
     """
+    ward = (f"coalesce((SELECT w_safe.name FROM ward w_safe "  # noqa: S608  (constants)
+            f"WHERE w_safe.ward_code = {alias}.ward_code), 'unknown ward')")
     return (f"CASE WHEN {alias}.kind = 'home' THEN {home} "  # noqa: S608  (constants)
-            f"WHEN {alias}.kind = 'address_of_concern' THEN 'Address of concern, ' || "
-            f"coalesce((SELECT w_safe.name FROM ward w_safe "
-            f"WHERE w_safe.ward_code = {alias}.ward_code), 'unknown ward') "
+            f"WHEN {alias}.kind = 'address_of_concern' THEN 'Address of concern, ' || {ward} "
+            f"WHEN {alias}.ward_code IS NOT NULL AND EXISTS (SELECT 1 FROM place p_same "
+            f"WHERE p_same.name = {alias}.name AND p_same.place_id <> {alias}.place_id "
+            f"AND p_same.kind NOT IN ('home', 'address_of_concern')) "
+            f"THEN {alias}.name || ', ' || {ward} "
             f"ELSE {alias}.name END")
 
 

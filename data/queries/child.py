@@ -37,7 +37,7 @@ personal("child.profile", "A child's profile", params=("person_id",),
          restricted=("full_name", "date_of_birth", "home_address"), sql=f"""
     SELECT p.person_id, p.pseudonym, {full_name()} AS full_name,
            p.date_of_birth, p.age_years, p.sex, p.ethnicity, p.looked_after,
-           p.additional_needs, s.name AS school, hw.name AS home_ward,
+           p.additional_needs, {safe_place_name("s")} AS school, hw.name AS home_ward,
            h.name AS home_address, p.source_agency, a.name AS source_agency_name,
            p.recorded_date
     FROM person p

@@ -23,6 +23,7 @@ _SAFE = safe_place_name("pl")
 _SUBJECT_LABEL = """
     CASE ai.subject_kind
       WHEN 'child' THEN (SELECT pseudonym FROM person WHERE person_id = ai.subject_id)
+      WHEN 'person' THEN (SELECT pseudonym FROM person WHERE person_id = ai.subject_id)
       WHEN 'place' THEN (SELECT SAFE_NAME FROM place p_subj
                          WHERE p_subj.place_id = ai.subject_id)
       WHEN 'group' THEN (SELECT name FROM peer_group WHERE group_id = ai.subject_id)
@@ -31,7 +32,7 @@ _SUBJECT_LABEL = """
 _SUBJECT_LABEL = _SUBJECT_LABEL.replace("SAFE_NAME",
                                        safe_place_name("p_subj", home="'Home address'"))
 _SUBJECT_NAME = """
-    CASE WHEN ai.subject_kind = 'child' THEN
+    CASE WHEN ai.subject_kind IN ('child', 'person') THEN
       (SELECT given_name || ' ' || family_name FROM person WHERE person_id = ai.subject_id)
     END
 """
@@ -39,7 +40,7 @@ _SUBJECT_NAME = """
 # -- reads ---------------------------------------------------------------------------------
 
 personal("panel.meetings", "Panel meetings", sql=f"""
-    SELECT m.meeting_id, m.held_on, m.title, m.created_by, m.created_at,
+    SELECT m.meeting_id, m.held_on, m.title, m.created_by, m.created_at, m.next_held_on,
            (SELECT count(*) FROM agenda_item ai WHERE ai.meeting_id = m.meeting_id
               AND ai.status = 'accepted') AS items,
            (SELECT count(*) FROM action x WHERE x.meeting_id = m.meeting_id
@@ -48,25 +49,52 @@ personal("panel.meetings", "Panel meetings", sql=f"""
 """)  # noqa: S608  (constant SQL fragment)
 
 personal("panel.meeting", "One panel meeting", params=("meeting_id",),
-         sql="SELECT meeting_id, held_on, title, created_by, created_at FROM meeting "
-             "WHERE meeting_id = $meeting_id")
+         sql="SELECT meeting_id, held_on, title, created_by, created_at, next_held_on "
+             "FROM meeting WHERE meeting_id = $meeting_id")
+
+personal("panel.attendees", "Who attended a meeting (or sent apologies)",
+         params=("meeting_id",), sql="""
+    SELECT t.attendee_id, t.name, t.role, t.agency_id, a.name AS agency_name, t.attendance,
+           t.recorded_by, t.recorded_at
+    FROM meeting_attendee t JOIN agency a USING (agency_id)
+    WHERE t.meeting_id = $meeting_id ORDER BY t.attendance DESC, a.name, t.name
+""")
 
 personal("panel.previous_meeting", "The meeting before a date", params=("held_on",),
          sql="SELECT meeting_id, held_on FROM meeting WHERE held_on < $held_on "
              "ORDER BY held_on DESC LIMIT 1")
 
+# An item's decision is its newest saved wording; its language flags are the reason's, then
+# those of every wording of the decision (kept on record when the wording changes).
 personal("panel.items", "A meeting's agenda items", params=("meeting_id",),
          restricted=("full_name",), sql=f"""
-    SELECT ai.item_id, ai.subject_kind, ai.subject_id, {_SUBJECT_LABEL} AS pseudonym,
-           {_SUBJECT_NAME} AS full_name, ai.reason, ai.status, ai.position, ai.decision,
-           ai.language_flags
+    SELECT ai.item_id, ai.meeting_id, ai.subject_kind, ai.subject_id,
+           {_SUBJECT_LABEL} AS pseudonym, {_SUBJECT_NAME} AS full_name, ai.reason, ai.status,
+           ai.position,
+           (SELECT d.decision FROM item_decision d WHERE d.item_id = ai.item_id
+            ORDER BY d.recorded_at DESC, d.decision_id DESC LIMIT 1) AS decision,
+           list_concat(ai.language_flags, coalesce((
+               SELECT list(f.flag ORDER BY f.first_at, f.first_pos)
+               FROM (SELECT u.flag, min(u.at) AS first_at, min(u.pos) AS first_pos
+                     FROM (SELECT unnest(d.language_flags) AS flag, d.recorded_at AS at,
+                                  generate_subscripts(d.language_flags, 1) AS pos
+                           FROM item_decision d WHERE d.item_id = ai.item_id) u
+                     GROUP BY u.flag) f
+               WHERE NOT list_contains(ai.language_flags, f.flag)), [])) AS language_flags
     FROM agenda_item ai WHERE ai.meeting_id = $meeting_id
     ORDER BY ai.position, ai.item_id
 """)  # noqa: S608  (constant SQL fragments)
 
+personal("panel.decisions", "Every saved wording of an item's decision", params=("item_id",),
+         sql="""
+    SELECT decision_id, decision, language_flags, recorded_by, recorded_at
+    FROM item_decision WHERE item_id = $item_id ORDER BY recorded_at DESC, decision_id DESC
+""")
+
 _ACTION_COLUMNS = f"""
-    x.action_id, x.meeting_id, m.held_on, x.item_id, x.tactic, x.description,
-    x.owner_agency, a.name AS owner_name, x.due_date, x.review_date, x.status,
+    x.action_id, x.meeting_id, m.held_on, x.item_id, x.plan, x.tactic, x.description,
+    x.owner_name, x.owner_role, x.owner_agency, a.name AS owner_agency_name, x.due_date,
+    x.review_date, x.status,
     x.created_by, x.created_at, x.language_flags, ai.subject_kind,
     {_SUBJECT_LABEL} AS subject
 """
@@ -77,6 +105,14 @@ personal("panel.actions", "A meeting's decisions and actions", params=("meeting_
     JOIN agency a ON a.agency_id = x.owner_agency
     LEFT JOIN agenda_item ai ON ai.item_id = x.item_id
     WHERE x.meeting_id = $meeting_id ORDER BY x.due_date, x.action_id
+""")  # noqa: S608
+
+personal("panel.action", "One action", params=("action_id",), sql=f"""
+    SELECT {_ACTION_COLUMNS}
+    FROM action x JOIN meeting m USING (meeting_id)
+    JOIN agency a ON a.agency_id = x.owner_agency
+    LEFT JOIN agenda_item ai ON ai.item_id = x.item_id
+    WHERE x.action_id = $action_id
 """)  # noqa: S608
 
 personal("panel.open_actions", "Open actions from every meeting", sql=f"""
@@ -199,6 +235,87 @@ personal("panel.group_adult_links",
     ORDER BY l.first_seen
 """)
 
+# -- persons of concern and items joined up -------------------------------------------------
+
+personal("panel.adults_of_concern", "Adults of concern to put on an agenda",
+         restricted=("full_name",), sql=f"""
+    WITH ends AS (
+        SELECT source_person_id AS person_id, target_person_id AS other_id FROM link
+        UNION ALL
+        SELECT target_person_id, source_person_id FROM link
+    )
+    SELECT p.person_id, p.pseudonym, {full_name()} AS full_name,
+           count(DISTINCT c.person_id) AS children
+    FROM person p
+    LEFT JOIN ends e ON e.person_id = p.person_id
+    LEFT JOIN person c ON c.person_id = e.other_id AND c.kind = 'child'
+    WHERE p.kind = 'adult_of_concern'
+    GROUP BY ALL ORDER BY children DESC, p.pseudonym
+""")  # noqa: S608  (constant SQL fragments)
+
+personal("panel.person_profile", "An adult of concern's profile for a person item",
+         params=("person_id",), restricted=("full_name", "date_of_birth"), sql=f"""
+    SELECT p.person_id, p.pseudonym, {full_name()} AS full_name, p.date_of_birth,
+           p.age_years, p.sex, p.role_title, a.name AS source_agency_name, p.recorded_date
+    FROM person p LEFT JOIN agency a ON a.agency_id = p.source_agency
+    WHERE p.person_id = $person_id AND p.kind = 'adult_of_concern'
+""")  # noqa: S608  (constant SQL fragments)
+
+_OTHER = "CASE WHEN l.source_person_id = {who} THEN l.target_person_id ELSE l.source_person_id END"
+_CTX_PLACE = safe_place_name("pl")
+
+# What each accepted item of a meeting touches: adults of concern and places (no homes, no
+# schools), so items that share one are shown together.
+personal("panel.item_contexts", "Adults of concern and places each agenda item touches",
+         params=("meeting_id",), sql=f"""
+    WITH items AS (
+        SELECT item_id, subject_kind, subject_id FROM agenda_item
+        WHERE meeting_id = $meeting_id AND status = 'accepted'
+    ), adults AS (
+        SELECT it.item_id, o.person_id AS context_id, o.pseudonym AS context_label
+        FROM items it JOIN link l ON it.subject_kind = 'child'
+             AND it.subject_id IN (l.source_person_id, l.target_person_id)
+        JOIN person o ON o.person_id = {_OTHER.format(who="it.subject_id")}
+        WHERE o.kind = 'adult_of_concern'
+        UNION
+        SELECT it.item_id, p.person_id, p.pseudonym FROM items it
+        JOIN person p ON p.person_id = it.subject_id WHERE it.subject_kind = 'person'
+        UNION
+        SELECT it.item_id, o.person_id, o.pseudonym
+        FROM items it JOIN group_membership gm ON it.subject_kind = 'group'
+             AND gm.group_id = it.subject_id AND gm.end_date IS NULL
+        JOIN link l ON gm.person_id IN (l.source_person_id, l.target_person_id)
+        JOIN person o ON o.person_id = {_OTHER.format(who="gm.person_id")}
+        WHERE o.kind = 'adult_of_concern'
+        UNION
+        SELECT it.item_id, p.person_id, p.pseudonym
+        FROM items it JOIN presence pr ON it.subject_kind = 'place'
+             AND pr.place_id = it.subject_id
+        JOIN person p ON p.person_id = pr.person_id AND p.kind = 'adult_of_concern'
+    ), places AS (
+        SELECT it.item_id, pl.place_id AS context_id, {_CTX_PLACE} AS context_label
+        FROM items it JOIN place pl ON it.subject_kind = 'place' AND pl.place_id = it.subject_id
+        UNION
+        SELECT it.item_id, pl.place_id, {_CTX_PLACE}
+        FROM items it JOIN presence pr ON it.subject_kind IN ('child', 'person')
+             AND pr.person_id = it.subject_id
+             AND pr.kind IN ('found_at_after_missing', 'harmed_at', 'seen_at', 'frequents')
+        JOIN place pl ON pl.place_id = pr.place_id
+        WHERE pl.kind NOT IN ('home', 'school')
+        UNION
+        SELECT it.item_id, pl.place_id, {_CTX_PLACE}
+        FROM items it JOIN incident_person ip ON it.subject_kind IN ('child', 'person')
+             AND ip.person_id = it.subject_id
+        JOIN incident i ON i.incident_id = ip.incident_id AND i.harm_context = 'extra_familial'
+        JOIN place pl ON pl.place_id = i.place_id
+        WHERE pl.kind NOT IN ('home', 'school')
+    )
+    SELECT item_id, 'adult' AS context_kind, context_id, context_label FROM adults
+    UNION ALL
+    SELECT item_id, 'place', context_id, context_label FROM places
+    ORDER BY item_id, context_kind, context_label
+""")  # noqa: S608  (constant SQL fragments)
+
 # -- item summaries: places, groups, map and network extracts -----------------------------
 
 personal("panel.place_profile", "A place's profile for a location item", params=("place_id",),
@@ -285,7 +402,19 @@ personal("panel.places_of_people",
 # -- writes ------------------------------------------------------------------------------------
 
 insert("panel.create_meeting", "Create a panel meeting", "meeting",
-       ("meeting_id", "held_on", "title", "created_by", "created_at"))
+       ("meeting_id", "held_on", "title", "created_by", "created_at", "next_held_on"))
+
+write("panel.set_next_meeting", "Record the date of the next meeting",
+      params=("meeting_id", "next_held_on"), audit_action="update",
+      sql="UPDATE meeting SET next_held_on = $next_held_on WHERE meeting_id = $meeting_id")
+
+insert("panel.add_attendee", "Record a meeting attendee or apologies", "meeting_attendee",
+       ("attendee_id", "meeting_id", "name", "role", "agency_id", "attendance", "recorded_by",
+        "recorded_at"))
+
+write("panel.remove_attendee", "Remove an attendee entered by mistake",
+      params=("attendee_id",), audit_action="delete",
+      sql="DELETE FROM meeting_attendee WHERE attendee_id = $attendee_id")
 
 insert("panel.add_item", "Add an agenda item", "agenda_item",
        ("item_id", "meeting_id", "subject_kind", "subject_id", "reason", "status", "position",
@@ -295,16 +424,22 @@ write("panel.set_item_status", "Accept or remove an agenda item", params=("item_
       audit_action="update",
       sql="UPDATE agenda_item SET status = $status WHERE item_id = $item_id")
 
-write("panel.set_item_decision", "Record an agenda item's decision",
-      params=("item_id", "decision", "language_flags"), audit_action="update",
-      sql="UPDATE agenda_item SET decision = $decision, "
-          "language_flags = list_concat(language_flags, list_filter($language_flags, "
-          "lambda f: NOT list_contains(language_flags, f))) "
-          "WHERE item_id = $item_id")
+# A decision is a new row each time it is saved: nothing rewrites the agenda item, which
+# actions refer to (DuckDB runs an UPDATE of a list column as a delete and an insert, which
+# a foreign key refuses).
+insert("panel.record_decision", "Record an agenda item's decision", "item_decision",
+       ("decision_id", "item_id", "decision", "language_flags", "recorded_by", "recorded_at"))
+
+_ACTION_FIELDS = ("plan", "tactic", "description", "owner_name", "owner_role", "owner_agency",
+                  "due_date", "review_date", "status", "language_flags")
 
 insert("panel.add_action", "Record an action", "action",
-       ("action_id", "meeting_id", "item_id", "tactic", "description", "owner_agency",
-        "due_date", "review_date", "status", "created_by", "created_at", "language_flags"))
+       ("action_id", "meeting_id", "item_id", *_ACTION_FIELDS, "created_by", "created_at"))
+
+write("panel.update_action", "Change what an action says", params=("action_id", *_ACTION_FIELDS),
+      audit_action="update",
+      sql="UPDATE action SET "  # noqa: S608  (constant column names)
+          + ", ".join(f"{c} = ${c}" for c in _ACTION_FIELDS) + " WHERE action_id = $action_id")
 
 write("panel.set_action_status", "Update an action's status", params=("action_id", "status"),
       audit_action="update",

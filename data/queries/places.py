@@ -13,7 +13,7 @@ extra_familial, intra_familial, self, unknown).
 
 from __future__ import annotations
 
-from data.queries import aggregate, any_of, full_name, grading_sql, personal
+from data.queries import aggregate, any_of, full_name, grading_sql, personal, safe_place_name
 
 FILTER_PARAMS = ("start", "end", "kinds", "agencies", "indicators", "contexts")
 
@@ -30,9 +30,7 @@ _SCOPE = """
 """
 
 # Exact addresses of concern are restricted: a masked ``address`` column plus a safe ``name``.
-_NAME = """CASE WHEN pl.kind = 'address_of_concern'
-                THEN 'Address of concern, ' || coalesce(w.name, 'unknown ward')
-                ELSE pl.name END"""
+_NAME = safe_place_name("pl")
 _ADDRESS = "CASE WHEN pl.kind = 'address_of_concern' THEN pl.name END"
 
 _FRAGMENTS = {"@FILTER": _FILTER, "@SCOPE": _SCOPE, "@NAME": _NAME, "@ADDRESS": _ADDRESS,
@@ -139,7 +137,7 @@ personal("places.map_homes",
 
 personal("places.map_online", "Online spaces with incidents and distinct children",
          params=FILTER_PARAMS, sql=_q("""
-    SELECT pl.place_id, pl.name, pl.platform,
+    SELECT pl.place_id, @NAME AS name, pl.platform,
            count(DISTINCT i.incident_id) AS incidents,
            count(DISTINCT CASE WHEN p.kind = 'child' THEN ip.person_id END) AS children,
            max(i.occurred_at)::DATE AS latest
@@ -148,7 +146,7 @@ personal("places.map_online", "Online spaces with incidents and distinct childre
     LEFT JOIN incident_person ip ON ip.incident_id = i.incident_id
     LEFT JOIN person p ON p.person_id = ip.person_id
     WHERE pl.kind = 'online'
-    GROUP BY ALL ORDER BY incidents DESC, pl.name
+    GROUP BY ALL ORDER BY incidents DESC, name
 """))
 
 # -- place / ward profile (location assessment) ---------------------------------------------

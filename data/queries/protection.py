@@ -186,16 +186,21 @@ _read("sar_groups", "A person's peer-group memberships", sql="""
 """)
 
 _read("sar_agenda", "Panel agenda items about a person", sql="""
-    SELECT a.item_id, a.meeting_id, m.held_on, a.reason, a.status, a.decision
+    SELECT a.item_id, a.meeting_id, m.held_on, a.reason, a.status,
+           (SELECT d.decision FROM item_decision d WHERE d.item_id = a.item_id
+            ORDER BY d.recorded_at DESC LIMIT 1) AS decision
     FROM agenda_item a JOIN meeting m USING (meeting_id)
-    WHERE a.subject_kind = 'child' AND a.subject_id = $person_id ORDER BY m.held_on
+    WHERE a.subject_kind IN ('child', 'person') AND a.subject_id = $person_id
+    ORDER BY m.held_on
 """)
 
 _read("sar_actions", "Panel actions on agenda items about a person", sql="""
-    SELECT ac.action_id, ac.meeting_id, ac.item_id, ac.tactic, ac.description,
-           ac.owner_agency, ac.due_date, ac.review_date, ac.status, ac.created_by
+    SELECT ac.action_id, ac.meeting_id, ac.item_id, ac.plan, ac.tactic, ac.description,
+           ac.owner_name, ac.owner_role, ac.owner_agency, ac.due_date, ac.review_date,
+           ac.status, ac.created_by
     FROM action ac JOIN agenda_item a USING (item_id)
-    WHERE a.subject_kind = 'child' AND a.subject_id = $person_id ORDER BY ac.due_date
+    WHERE a.subject_kind IN ('child', 'person') AND a.subject_id = $person_id
+    ORDER BY ac.due_date
 """)
 
 _read("sar_assessments", "Assessments of peer groups a person belongs to", sql="""
@@ -228,7 +233,8 @@ _read("delete_plan_incidents", "Incidents only this person appears in", sql="""
 """)
 
 _read("delete_plan_items", "Agenda items about this person", sql="""
-    SELECT item_id FROM agenda_item WHERE subject_kind = 'child' AND subject_id = $person_id
+    SELECT item_id FROM agenda_item
+    WHERE subject_kind IN ('child', 'person') AND subject_id = $person_id
 """)
 
 _read("delete_plan_records", "Agency records awaiting merge review that identify this person",
@@ -280,6 +286,8 @@ _read("delete_counts", "Rows per table that deletion would remove",
     UNION ALL SELECT 'agenda_item', count(*) FROM agenda_item
         WHERE list_contains($item_ids, item_id)
     UNION ALL SELECT 'action', count(*) FROM action WHERE list_contains($item_ids, item_id)
+    UNION ALL SELECT 'item_decision', count(*) FROM item_decision
+        WHERE list_contains($item_ids, item_id)
     UNION ALL SELECT 'planted_truth', count(*) FROM planted_truth WHERE object_id = $person_id
 """)
 
@@ -333,6 +341,8 @@ _write("delete_vulnerabilities", "Delete a person's vulnerabilities",
        "DELETE FROM vulnerability WHERE person_id = $person_id", _P)
 _write("delete_actions", "Delete actions on agenda items about a person",
        "DELETE FROM action WHERE list_contains($item_ids, item_id)", _IT)
+_write("delete_decisions", "Delete decisions on agenda items about a person",
+       "DELETE FROM item_decision WHERE list_contains($item_ids, item_id)", _IT)
 _write("delete_planted", "Delete generator truth about a person",
        "DELETE FROM planted_truth WHERE object_id = $person_id", _P)
 # The purpose typed for an erasure may name the person. Every spelling of the person held

@@ -265,10 +265,10 @@ class ChunkChecker:
         cols = [pd.Series(c, dtype="str") for c in table.columns]
         numbers = np.arange(first_number, first_number + table.num_rows, dtype=np.int64)
         rows = _ArrowRows(table, numbers)
-        if len(cols) < width:  # every row is narrower than the header: the row checker says so
-            return self.check(rows.take(np.arange(table.num_rows)))
         filled = [(c.str.strip() != "").to_numpy() for c in cols]
         keep = np.logical_or.reduce(filled)
+        if len(cols) < width:  # every row is narrower than the header: the row checker says so
+            return self.check(rows.take_at(np.flatnonzero(keep)))
         wide = np.logical_or.reduce(filled[width:]) if len(cols) > width \
             else np.zeros(len(keep), dtype=bool)
         plain = np.flatnonzero(keep & ~wide)

@@ -37,6 +37,7 @@ DELIMITER_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t", "pi
 WINDOWS_WESTERN = "cp1252"
 _SNIFF_LINES = 50
 _DETECT_SAMPLE = 65_536
+_FEW_BYTES = 40
 
 
 @dataclass(frozen=True)
@@ -243,9 +244,9 @@ def _latin_only(text: str) -> bool:
 
 def _detect_encoding(name: str, data: bytes) -> str:
     """The encoding of bytes that are not UTF-8: charset-normalizer's guess over the lines
-    with non-ASCII bytes, with Windows-1252 preferred when that reads them as Latin text too
-    (a Latin-alphabet code page is ambiguous on short samples; Excel on UK Windows writes
-    cp1252)."""
+    with non-ASCII bytes, except that Windows-1252 (what Excel on UK Windows writes) is
+    preferred when the guess is another Latin-alphabet code page (they differ only in a few
+    letters) or when there are too few non-ASCII bytes for any guess to be reliable."""
     from charset_normalizer import from_bytes
 
     lines = re.findall(rb"[^\n]*[\x80-\xff][^\n]*\n?", data[:8 * _DETECT_SAMPLE])
@@ -256,8 +257,9 @@ def _detect_encoding(name: str, data: bytes) -> str:
         western = sample.decode(WINDOWS_WESTERN)
     except UnicodeDecodeError:
         western = None
-    if western is not None and (
-            guess is None or _latin_only(sample.decode(guess, errors="replace"))):
+    few = len(re.findall(rb"[\x80-\xff]", sample)) < _FEW_BYTES  # too few to tell scripts apart
+    if western is not None and (guess is None or few or _latin_only(
+            sample.decode(guess, errors="replace"))):
         return WINDOWS_WESTERN
     if guess is None:
         raise ValidationError(
@@ -334,22 +336,30 @@ def arrow_table(text: str, data: bytes, encoding: str, sep: str) -> Any:
     if re.search(r"\n[ \t]*\r?\n|\r(?!\n)", text.rstrip("\r\n")):
         return None
     raw = data.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8" else text.encode()
+    lines = text.rstrip("\r\n").split("\n", 2)
+    if len(lines) < 2:
+        return None
+    try:  # every row must have the width of the first data row (else: row by row)
+        names = [f"c{i}" for i in range(len(next(csv.reader([lines[1]], delimiter=sep))))]
+    except (csv.Error, StopIteration):
+        return None
     skipped: list[Any] = []
     try:
         table = pacsv.read_csv(
             pa.BufferReader(raw),
-            read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True,
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names,
                                            block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
                                              ignore_empty_lines=False,
                                              invalid_row_handler=_skip_into(skipped)),
             convert_options=pacsv.ConvertOptions(
-                column_types={}, strings_can_be_null=False, quoted_strings_can_be_null=False,
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
                 check_utf8=False, auto_dict_encode=False))
     except pa.ArrowException:
         return None
-    lines = text.rstrip("\r\n").count("\n")  # data lines (the header is line 1)
-    if skipped or table.num_rows != lines:
+    count = text.rstrip("\r\n").count("\n")  # data lines (the header is line 1)
+    if skipped or table.num_rows != count:
         return None
     import pyarrow.compute as pc
 

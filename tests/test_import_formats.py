@@ -192,3 +192,38 @@ def test_arrow_reader_is_used_only_when_it_reads_as_python_does(text: str) -> No
 ])
 def test_arrow_reader_steps_aside_when_it_could_differ(text: str) -> None:
     assert _read.arrow_table(text, text.encode(), "utf-8", ",") is None
+
+
+def test_cli_import_reads_windows_files_with_overrides_and_a_progress_bar(
+        store: Store, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    db = tmp_path / "cli.duckdb"
+    fresh = Store.open(db, create=True)
+    seed_reference(fresh)
+    fresh.close()
+    path = tmp_path / "person_records_win.csv"
+    path.write_bytes("local_ref;agency_id;given_name;family_name\r\nC1;police;Zoë;Lee\r\n"
+                     .encode("cp1252"))
+    runner = CliRunner()
+    out = runner.invoke(app, ["import", str(path), "--db", str(db), "--progress"])
+    assert out.exit_code == 0, out.output
+    assert "cp1252 (detected), values separated by semicolon (detected)" in out.output
+    assert "Checking person_records_win.csv" in out.output and "1 accepted" in out.output
+    wrong = runner.invoke(app, ["import", str(path), "--db", str(db), "--no-progress",
+                                "--delimiter", "comma", "--dry-run"])
+    assert wrong.exit_code == 2 and "separated by semicolons" in wrong.output
+    bad = runner.invoke(app, ["import", str(path), "--db", str(db), "--encoding", "klingon"])
+    assert bad.exit_code == 2 and "unknown text encoding 'klingon'" in bad.output
+    book = tmp_path / "person_records_book.xlsx"
+    book.write_bytes(workbook({"Front": [["cover"]], "Data": [
+        ["local_ref", "agency_id", "given_name"], ["C2", "police", "Ann"]]}))
+    out = runner.invoke(app, ["import", str(book), "--db", str(db), "--sheet", "Data",
+                              "--no-progress"])
+    assert out.exit_code == 0 and "sheet 'Data'" in out.output, out.output
+    with Store.open(db) as check_store:
+        got = check_store.cursor.execute("SELECT local_ref, given_name FROM person_record "
+                                         "ORDER BY local_ref").fetchall()
+    assert got == [("C1", "Zoë"), ("C2", "Ann")]

@@ -264,15 +264,19 @@ def _accepted(plan: ImportPlan) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[["_row", *cols]]
 
 
-def _incident_people(plan: ImportPlan, main: pd.DataFrame) -> pd.DataFrame:
-    """(incident_id, person_id, role) of the accepted incidents."""
-    parts = [f for f in plan.people if not f.empty]
+def _people_of(main: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """(incident_id, person_id, role) of one chunk's accepted incidents."""
+    ids = main.set_index("_row")["incident_id"]
+    return people.assign(incident_id=people["_row"].map(ids))[PEOPLE_COLUMNS]
+
+
+def _incident_people(plan: ImportPlan) -> pd.DataFrame:
+    """(incident_id, person_id, role) of all the accepted incidents."""
+    parts = [_people_of(m, p) for m, p in zip(plan.accepted, plan.people, strict=True)
+             if not p.empty]
     if not parts:
         return pd.DataFrame(columns=PEOPLE_COLUMNS, dtype=object)
-    people = pd.concat(parts, ignore_index=True)
-    ids = main.set_index("_row")["incident_id"]
-    people.insert(0, "incident_id", people["_row"].map(ids))
-    return people[PEOPLE_COLUMNS]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _plain(value: Any) -> Any:
@@ -289,7 +293,7 @@ def _plain_rows(plan: ImportPlan) -> list[dict[str, Any]]:
     main = _accepted(plan)
     rows = [{str(c): _plain(v) for c, v in rec.items()} for rec in main.to_dict("records")]
     if plan.report.file_kind == "incidents":
-        people = _incident_people(plan, main)
+        people = _incident_people(plan)
         by_id: dict[str, list[tuple[str, str]]] = {}
         for iid, pid, role in people.itertuples(index=False):
             by_id.setdefault(iid, []).append((pid, role))
@@ -303,8 +307,6 @@ def _plain_rows(plan: ImportPlan) -> list[dict[str, Any]]:
 def _frames(plan: ImportPlan, batch_id: str) -> list[tuple[str, pd.DataFrame]]:
     rep = plan.report
     table, cols = TABLE_COLUMNS[rep.file_kind]
-    accepted = _accepted(plan)
-    main = accepted[list(cols)]
     out: list[tuple[str, pd.DataFrame]] = []
     batch = pd.DataFrame([{
         "batch_id": batch_id, "file_kind": rep.file_kind, "file_name": rep.file_name,
@@ -313,9 +315,13 @@ def _frames(plan: ImportPlan, batch_id: str) -> list[tuple[str, pd.DataFrame]]:
         "accepted_rows": rep.accepted, "rejected_rows": rep.rejected,
     }], dtype=object)
     out.append(("import_batch", batch))
-    out.append((table, main))
+    # chunk by chunk (still one transaction): no second copy of a million rows in memory
+    parts = [f for f in plan.accepted if not f.empty]
+    out += [(table, f[list(cols)]) for f in parts] or [(table, _accepted(plan)[list(cols)])]
     if rep.file_kind == "incidents":
-        out.append(("incident_person", _incident_people(plan, accepted)))
+        out += [("incident_person", _people_of(main, people))
+                for main, people in zip(plan.accepted, plan.people, strict=True)
+                if not people.empty]
     quarantine = pd.DataFrame(plan.quarantine,
                               columns=["row_number", "raw", "columns", "reasons"], dtype=object)
     quarantine.insert(0, "batch_id", batch_id)

@@ -179,7 +179,8 @@ def demo(
 
 @app.command("import")
 def import_(
-    file: Path = typer.Argument(..., help="CSV file from an agency (UTF-8)."),
+    file: Path = typer.Argument(..., help="File from an agency: CSV (any common encoding; "
+                                          "comma, semicolon, tab or pipe) or Excel .xlsx."),
     kind: str = typer.Option(None, "--type",
                              help="person_records, incidents, links or presences "
                                   "(default: guessed from the file name)."),
@@ -187,11 +188,19 @@ def import_(
     db: Path = typer.Option(None, help="DuckDB file (default: the CSMAP_DB_PATH setting)."),
     dry_run: bool = typer.Option(False, help="Check and report only; write nothing."),
     actor: str = typer.Option("csmap-cli", help="Who is importing (recorded in the audit)."),
+    encoding: str = typer.Option(None, "--encoding",
+                                 help="Text encoding, e.g. cp1252 (default: detected)."),
+    delimiter: str = typer.Option(None, "--delimiter",
+                                  help="comma, semicolon, tab or pipe (default: detected)."),
+    sheet: str = typer.Option(None, "--sheet", help="Excel sheet name (default: the first)."),
+    progress: bool = typer.Option(None, "--progress/--no-progress",
+                                  help="Show a progress bar (default: on a terminal)."),
 ) -> None:
     """Check an agency file and import it; rejected rows go to quarantine (docs/import.md)."""
     from data import importers
     from data.store import Store
     from domain.access import Role, Viewer
+    from services import cli_progress
 
     kind = kind or importers.guess_kind(file.name) or ""
     if not file.exists():
@@ -199,13 +208,21 @@ def import_(
     try:
         # refuse a huge file before reading it into memory
         importers.check_size(file.name, file.stat().st_size)
-        with Store.open(db or settings.db_path()) as store:
+        options = importers.ReadOptions(encoding=importers.check_encoding(encoding),
+                                        delimiter=importers.parse_delimiter(delimiter),
+                                        sheet=sheet)
+        with Store.open(db or settings.db_path()) as store, \
+                cli_progress.bar(file.name, shown=progress) as step:
             viewer = Viewer(actor, Role.ANALYST, f"import of {file.name}")
             plan = importers.check_file(store, viewer, kind=kind, file_name=file.name,
-                                        data=file.read_bytes(), agency_id=agency)
+                                        data=file.read_bytes(), agency_id=agency,
+                                        options=options, progress=step)
+            if not dry_run:
+                step(-1, -1)  # the write: one transaction, no steps to count
             report = plan.report if dry_run else importers.commit(store, viewer, plan)
     except CSMapError as exc:
         fail(str(exc))
+    typer.echo(report.read_as)
     for p in report.problems:
         typer.echo(f"row {p.row}, {p.column}: {p.reason}")
     typer.echo(report.summary() + (" (dry run: nothing written)" if dry_run else ""))
@@ -230,6 +247,10 @@ cli_users.register(app)
 from services import cli_audit  # noqa: E402
 
 cli_audit.register(app)
+
+from services import cli_link  # noqa: E402
+
+cli_link.register(app)
 
 
 def main() -> None:

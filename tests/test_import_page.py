@@ -158,3 +158,20 @@ def test_empty_database_gives_a_readable_error(monkeypatch: pytest.MonkeyPatch,
     at = check_sample(run(), "links.csv")
     assert not at.exception, at.exception
     assert "has no agencies yet" in at.error[0].value
+
+
+def test_report_says_how_the_file_was_read_and_a_wrong_separator_is_explained(
+        db: Store) -> None:
+    at = check_sample(run(), "person_records_education.csv", "education")
+    assert not at.exception, at.exception
+    assert any("Read as text in utf-8 (detected), values separated by comma (detected)"
+               in i.value for i in at.info)
+    at.selectbox(key="import_delimiter").select("semicolon").run()
+    at.button(key="import_check").click().run()
+    assert any("separated by commas, but was read with another separator" in e.value
+               for e in at.error), [e.value for e in at.error]
+    assert at.session_state["import_plan"] is None
+    at.selectbox(key="import_delimiter").select("(detect)").run()
+    at.selectbox(key="import_encoding").select("cp1252").run()
+    at.button(key="import_check").click().run()
+    assert any("cp1252 (as chosen)" in i.value for i in at.info)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from data import importers
-from data.importers import linkage, review
+from data.importers import linkage, linkage_eval, review
 from data.store import Store
 from domain.access import Mode, Role, Viewer
 from domain.errors import AccessDeniedError, ValidationError
@@ -186,3 +188,98 @@ def test_unparseable_or_missing_values_count_as_missing() -> None:
     pairs = linkage.score_pairs(records, threshold=0.0)
     assert list(pairs[["dob", "postcode"]].iloc[0]) == ["missing", "missing"]
     assert "c" not in set(pairs["record_id_l"]) | set(pairs["record_id_r"])
+
+
+# -- the trained model on a realistic test set ---------------------------------------------
+@pytest.fixture(scope="module")
+def realistic() -> tuple[linkage_eval.LinkageTestSet, pd.DataFrame]:
+    test = linkage_eval.make_records(3000, agencies=4, seed=5)
+    return test, linkage.score_pairs(test.records, threshold=0.5)
+
+
+def test_realistic_set_has_the_errors_agencies_make_and_half_as_many_pairs_as_records(
+        realistic: tuple[linkage_eval.LinkageTestSet, pd.DataFrame]) -> None:
+    test, _ = realistic
+    recs = test.records
+    assert 0.4 < len(test.true_pairs) / len(recs) < 0.65
+    assert recs["date_of_birth"].isna().mean() > 0.02 and recs["postcode"].isna().mean() > 0.05
+    assert set(recs["agency"]) == {"A1", "A2", "A3", "A4"}
+    again = linkage_eval.make_records(3000, agencies=4, seed=5)
+    pd.testing.assert_frame_equal(recs, again.records)
+
+
+def test_trained_model_finds_the_pieces_on_the_realistic_set(
+        realistic: tuple[linkage_eval.LinkageTestSet, pd.DataFrame]) -> None:
+    test, pairs = realistic
+    precision, recall = linkage.precision_recall(pairs, test.true_pairs)
+    # measured (seed 5, 3,000 records): precision about 0.95, recall about 0.92
+    assert precision >= 0.90 and recall >= 0.88, (precision, recall)
+    sure = pairs[pairs["match_probability"] >= 0.9]
+    assert linkage.precision_recall(sure, test.true_pairs)[0] >= 0.97
+
+
+def test_every_score_is_explained_by_its_weights(
+        realistic: tuple[linkage_eval.LinkageTestSet, pd.DataFrame]) -> None:
+    _, pairs = realistic
+    parts = pairs["prior_weight"] + pairs[[f"weight_{c}" for c in linkage.COMPARISONS]].sum(1)
+    assert ((parts - pairs["match_weight"]).abs() <= 0.05).all()
+    levels = set(pairs["given_name"]) | set(pairs["family_name"])
+    assert {"same", "nickname", "names swapped"} <= levels
+    assert "day and month swapped" in set(pairs["dob"])
+
+
+def test_common_names_count_for_less_than_rare_ones(
+        realistic: tuple[linkage_eval.LinkageTestSet, pd.DataFrame]) -> None:
+    test, pairs = realistic
+    same = pairs[pairs["family_name"] == "same"]
+    family = test.records.set_index("record_id")["family_name"]
+    by_name = same.assign(name=same["record_id_l"].map(family).str.lower()) \
+        .groupby("name")["weight_family_name"].mean()
+    assert by_name["smith"] < by_name.max() - 2  # term frequency: Smith says less
+
+
+def test_link_command_prints_pairs_and_json_and_writes_nothing(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CSMAP_DB_PATH", str(tmp_path / "nothing.duckdb"))
+    (tmp_path / "people.csv").write_text(
+        "record_id,given_name,family_name,date_of_birth,postcode\n"
+        "a,Tyler,Brennan,2008-02-11,CW1 5QP\nb,Tyler,Brenan,2008-11-02,CW1 5QP\n"
+        "c,Mia,Hall,2012-05-05,SK9 1AA\nd,Bill,Okafor,2010-01-01,ST1 1AA\n"
+        "e,William,Okafor,2010-01-01,\n")
+    runner = CliRunner()
+    out = runner.invoke(app, ["link", "people.csv", "--threshold", "0.5"])
+    assert out.exit_code == 0, out.output
+    assert "2 candidate pair(s)" in out.output
+    assert "a ~ b" in out.output and "dob day and month swapped" in out.output
+    assert "given name nickname" in out.output
+    got = json.loads(runner.invoke(app, ["link", "people.csv", "--json"]).output)
+    assert {(p["record_id_l"], p["record_id_r"]) for p in got} == {("a", "b"), ("d", "e")}
+    assert all(set(p) == {"record_id_l", "record_id_r", "match_probability"} for p in got)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["people.csv"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("record_id,given_name,family_name,postcode\n1,A,B,C\n",
+     "lacks the column(s) date_of_birth"),
+    ("record_id,given_name,family_name,date_of_birth,postcode\n1,A,B,11/02/2008,C\n",
+     "date_of_birth on row(s) 2 is not a date written YYYY-MM-DD"),
+    ("record_id,given_name,family_name,date_of_birth,postcode\n1,A,B,,C\n1,D,E,,F\n",
+     "record_id '1' more than once"),
+    ("", "is empty"),
+])
+def test_link_command_says_what_to_fix(tmp_path: Path, text: str, message: str) -> None:
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    out = CliRunner().invoke(app, ["link", str(path)])
+    assert out.exit_code == 2 and message in out.output
+    assert "11/02/2008" not in out.output

@@ -21,25 +21,30 @@ from services.safe import md
 def check_and_import(store: Store, viewer: Viewer) -> None:
     """Pick a file, check it (nothing written), then import it or cancel."""
     uploaded = st.file_uploader(
-        "Agency file (CSV, UTF-8)", type=["csv", "xlsx"], key="import_upload",
-        on_change=widgets.guess_kind,
+        "Agency file (CSV or Excel .xlsx)", type=["csv", "txt", "tsv", "xlsx"],
+        key="import_upload", on_change=widgets.guess_kind,
         help=f"Up to {settings.get_int('import_max_bytes') / 1_048_576:.0f} MB "
-             "(setting import_max_bytes). Excel works only where openpyxl is installed.")
+             "(setting import_max_bytes). Any common text encoding and separator.")
     samples = importers.sample_files()
     sample = st.selectbox("...or a synthetic sample file", ["(none)", *samples],
                           key="import_sample", on_change=widgets.guess_kind)
     name = uploaded.name if uploaded else (sample if sample != "(none)" else None)
+    data = uploaded.getvalue() if uploaded else (
+        samples[str(name)].read_bytes() if name else b"")
     kind = st.selectbox("File type", list(formats.FORMATS), key="import_kind",
                         format_func=lambda k: formats.FORMATS[k].title)
     agencies = store.frame("reference.agencies", viewer)
     agency = st.selectbox("The file comes from (fills a missing agency column)",
                           ["(named in the file)", *agencies["agency_id"]], key="import_agency")
+    options = widgets.read_options(str(name or ""), data)
     if st.button("Check file", type="primary", disabled=name is None, key="import_check"):
-        data = uploaded.getvalue() if uploaded else samples[str(name)].read_bytes()
         st.session_state[widgets.PLAN_KEY] = None  # a file that fails its check leaves none
+        bar = st.progress(0.0, text=f"Checking {name}...")
         st.session_state[widgets.PLAN_KEY] = importers.check_file(
             store, viewer, kind=kind, file_name=str(name), data=data,
-            agency_id=None if agency.startswith("(") else agency)
+            agency_id=None if agency.startswith("(") else agency, options=options,
+            progress=widgets.progress_step(bar, f"Checking {name}"))
+        bar.empty()
     plan = st.session_state[widgets.PLAN_KEY]
     if plan is not None:
         st.subheader(f"Validation report: {md(plan.report.file_name)}")
@@ -47,7 +52,8 @@ def check_and_import(store: Store, viewer: Viewer) -> None:
         go, stop = st.columns(2)
         if go.button(f"Import {plan.report.accepted:,} rows and quarantine "
                      f"{plan.report.rejected:,}", key="import_commit"):
-            done = importers.commit(store, viewer, plan)
+            with st.spinner("Writing in one transaction (all of it or nothing)..."):
+                done = importers.commit(store, viewer, plan)
             st.success(f"{done.summary()} Batch {done.batch_id}.")
             st.session_state[widgets.PLAN_KEY] = None
         if stop.button("Cancel: write nothing", key="import_cancel"):
@@ -92,9 +98,12 @@ def merge_review(store: Store, viewer: Viewer) -> None:
         st.info("Merge review shows people's records, so it is for analysts.")
     else:
         st.caption("Pairs of records that are probably the same person, scored by record "
-                   "linkage (Splink). Nothing is merged until you confirm. Names show only in "
-                   "multi-agency mode (find again after switching); the comparison levels "
-                   "show in both.")
+                   "linkage (Splink). Nothing is merged until you confirm. Each comparison "
+                   "shows how alike the two records are and its weight: positive counts for "
+                   "the same person, negative against (each point doubles or halves the "
+                   "odds); with the prior weight they add up to the pair's weight. Names show "
+                   "only in multi-agency mode (find again after switching); the comparison "
+                   "levels and weights show in both.")
         if st.button("Find candidate matches", key="import_find"):
             st.session_state[widgets.QUEUE_KEY] = review.review_queue(
                 store, viewer)

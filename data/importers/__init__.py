@@ -1,9 +1,11 @@
-"""Importing agencies' CSV (and, where openpyxl is installed, Excel) files.
+"""Importing agencies' files: CSV in any common encoding and separator, and Excel workbooks.
 
 Two steps, so a person sees the validation report before anything is written:
 
-1. :func:`check_file` reads the file in chunks, checks every row against its format
-   (:mod:`data.importers.formats`) and the ids in the store, and returns an
+1. :func:`check_file` reads the file in chunks (:mod:`data.importers._read` detects the
+   encoding and separator), checks every row against its format
+   (:mod:`data.importers.formats`) and the ids in the store, column by column
+   (:mod:`data.importers._columns`, with the row checker as the rule), and returns an
    :class:`ImportPlan`: the :class:`ImportReport` (accepted + rejected == total, always) and
    the rows ready to write.
 2. :func:`commit` writes the accepted rows, the batch record and the rejected rows (to the
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,16 +28,28 @@ from typing import Any
 import pandas as pd
 
 from data.importers import _read, formats
+from data.importers._columns import (
+    PEOPLE_COLUMNS,
+    TABLE_COLUMNS,
+    ChunkChecker,
+    ChunkResult,
+)
+from data.importers._read import ReadOptions
 from data.importers._validate import KnownIds, RowChecker, RowProblem
 from data.store import Store
 from domain import audit, settings
 from domain.access import Role, Viewer
 from domain.errors import AccessDeniedError, CSMapError, ValidationError
 
-__all__ = ["IMPORT_ROLES", "ImportPlan", "ImportReport", "RowProblem", "check_file",
-           "check_size", "commit", "guess_kind", "import_file", "sample_files"]
+__all__ = ["IMPORT_ROLES", "ImportPlan", "ImportReport", "ReadOptions", "RowProblem",
+           "check_encoding", "check_file", "check_size", "commit", "guess_kind", "import_file",
+           "parse_delimiter", "sample_files", "sheet_names"]
 
 check_size = _read.check_size
+sheet_names = _read.sheet_names
+parse_delimiter = _read.parse_delimiter
+check_encoding = _read.check_encoding
+Progress = Callable[[int, int], None]
 
 IMPORT_ROLES = frozenset({Role.ANALYST, Role.ADMIN})
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "reference" / "samples"
@@ -60,6 +74,7 @@ class ImportReport:
     ``rejected`` failed at least one and are listed in ``problems`` (row number as a
     spreadsheet shows it, header = row 1; the column at fault; what to fix).
     ``accepted + rejected == total`` always. ``batch_id`` is set once committed.
+    ``read_as`` says how the file was read (encoding and separator, or Excel sheet).
     """
 
     file_name: str
@@ -69,6 +84,7 @@ class ImportReport:
     rejected: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     batch_id: str | None = None
+    read_as: str = ""
 
     @property
     def committed(self) -> bool:
@@ -91,16 +107,24 @@ class ImportReport:
 
 @dataclass
 class ImportPlan:
-    """A checked file: its report, the rows to write and the rows to quarantine."""
+    """A checked file: its report, the accepted rows (typed frames, one per chunk, with their
+    spreadsheet row numbers in ``_row``), incident people, and the rows to quarantine."""
 
     report: ImportReport
     agency_id: str | None
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    accepted: list[pd.DataFrame] = field(default_factory=list)
+    people: list[pd.DataFrame] = field(default_factory=list)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
 
     def frames(self, batch_id: str) -> list[tuple[str, pd.DataFrame]]:
         """(table, frame) pairs in the order they are written, for :meth:`Store.insert_frames`."""
         return _frames(self, batch_id)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The accepted rows as plain values (dates, datetimes, lists, None), in file order;
+        an incident's ``people`` as (person_id, role) pairs."""
+        return _plain_rows(self)
 
 
 def require_import_role(store: Store, viewer: Viewer) -> None:
@@ -148,11 +172,15 @@ def known_ids(store: Store, viewer: Viewer, kind: str) -> KnownIds:
 
 
 def check_file(store: Store, viewer: Viewer, *, kind: str, file_name: str, data: bytes,
-               agency_id: str | None = None, today: date | None = None) -> ImportPlan:
+               agency_id: str | None = None, today: date | None = None,
+               options: ReadOptions | None = None,
+               progress: Progress | None = None) -> ImportPlan:
     """Read and check every row of an agency file; nothing is written.
 
     ``agency_id`` is the agency the file comes from when the file has no agency column (or
     leaves it blank). ``today`` is the date dates may not be after (default: today).
+    ``options`` override what is detected (encoding, separator) or pick an Excel sheet.
+    ``progress(rows_done, rows_expected)`` is called after each chunk (a long file's bar).
     """
     require_import_role(store, viewer)
     fmt = formats.get(kind)
@@ -165,31 +193,52 @@ def check_file(store: Store, viewer: Viewer, *, kind: str, file_name: str, data:
     if agency_id is not None and agency_id not in known.agencies:
         raise ValidationError(f"unknown agency {agency_id!r}: choose one of "
                               f"{', '.join(sorted(known.agencies)) or '(none yet)'}")
-    records: Iterator[list[str]] = _read.records(file_name, data)
-    header = _read.read_header(file_name, next(records, None), fmt,
+    source = _read.open_source(file_name, data, fmt, options)
+    header = _read.read_header(file_name, next(source.records, None), fmt,
                                agency_given=agency_id is not None)
-    checker = RowChecker(fmt, header, known, agency_id=agency_id, today=today or date.today())
-    plan = ImportPlan(ImportReport(file_name, kind), agency_id)
+    checker = ChunkChecker(RowChecker(fmt, header, known, agency_id=agency_id,
+                                      today=today or date.today()))
+    plan = ImportPlan(ImportReport(file_name, kind, read_as=source.reading.describe()),
+                      agency_id)
     report = plan.report
     size = max(1, settings.get_int("import_chunk_rows"))
-    for chunk in _read.chunks(records, size=size):
-        for raw in chunk:
-            report.total += 1
-            values, problems = checker.check(raw.number, raw.cells)
-            if values is not None:
-                report.accepted += 1
-                plan.rows.append(values)
-            else:
-                report.rejected += 1
-                report.problems.extend(problems)
-                plan.quarantine.append(_quarantine_row(raw, header, problems))
+    estimate = max(1, source.estimated_rows)
+    for result in _results(source, checker, size):
+        report.total += result.rows
+        report.accepted += len(result.accepted)
+        report.rejected += len(result.rejected)
+        report.problems.extend(result.problems)
+        plan.accepted.append(result.accepted)
+        if result.people is not None:
+            plan.people.append(result.people)
+        plan.quarantine.extend(_quarantine_row(raw, header, problems)
+                               for raw, problems in result.rejected)
+        if progress is not None:
+            progress(report.total, max(estimate, report.total))
     if report.total == 0:
         raise ValidationError(
             f"{file_name} has a header but no data rows: add the rows to import below the "
             f"header. Expected header: {fmt.header}"
         )
-    assert report.accepted + report.rejected == report.total
+    if report.accepted + report.rejected != report.total:  # pragma: no cover - the rule
+        raise AssertionError("accepted + rejected must equal the rows read")
     return plan
+
+
+def _results(source: _read.Source, checker: ChunkChecker, size: int) -> Iterator[ChunkResult]:
+    """Checked chunks of a file: read as Arrow columns when that is safe, else row by row."""
+    table = source.columns()
+    if table is not None:
+        close = getattr(source.records, "close", None)
+        if close is not None:
+            close()  # let the decoded text go: the table holds the rows now
+        source.columns = _read.Source.columns
+        for start in range(0, table.num_rows, size):
+            yield checker.check_columns(table.slice(start, size), start + 2)
+        return
+    for chunk in _read.chunks(source.records, size=size,
+                              workbook=source.reading.kind == "excel"):
+        yield checker.check(chunk)
 
 
 def _quarantine_row(raw: _read.RawRow, header: list[str],
@@ -206,29 +255,58 @@ def _quarantine_row(raw: _read.RawRow, header: list[str],
     }
 
 
-_TABLE_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "person_records": ("person_record", (
-        "record_id", "agency_id", "local_ref", "given_name", "family_name", "date_of_birth",
-        "postcode", "kind", "sex", "recorded_date")),
-    "incidents": ("incident", (
-        "incident_id", "occurred_at", "kind", "harm_context", "place_id", "agency_id",
-        "indicators", "narrative", "child_words", "recorded_date", "grading_source",
-        "grading_intel", "grading_handling")),
-    "links": ("link", (
-        "link_id", "source_person_id", "target_person_id", "kind", "nature", "first_seen",
-        "last_seen", "source_agency", "recorded_date", "grading_source", "grading_intel",
-        "grading_handling", "verified", "evidence")),
-    "presences": ("presence", (
-        "presence_id", "person_id", "place_id", "kind", "seen_at", "source_agency",
-        "recorded_date", "grading_source", "grading_intel", "grading_handling", "incident_id")),
-}
+def _accepted(plan: ImportPlan) -> pd.DataFrame:
+    """All accepted rows in one frame, table columns and ``_row``, in file order."""
+    _, cols = TABLE_COLUMNS[plan.report.file_kind]
+    parts = [f for f in plan.accepted if not f.empty]
+    if not parts:
+        return pd.DataFrame(columns=["_row", *cols], dtype=object)
+    return pd.concat(parts, ignore_index=True)[["_row", *cols]]
+
+
+def _people_of(main: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """(incident_id, person_id, role) of one chunk's accepted incidents."""
+    ids = main.set_index("_row")["incident_id"]
+    return people.assign(incident_id=people["_row"].map(ids))[PEOPLE_COLUMNS]
+
+
+def _incident_people(plan: ImportPlan) -> pd.DataFrame:
+    """(incident_id, person_id, role) of all the accepted incidents."""
+    parts = [_people_of(m, p) for m, p in zip(plan.accepted, plan.people, strict=True)
+             if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=PEOPLE_COLUMNS, dtype=object)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, list):
+        return list(value)
+    if value is None or (not isinstance(value, list | tuple | dict) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _plain_rows(plan: ImportPlan) -> list[dict[str, Any]]:
+    main = _accepted(plan)
+    rows = [{str(c): _plain(v) for c, v in rec.items()} for rec in main.to_dict("records")]
+    if plan.report.file_kind == "incidents":
+        people = _incident_people(plan)
+        by_id: dict[str, list[tuple[str, str]]] = {}
+        for iid, pid, role in people.itertuples(index=False):
+            by_id.setdefault(iid, []).append((pid, role))
+        for row in rows:
+            row["people"] = by_id.get(row["incident_id"], [])
+    for row in rows:
+        del row["_row"]
+    return rows
 
 
 def _frames(plan: ImportPlan, batch_id: str) -> list[tuple[str, pd.DataFrame]]:
     rep = plan.report
-    table, cols = _TABLE_COLUMNS[rep.file_kind]
-    main = pd.DataFrame([[r.get(c) for c in cols] for r in plan.rows], columns=list(cols),
-                        dtype=object)
+    table, cols = TABLE_COLUMNS[rep.file_kind]
     out: list[tuple[str, pd.DataFrame]] = []
     batch = pd.DataFrame([{
         "batch_id": batch_id, "file_kind": rep.file_kind, "file_name": rep.file_name,
@@ -237,12 +315,13 @@ def _frames(plan: ImportPlan, batch_id: str) -> list[tuple[str, pd.DataFrame]]:
         "accepted_rows": rep.accepted, "rejected_rows": rep.rejected,
     }], dtype=object)
     out.append(("import_batch", batch))
-    out.append((table, main))
+    # chunk by chunk (still one transaction): no second copy of a million rows in memory
+    parts = [f for f in plan.accepted if not f.empty]
+    out += [(table, f[list(cols)]) for f in parts] or [(table, _accepted(plan)[list(cols)])]
     if rep.file_kind == "incidents":
-        people = pd.DataFrame(
-            [(r["incident_id"], pid, role) for r in plan.rows for pid, role in r["people"]],
-            columns=["incident_id", "person_id", "role"], dtype=object)
-        out.append(("incident_person", people))
+        out += [("incident_person", _people_of(main, people))
+                for main, people in zip(plan.accepted, plan.people, strict=True)
+                if not people.empty]
     quarantine = pd.DataFrame(plan.quarantine,
                               columns=["row_number", "raw", "columns", "reasons"], dtype=object)
     quarantine.insert(0, "batch_id", batch_id)
@@ -283,8 +362,9 @@ def commit(store: Store, viewer: Viewer, plan: ImportPlan) -> ImportReport:
 
 
 def import_file(store: Store, viewer: Viewer, *, kind: str, file_name: str, data: bytes,
-                agency_id: str | None = None, today: date | None = None) -> ImportReport:
+                agency_id: str | None = None, today: date | None = None,
+                options: ReadOptions | None = None) -> ImportReport:
     """Check and commit in one call (command line, tests)."""
     plan = check_file(store, viewer, kind=kind, file_name=file_name, data=data,
-                      agency_id=agency_id, today=today)
+                      agency_id=agency_id, today=today, options=options)
     return commit(store, viewer, plan)

@@ -228,9 +228,19 @@ class RowChecker:
         return pairs  # people are resolved in check(), once the row's agency is known
 
     # -- rows --------------------------------------------------------------------------------
-    def check(self, number: int, cells: tuple[str, ...]) -> tuple[dict[str, Any] | None,
-                                                                   list[RowProblem]]:
+    def check(self, number: int, cells: tuple[str, ...],
+              flagged: tuple[int, ...] = ()) -> tuple[dict[str, Any] | None, list[RowProblem]]:
         """Typed values of one row (None when rejected) and the problems found."""
+        values, problems = self.check_cells(number, cells, flagged)
+        if values is not None:
+            problems = self.duplicates(number, values)
+        return (None if problems else values), problems
+
+    def check_cells(self, number: int, cells: tuple[str, ...], flagged: tuple[int, ...] = ()
+                    ) -> tuple[dict[str, Any] | None, list[RowProblem]]:
+        """Every check of one row except duplicates (:meth:`duplicates`, done in file order
+        once a chunk is checked): typed values (None when rejected) and the problems.
+        ``flagged`` are positions of workbook cells (formulas, errors) that are refused."""
         width = len(self.header)
         if len(cells) > width and not any(c.strip() for c in cells[width:]):
             cells = cells[:width]  # empty trailing cells (a spreadsheet's extra commas)
@@ -239,11 +249,16 @@ class RowChecker:
                                      f"has {len(cells)} values but the header has "
                                      f"{len(self.header)}: check for an unquoted comma or a "
                                      "missing value")]
-        problems: list[RowProblem] = []
+        problems: list[RowProblem] = [
+            RowProblem(number, self.header[i], f"{self.header[i]} {getattr(cells[i], 'why', '')}")
+            for i in flagged if i < width]
+        bad_cols = problems_cols(problems)
         values: dict[str, Any] = {}
         raw = dict(zip(self.header, cells, strict=True))
         for col in self.fmt.columns:
             cell = raw.get(col.name, "")
+            if col.name in bad_cols:
+                continue
             if col.required and not cell.strip():
                 problems.append(RowProblem(number, col.name,
                                            f"{col.name} is required but blank"))
@@ -262,8 +277,6 @@ class RowChecker:
                 values[agency_col] = self.agency_id
         if not problems:
             problems.extend(self._row_rules(number, values))
-        if not problems:
-            problems.extend(self._duplicates(number, values))
         return (None if problems else values), problems
 
     def _row_rules(self, number: int, v: dict[str, Any]) -> list[RowProblem]:
@@ -326,7 +339,9 @@ class RowChecker:
             return RowProblem(number, col, f"{col}: {exc}")
         return None
 
-    def _duplicates(self, number: int, v: dict[str, Any]) -> list[RowProblem]:
+    def duplicates(self, number: int, v: dict[str, Any]) -> list[RowProblem]:
+        """Reject an id already in CSMap or already used by an earlier row of the file;
+        otherwise remember it (and give a person record its record_id)."""
         fmt = self.fmt
         if fmt.id_column is None:
             key: Any = (v["agency_id"], v["local_ref"])

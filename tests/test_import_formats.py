@@ -227,3 +227,10 @@ def test_cli_import_reads_windows_files_with_overrides_and_a_progress_bar(
         got = check_store.cursor.execute("SELECT local_ref, given_name FROM person_record "
                                          "ORDER BY local_ref").fetchall()
     assert got == [("C1", "Zoë"), ("C2", "Ann")]
+
+
+def test_text_in_another_script_keeps_the_detected_encoding() -> None:
+    western = ("a;b\n" + "Zoë;Müller £5\n" * 30).encode("cp1252")
+    cyrillic = ("a;b\n" + "Привет;мир дорогой друг\n" * 10).encode("cp1251")
+    assert _read._detect_encoding("w.csv", western) == "cp1252"
+    assert _read._detect_encoding("c.csv", cyrillic) == "cp1251"

@@ -237,16 +237,25 @@ def _excel_rows(name: str, data: bytes, fmt: FileFormat,
 
 # -- text ----------------------------------------------------------------------------------
 def _latin_only(text: str) -> bool:
-    """True when every letter is in the Latin alphabet (the guess was a Latin code page)."""
-    return all(ord(ch) < 128 or not ch.isalpha() or ch in "\u00b5\u00aa\u00ba"
-               or "LATIN" in unicodedata.name(ch, "") for ch in set(text))
+    """True when most non-ASCII letters are Latin, or sit in words with Latin letters (a
+    Western text misread as another script mixes scripts inside words; a real Cyrillic or
+    Greek text has whole words in its script)."""
+    letters = other = 0
+    for word in re.findall(r"[^\W\d_]+", text):
+        foreign = sum(ord(ch) >= 128 and ch not in "\u00b5\u00aa\u00ba"
+                      and "LATIN" not in unicodedata.name(ch, "") for ch in word)
+        letters += sum(ord(ch) >= 128 for ch in word)
+        if foreign and not re.search(r"[A-Za-z]", word):  # a whole word in another script
+            other += foreign
+    return other * 2 <= letters
 
 
 def _detect_encoding(name: str, data: bytes) -> str:
     """The encoding of bytes that are not UTF-8: charset-normalizer's guess over the lines
     with non-ASCII bytes, except that Windows-1252 (what Excel on UK Windows writes) is
-    preferred when the guess is another Latin-alphabet code page (they differ only in a few
-    letters) or when there are too few non-ASCII bytes for any guess to be reliable."""
+    preferred when the guess reads the text mostly as Latin letters too (another Latin code
+    page: they differ only in a few letters) or when there are too few non-ASCII bytes for
+    any guess to be reliable. A text mostly in another script keeps the guess."""
     from charset_normalizer import from_bytes
 
     lines = re.findall(rb"[^\n]*[\x80-\xff][^\n]*\n?", data[:8 * _DETECT_SAMPLE])

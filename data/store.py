@@ -890,7 +890,8 @@ def _without_bidi(frame: pd.DataFrame) -> pd.DataFrame:
     never belong in a name or a note, and would reorder what is shown."""
     out = frame
     for col in frame.columns:
-        if frame[col].dtype == object and frame[col].map(_has_bidi).any():
+        textual = frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col])
+        if textual and frame[col].map(_has_bidi).any():
             out = out.copy() if out is frame else out
             out[col] = frame[col].map(text.clean_value)
     return out

@@ -129,9 +129,12 @@ with Store.open(sys.argv[1]) as store:
     n = 0
     while True:
         meetings.add_action(store, viewer, meeting_id=meeting, item_id=None,
-                            tactic="patrols", description="Patrols near the park " * 20,
-                            owner_agency="POL", due_date=date(2026, 11, 1) + timedelta(n % 9),
-                            review_date=None)
+                            fields=meetings.ActionFields(
+                                tactic="patrols", description="Patrols near the park " * 20,
+                                owner_name="PC Sam Reid", owner_role="Neighbourhood team",
+                                owner_agency="POL",
+                                due_date=date(2026, 11, 1) + timedelta(n % 9),
+                                review_date=None))
         n += 1
         print("saved", n, flush=True)
 """

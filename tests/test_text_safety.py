@@ -73,7 +73,7 @@ def test_the_store_keeps_no_direction_control_from_imports_or_typed_text() -> No
                               data=data, today=TODAY)
         store.execute("panel.create_meeting", Viewer("p", Role.PANEL, "test"), {
             "meeting_id": "M1", "held_on": date(2025, 7, 1), "title": f"MACE {TRICK}",
-            "created_by": "p", "created_at": datetime(2025, 7, 1, 9)})
+            "next_held_on": None, "created_by": "p", "created_at": datetime(2025, 7, 1, 9)})
         rows = store.cursor.execute(
             "SELECT given_name FROM person_record UNION ALL SELECT raw FROM quarantine_row "
             "UNION ALL SELECT title FROM meeting").fetchall()

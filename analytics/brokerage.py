@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -52,7 +52,9 @@ class Lead:
     ``measures`` maps measure name to value (see :data:`FACILITATOR_COLUMNS`); ``children``
     and ``groups`` are the children (labels) and peer groups the adult connects;
     ``links`` are the adult's links with their kind, nature, source agency, grading and dates;
-    ``why`` is a sentence for a human.
+    ``why`` is a sentence for a human; ``passed_on`` lists (child, other adult, when this
+    adult was first linked to the child, when the other was), labels and dates, for the
+    children this adult knew before another adult of concern did.
     """
 
     person_id: str
@@ -63,6 +65,7 @@ class Lead:
     groups: list[str]
     links: list[dict[str, Any]]
     why: str
+    passed_on: tuple[tuple[str, str, date, date], ...] = ()
 
 
 FACILITATOR_COLUMNS = (
@@ -83,7 +86,7 @@ class Facilitators:
     """
 
     table: pd.DataFrame
-    leads: dict[str, Lead]
+    leads: Mapping[str, Lead]
     key_players: list[str]
     reachability: list[int]
 
@@ -413,12 +416,38 @@ def facilitators(
             ["betweenness", "child_adult_betweenness", "degree", "person_id"],
             ascending=[False, False, False, True], kind="stable").reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
-    leads = {}
-    for rec in table.to_dict("records"):
-        a = str(rec["person_id"])
-        d = details[a]
+    return Facilitators(table, _Leads(graph, table, details), kp, trace)
+
+
+class _Leads(Mapping[str, Lead]):
+    """The :class:`Lead` of each adult of the table, built when first looked up (a county has
+    thousands of adults of concern; a page reads a few of them)."""
+
+    def __init__(self, graph: nx.Graph, table: pd.DataFrame,
+                 details: dict[str, dict[str, Any]]) -> None:
+        self._graph, self._details = graph, details
+        self._rows: dict[str, dict[str, Any]] = {
+            str(r["person_id"]): {str(k): v for k, v in r.items()}
+            for r in table.to_dict("records")}
+        self._n = len(table)
+        self._built: dict[str, Lead] = {}
+
+    def __getitem__(self, person: str) -> Lead:
+        if person not in self._built:
+            self._built[person] = self._build(self._rows[person])
+        return self._built[person]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _build(self, rec: dict[str, Any]) -> Lead:
+        graph, a = self._graph, str(rec["person_id"])
+        d = self._details[a]
         measures = {k: rec[k] for k in FACILITATOR_COLUMNS if k not in ("person_id", "label")}
-        leads[a] = Lead(
+        return Lead(
             person_id=a,
             label=str(rec["label"]),
             rank=int(rec["rank"]),
@@ -426,9 +455,12 @@ def facilitators(
             children=[graph.nodes[c].get("label", c) for c in d["kids"]],
             groups=list(d["groups"]),
             links=_links_of(graph, a),
-            why=_why(rec, d, graph),
+            why=_why(rec, d, graph, self._n),
+            passed_on=tuple(
+                (str(graph.nodes[c].get("label", c)), str(graph.nodes[o].get("label", o)),
+                 graph.edges[a, c]["first_seen"], graph.edges[c, o]["first_seen"])
+                for c, o in d["temporal"]),
         )
-    return Facilitators(table, leads, kp, trace)
 
 
 def _links_of(graph: nx.Graph, node: str) -> list[dict[str, Any]]:
@@ -450,15 +482,15 @@ def _links_of(graph: nx.Graph, node: str) -> list[dict[str, Any]]:
     return out
 
 
-def _why(rec: dict[Any, Any], d: dict[str, Any], graph: nx.Graph) -> str:
+def _why(rec: dict[Any, Any], d: dict[str, Any], graph: nx.Graph, among: int) -> str:
     parts = [f"linked to {rec['children']} child(ren) in {rec['groups']} peer group(s)"]
-    parts.append(f"betweenness {rec['betweenness']:.3f}")
+    parts.append(f"rank {rec['rank']} of {among} adults of concern by betweenness "
+                 f"({rec['betweenness']:.3g})")
     if rec["child_adult_betweenness"] > 0:
         parts.append(f"on {rec['child_adult_betweenness']:.1%} of child-adult of concern "
                      "shortest paths")
-    roles = [f"{r} x{rec[r]:g}" for r in BROKERAGE_ROLES if rec[r]]
-    if roles:
-        parts.append("brokerage: " + ", ".join(roles))
+    if any(rec[r] for r in BROKERAGE_ROLES):
+        parts.append(roles_in_words({r: float(rec[r]) for r in BROKERAGE_ROLES}))
     if d["temporal"]:
         others = sorted({graph.nodes[o].get("label", o) for _, o in d["temporal"]})
         parts.append(f"knew {len({c for c, _ in d['temporal']})} child(ren) before they were "
@@ -598,6 +630,83 @@ def lead_paths(graph: nx.Graph, lead: str, *, limit: int = 50) -> list[list[str]
 
 
 def roles_summary(counts: dict[str, float]) -> str:
-    """'liaison x2, gatekeeper x1' style text for a row of role counts."""
+    """'liaison x2, gatekeeper x1' style text for a row of role counts (the technical
+    names, for analysts who know Gould & Fernandez; the page shows :func:`roles_in_words`)."""
     items = [(r, counts.get(r, 0)) for r in BROKERAGE_ROLES]
     return ", ".join(f"{r} x{v:g}" for r, v in items if v) or "none"
+
+
+ROLE_WORDS: dict[str, str] = {
+    "coordinator": "links people within the one group it belongs to",
+    "itinerant": "links two people of one group it is not part of",
+    "representative": "passes contact from its own group out to another",
+    "gatekeeper": "lets someone from outside into its own group",
+    "liaison": "links two groups it belongs to neither of",
+}
+"""Each Gould & Fernandez role in plain words (the wording of docs/network.md)."""
+
+
+def roles_in_words(counts: dict[str, float], *, most: int | None = None) -> str:
+    """The roles of one adult in plain words, most frequent first, with how many pairs of
+    people each covers, e.g. 'links two groups it belongs to neither of (6 pairs)'. With
+    ``most``, only that many roles and '+ N more'."""
+    items = sorted(((counts.get(r, 0.0), r) for r in BROKERAGE_ROLES if counts.get(r, 0.0)),
+                   key=lambda kv: (-kv[0], BROKERAGE_ROLES.index(kv[1])))
+    if not items:
+        return "no brokerage between groups"
+    shown = items if most is None else items[:most]
+    text = "; ".join(f"{ROLE_WORDS[r]} ({v:g} pair{'' if v == 1 else 's'})" for v, r in shown)
+    return text + (f"; + {len(items) - len(shown)} more" if len(items) > len(shown) else "")
+
+
+RANKED_MEASURES = ("betweenness", "child_adult_betweenness", "degree", "children")
+"""Measures given a rank and a percentile beside their raw value in :func:`lead_table`."""
+
+
+def lead_table(fac: Facilitators, *, words: int | None = None) -> pd.DataFrame:
+    """The facilitator table as the page shows it. For each measure of
+    :data:`RANKED_MEASURES`: ``<measure>_rank`` (1 = highest; ties share the best rank),
+    ``<measure>_pct`` (percentile: the share of the adults of concern in the view with a
+    lower value, 0-100, one decimal) and ``<measure>_standing`` ("#3 · 99.9th pct").
+    ``roles`` gives the roles in plain words, ``main_role`` the most frequent one (for the
+    first ``words`` rows only when given; the rest are empty)."""
+    t = fac.table.copy()
+    n = max(len(t), 1)
+    for m in RANKED_MEASURES:
+        values = t[m].astype(float)
+        t[f"{m}_rank"] = values.rank(method="min", ascending=False).astype(int)
+        lower = values.rank(method="min").astype(int) - 1
+        t[f"{m}_pct"] = (100.0 * lower / n).round(1)
+        t[f"{m}_standing"] = [f"#{r} · {p:.1f}th pct" for r, p in
+                              zip(t[f"{m}_rank"], t[f"{m}_pct"], strict=True)]
+    head = t if words is None else t.head(words)
+    counts = [{r: float(row[r]) for r in BROKERAGE_ROLES} for row in head.to_dict("records")]
+    blank = [""] * (len(t) - len(head))
+    t["roles"] = [*(roles_in_words(c) for c in counts), *blank]
+    t["main_role"] = [*(roles_in_words(c, most=1) for c in counts), *blank]
+    return t
+
+
+def _when(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else "date not recorded"
+
+
+def evidence(lead: Lead, *, kinds: dict[str, str] | None = None) -> list[str]:
+    """The lead's evidence as dated sentences, oldest first: one per recorded link (dates,
+    kind, nature, with whom, source agency, grading, verified) and one per child the adult
+    knew before another adult of concern did. ``kinds`` gives readable link kinds."""
+    words = kinds or {}
+    rows = []
+    for link in lead.links:
+        first, last = link.get("first_seen"), link.get("last_seen")
+        span = _when(first) if first == last else f"{_when(first)} to {_when(last)}"
+        kind = words.get(str(link.get("kind")), str(link.get("kind")))
+        check = "verified" if link.get("verified") else "not verified"
+        rows.append((str(_when(first)), f"{span}: {link.get('nature')} link ({kind}) with "
+                     f"{link.get('with')}; recorded by {link.get('source_agency')}, graded "
+                     f"{link.get('grading')}, {check}."))
+    for child, other, t0, t1 in lead.passed_on:
+        rows.append((_when(t0), f"{_when(t0)}: linked to {child}, "
+                     f"{(t1 - t0).days} days before {child} was first linked to {other} "
+                     f"({_when(t1)})."))
+    return [text for _, text in sorted(rows, key=lambda r: r[0])]

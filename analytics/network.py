@@ -92,29 +92,78 @@ def _best_intel(a: str | None, b: str | None) -> str | None:
     return min(a, b)
 
 
-def _add_record(graph: nx.Graph, u: str, v: str, record: dict[str, Any], weight: float) -> None:
-    """Merge one link/co-presence record into the pair (u, v)."""
-    kind = record["kind"]
-    nature = record.get("nature") or "unknown"
-    first, last = record.get("first_seen"), record.get("last_seen")
-    intel = record.get("grading_intel") if _present(record.get("grading_intel")) else None
-    if graph.has_edge(u, v):
-        e = graph.edges[u, v]
-        e["weight"] += weight
-        if kind not in e["kinds"]:
-            e["kinds"] = sorted([*e["kinds"], kind])
+def merge_links(items: Iterable[tuple[str, str, dict[str, Any]]]) -> dict[tuple[str, str],
+                                                                        dict[str, Any]]:
+    """Merge link (or co-presence) records into one edge per unordered pair of people.
+
+    ``items`` are ``(u, v, record)``; self-loops are skipped. Returns the edge attributes
+    (see the module docstring) keyed by the pair (its two ids in sorted order), pairs in the
+    order first seen. ``weight`` adds each record's ``meetings`` (1 for a link).
+    """
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for u, v, rec in items:
+        if u == v:
+            continue
+        key = (u, v) if u < v else (v, u)
+        nature = rec.get("nature") or "unknown"
+        first, last = rec.get("first_seen"), rec.get("last_seen")
+        intel = rec.get("grading_intel")
+        e = edges.get(key)
+        if e is None:
+            edges[key] = {"weight": float(rec.get("meetings", 1)), "kinds": [rec["kind"]],
+                          "nature": nature, "first_seen": first, "last_seen": last,
+                          "verified": bool(rec.get("verified")), "intel": intel, "links": [rec]}
+            continue
+        e["weight"] += float(rec.get("meetings", 1))
+        if rec["kind"] not in e["kinds"]:
+            e["kinds"] = sorted([*e["kinds"], rec["kind"]])
         e["nature"] = _worse(e["nature"], nature)
         if first is not None and (e["first_seen"] is None or first < e["first_seen"]):
             e["first_seen"] = first
         if last is not None and (e["last_seen"] is None or last > e["last_seen"]):
             e["last_seen"] = last
-        e["verified"] = e["verified"] or bool(record.get("verified"))
+        e["verified"] = e["verified"] or bool(rec.get("verified"))
         e["intel"] = _best_intel(e["intel"], intel)
-        e["links"] = [*e["links"], record]
-    else:
-        graph.add_edge(u, v, weight=weight, kinds=[kind], nature=nature, first_seen=first,
-                       last_seen=last, verified=bool(record.get("verified")), intel=intel,
-                       links=[record])
+        e["links"].append(rec)
+    return edges
+
+
+def graph_of(nodes: Iterable[tuple[str, dict[str, Any]]],
+             edges: Iterable[tuple[str, str, dict[str, Any]]]) -> nx.Graph:
+    """An undirected graph of ``nodes`` (each with a copy of its attributes) and ``edges``
+    (each keeping the attribute dict given, shared by both directions, as networkx does).
+
+    The same graph as ``add_nodes_from`` + ``add_edges_from`` (a test checks), written into
+    networkx's documented dict-of-dicts structure directly: about five times faster, which
+    is what lets a filter change rebuild a county's graphs in a fraction of a second. Every
+    edge's ends must be among ``nodes``.
+    """
+    graph: nx.Graph[str] = nx.Graph()
+    node: dict[str, Any] = graph._node  # type: ignore[attr-defined]
+    adj: dict[str, dict[str, Any]] = graph._adj  # type: ignore[attr-defined]
+    for n, d in nodes:
+        node[n] = dict(d)
+        adj[n] = {}
+    for u, v, d in edges:
+        adj[u][v] = d
+        adj[v][u] = d
+    return graph
+
+
+def person_nodes(people: pd.DataFrame) -> list[tuple[str, dict[str, Any]]]:
+    """``(person_id, attributes)`` for every person: kind, pseudonym, label."""
+    labels = _label_column(people)
+    return [(str(pid), {"kind": str(kind), "pseudonym": str(pseud), "label": str(label)})
+            for pid, pseud, kind, label in zip(people["person_id"], people["pseudonym"],
+                                               people["kind"], labels, strict=True)]
+
+
+def place_nodes(places: pd.DataFrame) -> list[tuple[str, dict[str, Any]]]:
+    """``(place_id, attributes)`` for every place: kind (place or online), place kind, label."""
+    return [(str(pid), {"kind": ONLINE if pkind == "online" else PLACE, "place_kind": str(pkind),
+                        "label": str(name), "pseudonym": str(name), "bipartite": 1})
+            for pid, pkind, name in zip(places["place_id"], places["kind"], places["name"],
+                                        strict=True)]
 
 
 def _label_column(people: pd.DataFrame) -> pd.Series:
@@ -134,15 +183,11 @@ def build_person_graph(
     are still nodes, so isolates stay visible.
     """
     graph: nx.Graph[str] = nx.Graph()
-    labels = _label_column(people)
-    for pid, pseud, kind, label in zip(people["person_id"], people["pseudonym"],
-                                       people["kind"], labels, strict=True):
-        graph.add_node(str(pid), kind=str(kind), pseudonym=str(pseud), label=str(label))
-    for record in _link_records(links):
-        u, v = record.pop("_u"), record.pop("_v")
-        if u == v or u not in graph or v not in graph:
-            continue
-        _add_record(graph, u, v, record, 1.0)
+    graph.add_nodes_from(person_nodes(people))
+    us, vs, recs = link_records(links)
+    edges = merge_links((u, v, r) for u, v, r in zip(us, vs, recs, strict=True)
+                        if u in graph and v in graph)
+    graph.add_edges_from((u, v, d) for (u, v), d in edges.items())
     return graph
 
 
@@ -157,28 +202,71 @@ def _column(frame: pd.DataFrame, name: str) -> list[Any]:
     return [None if not _present(v) else v for v in frame[name].tolist()]
 
 
-def _link_records(links: pd.DataFrame) -> list[dict[str, Any]]:
-    """One provenance dict per link row, built column-wise (fast on 100k links)."""
+def link_records(links: pd.DataFrame) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """The two people of each link row and one provenance dict per row, built column-wise
+    (fast on 100k links): ``(sources, targets, records)``."""
     n = len(links)
     if n == 0:
-        return []
+        return [], [], []
     src, intel, hand = (_column(links, c) for c in
                         ("grading_source", "grading_intel", "grading_handling"))
     verified = (links["verified"].fillna(False).astype(bool).tolist() if "verified" in links
                 else [False] * n)
     evidence = links["evidence"].tolist() if "evidence" in links else [None] * n
     grading = [grading_text(a, b, c) for a, b, c in zip(src, intel, hand, strict=True)]
-    cols = zip(links["source_person_id"].astype(str).tolist(),
-               links["target_person_id"].astype(str).tolist(),
-               links["link_id"].astype(str).tolist(), links["kind"].astype(str).tolist(),
+    cols = zip(links["link_id"].astype(str).tolist(), links["kind"].astype(str).tolist(),
                links["nature"].astype(str).tolist(), _dates(links["first_seen"]),
                _dates(links["last_seen"]), links["source_agency"].astype(str).tolist(),
                src, intel, hand, verified, evidence, grading, strict=True)
-    return [{"_u": u, "_v": v, "link_id": lid, "kind": k, "nature": nat, "first_seen": f,
-             "last_seen": la, "source_agency": ag, "grading_source": gs, "grading_intel": gi,
-             "grading_handling": gh, "verified": ver, "evidence": _as_list(ev),
-             "grading": gt}
-            for u, v, lid, k, nat, f, la, ag, gs, gi, gh, ver, ev, gt in cols]
+    records = [{"link_id": lid, "kind": k, "nature": nat, "first_seen": f, "last_seen": la,
+                "source_agency": ag, "grading_source": gs, "grading_intel": gi,
+                "grading_handling": gh, "verified": ver, "evidence": _as_list(ev),
+                "grading": gt}
+               for lid, k, nat, f, la, ag, gs, gi, gh, ver, ev, gt in cols]
+    return (links["source_person_id"].astype(str).tolist(),
+            links["target_person_id"].astype(str).tolist(), records)
+
+
+def presence_records(presences: pd.DataFrame) -> tuple[list[str], list[str],
+                                                       list[dict[str, Any]]]:
+    """The person and place of each presence row and one provenance dict per row:
+    ``(people, places, records)``; a record holds presence id, kind, ``seen_at`` (a
+    datetime), source agency and grading."""
+    if presences.empty:
+        return [], [], []
+    src, intel, hand = (_column(presences, c) for c in
+                        ("grading_source", "grading_intel", "grading_handling"))
+    seen_all = pd.to_datetime(presences["seen_at"]).dt.to_pydatetime()
+    records = [{"presence_id": pid, "kind": kind, "seen_at": seen, "source_agency": agency,
+                "grading": grading_text(gs, gi, gh)}
+               for pid, kind, seen, agency, gs, gi, gh in zip(
+                   presences["presence_id"].astype(str).tolist(),
+                   presences["kind"].astype(str).tolist(), seen_all,
+                   presences["source_agency"].astype(str).tolist(), src, intel, hand,
+                   strict=True)]
+    return (presences["person_id"].astype(str).tolist(),
+            presences["place_id"].astype(str).tolist(), records)
+
+
+def merge_presences(items: Iterable[tuple[str, str, dict[str, Any]]]) -> dict[
+        tuple[str, str], dict[str, Any]]:
+    """One person x place edge per pair from ``(person, place, record)`` items: ``weight``
+    (presences), ``presence_kinds``, ``first_seen``, ``last_seen``, ``records``."""
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for u, v, record in items:
+        seen, kind = record["seen_at"], record["kind"]
+        e = edges.get((u, v))
+        if e is None:
+            edges[(u, v)] = {"weight": 1.0, "presence_kinds": [kind], "first_seen": seen,
+                             "last_seen": seen, "records": [record]}
+            continue
+        e["weight"] += 1
+        if kind not in e["presence_kinds"]:
+            e["presence_kinds"] = sorted([*e["presence_kinds"], kind])
+        e["first_seen"] = min(e["first_seen"], seen)
+        e["last_seen"] = max(e["last_seen"], seen)
+        e["records"].append(record)
+    return edges
 
 
 def build_place_graph(
@@ -193,38 +281,10 @@ def build_place_graph(
     ``last_seen``, ``records`` (each presence with its source agency and grading).
     """
     graph: nx.Graph[str] = nx.Graph()
-    labels = _label_column(people)
-    for pid, pseud, kind, label in zip(people["person_id"], people["pseudonym"],
-                                       people["kind"], labels, strict=True):
-        graph.add_node(str(pid), kind=str(kind), pseudonym=str(pseud), label=str(label),
-                       bipartite=0)
-    for pid, pkind, name in zip(places["place_id"], places["kind"], places["name"], strict=True):
-        graph.add_node(str(pid), kind=ONLINE if pkind == "online" else PLACE,
-                       place_kind=str(pkind), label=str(name), pseudonym=str(name), bipartite=1)
-    if presences.empty:
-        return graph
-    src, intel, hand = (_column(presences, c) for c in
-                        ("grading_source", "grading_intel", "grading_handling"))
-    seen_all = pd.to_datetime(presences["seen_at"]).dt.to_pydatetime()
-    edges: dict[tuple[str, str], dict[str, Any]] = {}
-    for u, v, pid, kind, seen, agency, gs, gi, gh in zip(
-            presences["person_id"].astype(str).tolist(), presences["place_id"].astype(str).tolist(),
-            presences["presence_id"].astype(str).tolist(), presences["kind"].astype(str).tolist(),
-            seen_all, presences["source_agency"].astype(str).tolist(), src, intel, hand,
-            strict=True):
-        record = {"presence_id": pid, "kind": kind, "seen_at": seen, "source_agency": agency,
-                  "grading": grading_text(gs, gi, gh)}
-        e = edges.get((u, v))
-        if e is None:
-            edges[(u, v)] = {"weight": 1.0, "presence_kinds": [kind], "first_seen": seen,
-                             "last_seen": seen, "records": [record]}
-            continue
-        e["weight"] += 1
-        if kind not in e["presence_kinds"]:
-            e["presence_kinds"] = sorted([*e["presence_kinds"], kind])
-        e["first_seen"] = min(e["first_seen"], seen)
-        e["last_seen"] = max(e["last_seen"], seen)
-        e["records"].append(record)
+    graph.add_nodes_from((n, {**d, "bipartite": 0}) for n, d in person_nodes(people))
+    graph.add_nodes_from(place_nodes(places))
+    us, vs, recs = presence_records(presences)
+    edges = merge_presences(zip(us, vs, recs, strict=True))
     graph.add_edges_from((u, v, d) for (u, v), d in edges.items() if u in graph and v in graph)
     return graph
 
@@ -246,6 +306,7 @@ class CoPresence:
     _index: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
     _partner: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), repr=False)
     _place: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), repr=False)
+    _row: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64), repr=False)
 
     @classmethod
     def from_pairs(cls, pairs: pd.DataFrame, window: timedelta) -> CoPresence:
@@ -258,12 +319,22 @@ class CoPresence:
         where = np.concatenate([place, place])
         order = np.argsort(me, kind="stable")
         me, other, where = me[order], other[order], where[order]
+        rows = np.concatenate([np.arange(len(a)), np.arange(len(a))])[order]
         index: dict[str, tuple[int, int]] = {}
         if len(me):
             starts = np.flatnonzero(np.r_[True, me[1:] != me[:-1]])
             ends = np.r_[starts[1:], len(me)]
             index = {str(me[s]): (int(s), int(e)) for s, e in zip(starts, ends, strict=True)}
-        return cls(pairs, window, index, other, where)
+        return cls(pairs, window, index, other, where, rows)
+
+    def meetings(self, a: str, b: str) -> pd.DataFrame:
+        """Where and when ``a`` and ``b`` were seen together: one row per place with
+        ``place_id``, ``meetings``, ``first`` and ``last`` (timestamps), most meetings first."""
+        lo, hi = self._index.get(a, (0, 0))
+        rows = self._row[lo:hi][self._partner[lo:hi] == b]
+        out = self.pairs.iloc[rows][["place_id", "meetings", "first", "last"]]
+        return out.sort_values(["meetings", "last"], ascending=False, kind="stable") \
+            .reset_index(drop=True)
 
     def partners(self, child: str) -> set[str]:
         """Children seen at the same place as ``child`` within the window."""
@@ -350,20 +421,15 @@ def contact_graph(graph: nx.Graph, *,
     A social worker's or a trusted adult's protective link connects many children without
     being contact between them, so it would make unrelated children look connected and make
     protective adults look like brokers. (Protective links are still drawn on the page.)
+    Each edge is merged again from the records kept, so its nature, dates and grading are
+    those of the contact links alone.
     """
     excluded = set(exclude_kinds)
-    keep_nodes = [n for n, k in graph.nodes(data="kind") if k != PROFESSIONAL]
-    sub = graph.subgraph(keep_nodes)
-    edges = [(u, v) for u, v in sub.edges
-             if any(k not in excluded for k in sub.edges[u, v].get("kinds", []))]
     out: nx.Graph[str] = nx.Graph()
-    out.add_nodes_from(sub.nodes(data=True))
-    for u, v in edges:
-        data = dict(sub.edges[u, v])
-        data["links"] = [r for r in data["links"] if r["kind"] not in excluded]
-        data["kinds"] = sorted({r["kind"] for r in data["links"]})
-        data["weight"] = float(sum(r.get("meetings", 1) for r in data["links"]))
-        out.add_edge(u, v, **data)
+    out.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if d.get("kind") != PROFESSIONAL)
+    kept = ((u, v, r) for u, v, d in graph.edges(data=True) if u in out and v in out
+            for r in d.get("links", []) if r["kind"] not in excluded)
+    out.add_edges_from((u, v, d) for (u, v), d in merge_links(kept).items())
     return out
 
 
@@ -372,7 +438,9 @@ class ConnectedChildren:
     """The children within ``k`` hops of ``child`` and the path connecting each.
 
     ``table`` columns: ``person_id``, ``label``, ``hops``, ``path`` (ids from the child),
-    ``path_labels`` (labels), ``via`` (link kinds along the path, e.g. ``peer > co_presence``),
+    ``path_labels`` (labels), ``via`` (link kinds along the path, e.g. ``peer > seen together
+    at Park 3 times, 2025-03-01 18:05 to 2025-05-02 21:30``: co-presence with its place,
+    count and times),
     ``harmful_on_path`` (a harmful link is on the path).
     """
 
@@ -442,6 +510,20 @@ def _path_to(parent: dict[str, str | None], node: str) -> list[str]:
     return path
 
 
+def _stamp(value: Any) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+def together_text(place: str, meetings: int, first: Any, last: Any) -> str:
+    """'seen together at Recreation Ground 3 times, 2025-10-01 18:05 to 2025-11-07 21:37'
+    (one time: 'once, 2025-10-01 18:05')."""
+    if meetings == 1 or pd.Timestamp(first) == pd.Timestamp(last):
+        when = f"{'once' if meetings == 1 else f'{meetings} times'}, {_stamp(first)}"
+    else:
+        when = f"{meetings} times, {_stamp(first)} to {_stamp(last)}"
+    return f"seen together at {place} {when}"
+
+
 class _PathSteps:
     """What joins two consecutive nodes of a path: link kinds and whether one is harmful, or
     co-presence with (up to three) places where they met. Memoised per pair."""
@@ -463,10 +545,11 @@ class _PathSteps:
         return "/".join(e["kinds"]), e["nature"] == "harmful"
 
     def _met(self, u: str, v: str) -> tuple[str, bool]:
-        if u not in self.met_at:
-            self.met_at[u] = self.copresence.partner_places(u) if self.copresence else {}
-        met = sorted(set(self.met_at[u].get(v, [])))[:3]
-        return f"{CO_PRESENCE} ({', '.join(self.places.get(p, p) for p in met)})", False
+        if self.copresence is None:
+            return "seen together", False
+        met = self.copresence.meetings(u, v).head(3)
+        return "; ".join(together_text(self.places.get(p, p), int(n), f, la)
+                         for p, n, f, la in met.itertuples(index=False)), False
 
 
 def _connection_row(graph: nx.Graph, path: list[str], step: _PathSteps) -> dict[str, Any]:
@@ -482,6 +565,62 @@ def _connection_row(graph: nx.Graph, path: list[str], step: _PathSteps) -> dict[
         "via": " > ".join(kind for kind, _ in steps),
         "harmful_on_path": any(h for _, h in steps),
     }
+
+
+@dataclass(frozen=True)
+class PlaceTimeline:
+    """Who was at one place together, and when.
+
+    An *occasion* is a run of presences at the place each within ``window`` of the one
+    before (so people on one occasion were there together, as co-presence counts it), with
+    at least two different people. ``occasions``: ``occasion`` (1 = earliest), ``start``,
+    ``end``, ``people`` (ids), ``labels``, ``children`` and ``adults_of_concern`` (how many
+    of each), ``presences``. ``points``: one row per presence on an occasion: ``occasion``,
+    ``person_id``, ``label``, ``kind``, ``seen_at``, ``presence_kind``.
+    """
+
+    place: str
+    window: timedelta
+    occasions: pd.DataFrame
+    points: pd.DataFrame
+
+
+def place_timeline(presences: pd.DataFrame, people: dict[str, tuple[str, str]], place: str, *,
+                   window: timedelta = timedelta(hours=2),
+                   exclude_kinds: Sequence[str] = ("lives_at",)) -> PlaceTimeline:
+    """The occasions on which two or more people were at ``place`` together.
+
+    ``presences`` as the ``network.presences`` query returns them; ``people`` maps a person
+    id to its (label, kind). Homes are excluded by presence kind, as for co-presence.
+    """
+    pcols = ["occasion", "person_id", "label", "kind", "seen_at", "presence_kind"]
+    ocols = ["occasion", "start", "end", "people", "labels", "children", "adults_of_concern",
+             "presences"]
+    here = presences[(presences["place_id"].astype(str) == place)
+                     & ~presences["kind"].isin(exclude_kinds)
+                     & presences["person_id"].astype(str).isin(people)]
+    pts = pd.DataFrame({"person_id": here["person_id"].astype(str).to_numpy(),
+                        "seen_at": pd.to_datetime(here["seen_at"]).to_numpy(),
+                        "presence_kind": here["kind"].astype(str).to_numpy()})
+    pts = pts.sort_values(["seen_at", "person_id"], kind="stable").reset_index(drop=True)
+    gap = pts["seen_at"].diff() > pd.Timedelta(window)
+    pts["occasion"] = gap.cumsum()
+    distinct = pts.groupby("occasion")["person_id"].transform("nunique")
+    pts = pts[distinct >= 2].copy()
+    pts["occasion"] = pd.factorize(pts["occasion"])[0] + 1
+    pts["label"] = [people[p][0] for p in pts["person_id"]]
+    pts["kind"] = [people[p][1] for p in pts["person_id"]]
+    rows = []
+    for occ, g in pts.groupby("occasion", sort=True):
+        ids = list(dict.fromkeys(g["person_id"]))
+        kinds = [people[p][1] for p in ids]
+        rows.append({"occasion": int(str(occ)), "start": g["seen_at"].min(),
+                     "end": g["seen_at"].max(),
+                     "people": ids, "labels": ", ".join(people[p][0] for p in ids),
+                     "children": kinds.count(CHILD),
+                     "adults_of_concern": kinds.count(ADULT_OF_CONCERN), "presences": len(g)})
+    return PlaceTimeline(place, window, pd.DataFrame(rows, columns=ocols),
+                         pts[pcols].reset_index(drop=True))
 
 
 @dataclass(frozen=True)
@@ -539,6 +678,39 @@ def peer_groups(graph: nx.Graph, *, seed: int = 7, resolution: float = 1.0,
                          "size": len(members), "members": members})
     table = pd.DataFrame(rows, columns=["group_id", "component", "size", "members"])
     return PeerGroups(table, membership, seed, resolution, comps)
+
+
+def group_names(groups: PeerGroups, recorded: pd.DataFrame) -> dict[str, str]:
+    """One name for every peer group found, the name the rest of CSMap uses for it.
+
+    ``recorded`` holds the recorded peer groups' members (``group_id``, ``name``,
+    ``person_id``, as the ``network.groups`` query returns them). A group found in the links
+    takes the name of the recorded group that holds most of its members, when that group holds
+    at least half of them (the name the Panel page shows, e.g. "Peer group 693
+    (Middlewich)"); a second found group matching the same recorded group is that name with
+    ", part 2". A group with no recorded counterpart is "Unrecorded group C12" (its id here).
+    """
+    of: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    if not recorded.empty:
+        for gid, name, pid in zip(recorded["group_id"].astype(str), recorded["name"].astype(str),
+                                  recorded["person_id"].astype(str), strict=True):
+            of.setdefault(pid, []).append(gid)
+            names[gid] = name
+    out: dict[str, str] = {}
+    parts: dict[str, int] = {}
+    for gid, members in zip(groups.table["group_id"], groups.table["members"], strict=True):
+        votes: dict[str, int] = {}
+        for m in members:
+            for g in dict.fromkeys(of.get(str(m), [])):
+                votes[g] = votes.get(g, 0) + 1
+        best = min(votes, key=lambda g: (-votes[g], g)) if votes else None
+        if best is None or 2 * votes[best] < len(members):
+            out[str(gid)] = f"Unrecorded group {gid}"
+            continue
+        parts[best] = parts.get(best, 0) + 1
+        out[str(gid)] = names[best] + (f", part {parts[best]}" if parts[best] > 1 else "")
+    return out
 
 
 def ego_graph(graph: nx.Graph, centre: str, *, hops: int = 1) -> nx.Graph:

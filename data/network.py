@@ -3,7 +3,7 @@ audit). No analysis here: see :mod:`analytics.network` and :mod:`analytics.analy
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -21,13 +21,15 @@ class NetworkFrames:
     """People, places, links and presences in a window, as the gateway returned them.
 
     ``people.label`` / ``places.name`` are pseudonyms / public names unless the viewer is
-    in named mode.
+    in named mode. ``groups``: the recorded peer groups' memberships in the window (their
+    names are what every page calls a peer group).
     """
 
     people: pd.DataFrame
     places: pd.DataFrame
     links: pd.DataFrame
     presences: pd.DataFrame
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,19 @@ def load(store: Store, viewer: Viewer, query: NetworkQuery) -> NetworkFrames:
     places = store.frame("network.places", viewer, limit=lim)
     links = store.frame("network.links", viewer, query.link_params(), limit=lim)
     presences = store.frame("network.presences", viewer, query.presence_params(), limit=lim)
-    return NetworkFrames(people, places, links, presences)
+    groups = store.frame("network.groups", viewer, {"start": query.start, "end": query.end},
+                         limit=lim)
+    return NetworkFrames(people, places, links, presences, groups)
+
+
+EVERYTHING = NetworkQuery(start=date(1900, 1, 1), end=date(9999, 12, 30))
+"""A query that keeps every link and presence: what the network index is built from."""
+
+
+def load_all(store: Store, viewer: Viewer) -> NetworkFrames:
+    """Every person, place, link and presence, for ``viewer`` (filters are applied later, in
+    memory, by :class:`analytics.analysis.NetworkIndex`)."""
+    return load(store, viewer, EVERYTHING)
 
 
 def fingerprint(store: Store, viewer: Viewer) -> str:

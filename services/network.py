@@ -1,8 +1,9 @@
 """The network analysis model: the store's frames for a filter, turned into measures.
 
-:func:`analyse` loads people, places, links and presences through the gateway (role checks,
-masking, audit) and runs :func:`analytics.analysis.analyse`; the page caches the result once
-per data change and filter (:mod:`dashboard.components.network_model`).
+:func:`index` loads every person, place, link and presence through the gateway (role checks,
+masking, audit) once per data version; :func:`select` filters it in memory for a view
+(:class:`analytics.analysis.NetworkIndex`). The page keeps both
+(:mod:`dashboard.components.network_model`).
 """
 
 from __future__ import annotations
@@ -23,11 +24,31 @@ from domain.access import Viewer
 def analyse(store: Store, viewer: Viewer, query: network.NetworkQuery, *,
             as_of: date) -> analysis.NetworkAnalysis:
     """Every measure of the network that passes ``query``, as ``viewer`` may see it."""
-    frames = network.load(store, viewer, query)
+    return select(index(store, viewer), query, as_of=as_of)
+
+
+def index(store: Store, viewer: Viewer) -> analysis.NetworkIndex:
+    """Every person, place, link and presence ``viewer`` may see, indexed for filtering
+    (built once per data version; the page keeps it)."""
+    frames = network.load_all(store, viewer)
+    return analysis.NetworkIndex(frames.people.copy(), frames.places, frames.links,
+                                 frames.presences, frames.groups)
+
+
+def record_filter(query: network.NetworkQuery) -> analysis.RecordFilter:
+    """The analytics filter of a network query (the same rules as its SQL)."""
+    return analysis.RecordFilter(
+        start=query.start, end=query.end, kinds=query.kinds, natures=query.natures,
+        agencies=query.agencies, min_intel=query.min_intel,
+        include_ungraded=query.include_ungraded)
+
+
+def select(idx: analysis.NetworkIndex, query: network.NetworkQuery, *,
+           as_of: date) -> analysis.NetworkAnalysis:
+    """The analysis of the records of ``idx`` passing ``query`` (a fraction of a second)."""
     hours = float(settings.get("copresence_hours"))
-    return analysis.analyse(frames.people.copy(), frames.places, frames.links,
-                            frames.presences, as_of=as_of,
-                            copresence_window=timedelta(hours=hours))
+    return idx.select(record_filter(query), as_of=as_of,
+                      copresence_window=timedelta(hours=hours))
 
 
 def view_filter(query: network.NetworkQuery, viewer: Viewer) -> dict[str, object]:

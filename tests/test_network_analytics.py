@@ -122,7 +122,8 @@ def test_copresence_window() -> None:
     g = nx.Graph()
     g.add_nodes_from(["a", "b", "c"], kind="child")
     cc = network.connected_children(g, "a", k=1, copresence=cp, place_labels={"P": "Park"})
-    assert cc.ids() == ["b"] and cc.table.iloc[0]["via"] == "co_presence (Park)"
+    assert cc.ids() == ["b"]
+    assert cc.table.iloc[0]["via"] == "seen together at Park once, 2025-03-01 20:00"
 
 
 D = date(2025, 1, 1)

@@ -73,5 +73,5 @@ def test_personal_reads_audited(town: Store) -> None:
     n = town.cursor.execute(
         "SELECT count(*) FROM audit_event WHERE actor = 'who' AND event_type = 'consultation'"
     ).fetchone()
-    assert n is not None and n[0] == 4
+    assert n is not None and n[0] == 5  # people, places, links, presences, recorded groups
     assert netdata.fingerprint(town, v)

@@ -9,9 +9,9 @@ from dashboard import common
 from dashboard.components import (
     network_exports,
     network_filters,
-    network_graph,
     network_model,
     network_roles,
+    network_together,
     network_view,
 )
 
@@ -26,20 +26,23 @@ st.caption("People, places and the links between them. Children are never labell
 
 query = network_filters.render(store, viewer, today)
 a = network_model.get(store, viewer, query, today)
-if a.person_graph.number_of_edges() == 0:
+if a.links_drawn == 0:
     st.info("No links in this period and filter. Widen the period or clear filters.")
 
-labels_of = network_graph.captions(a.view_graph)
-centre, hops = network_view.pick_centre(store, viewer, a, labels_of)
-kinds = network_view.kinds_shown()
-left, right = st.columns([3, 2])
-with right:
-    lead = network_roles.render(a)
-with left:
-    drawn = network_view.draw(a, centres=[c for c in (centre, lead) if c], lead=lead,
-                              hops=hops, kinds=kinds, labels_of=labels_of)
-if centre and a.view_graph.nodes[centre].get("kind") == network.CHILD:
-    network_view.connected_children(a, centre, hops, labels_of)
+labels_of = a.captions
+centre, hops = network_view.pick_centre(store, viewer, a, labels_of,
+                                        default=lambda: network_model.top_lead(a))
+kinds, labels = network_view.display_options()
+drawn = network_view.draw(a, centre=centre, lead=network_roles.chosen(), hops=hops,
+                          kinds=kinds, labels=labels, labels_of=labels_of)
+
+network_model.measure(a)
+network_roles.render(a)
+kind = a.view_graph.nodes[centre].get("kind") if centre else None
+if kind == network.CHILD:
+    network_view.connected_children(a, str(centre), hops, labels_of)
+elif kind in (network.PLACE, network.ONLINE):
+    network_together.render(a, str(centre), labels_of)
 
 with st.expander("Export this view (GraphML, GEXF, i2)", icon=":material/download:"):
     network_exports.render(store, viewer, drawn)

@@ -5,17 +5,65 @@ and is pseudonymised unless the caller passes names: the caller decides the labe
 builds the graph, and :func:`pseudonymise` replaces them with pseudonyms on request. Text
 cells that a spreadsheet would run as a formula (starting with = + - @ tab CR LF) get a
 leading apostrophe.
+
+Dates and times are ISO 8601 with one format per column: ``first_seen`` / ``last_seen`` (and
+the i2 ``First Seen`` / ``Last Seen``) are dates, ``YYYY-MM-DD``; ``seen_at`` (i2 ``Date
+Time``) is the date and time of a sighting at a place, ``YYYY-MM-DDTHH:MM:SS`` (empty for a
+link between people, which is recorded by date only). Every file carries the protective
+marking (setting ``protective_marking``): a column of the CSVs, a graph attribute and a
+comment at the top of GraphML, the description and a comment in GEXF.
+
+:data:`I2_IMPORT_SPEC` (``analytics/i2_import_spec.json``) is the i2 Analyst's Notebook
+import specification for the two CSVs as they are: delimiter, header row, the type of every
+column and the date formats (documented in docs/network.md).
 """
 
 from __future__ import annotations
 
 import io
+import json
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
+from domain import settings
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+DATE_FORMAT = "%Y-%m-%d"
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+I2_IMPORT_SPEC: dict[str, Any] = json.loads(
+    (Path(__file__).with_name("i2_import_spec.json")).read_text(encoding="utf-8"))
+"""The i2 import specification of :func:`to_i2`'s files (see the module docstring)."""
+
+
+def marking_of(marking: str | None) -> str:
+    """The protective marking to put on a file: ``marking``, or the ``protective_marking``
+    setting (read now) when None."""
+    return str(settings.get("protective_marking") if marking is None else marking).strip()
+
+
+def iso_date(value: Any) -> str:
+    """A date (or the date of a date-time) as ``YYYY-MM-DD``; '' when missing."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return pd.Timestamp(value).strftime(DATE_FORMAT)
+
+
+def iso_datetime(value: Any) -> str:
+    """A date-time as ``YYYY-MM-DDTHH:MM:SS``; '' when missing or a plain date (a date has no
+    time: it is not given one)."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return ""
+    return pd.Timestamp(value).strftime(DATETIME_FORMAT)
 
 
 def neutralise(value: Any) -> Any:
@@ -53,9 +101,10 @@ def _flat(value: Any) -> str | int | float | bool:
     return str(value)
 
 
-def _export_graph(graph: nx.Graph) -> nx.Graph:
+def _export_graph(graph: nx.Graph, marking: str) -> nx.Graph:
     """A copy with flat, typed attributes and provenance columns on every edge."""
     out: nx.Graph[str] = nx.Graph()
+    out.graph["protective_marking"] = marking
     for node, data in graph.nodes(data=True):
         out.add_node(str(node), label=neutralise(_flat(data.get("label", node))),
                      kind=_flat(data.get("kind", "")),
@@ -67,8 +116,10 @@ def _export_graph(graph: nx.Graph) -> nx.Graph:
             weight=float(data.get("weight", 1.0)),
             kinds=_flat(data.get("kinds", data.get("presence_kinds", []))),
             nature=_flat(data.get("nature", "")),
-            first_seen=_flat(data.get("first_seen")),
-            last_seen=_flat(data.get("last_seen")),
+            first_seen=iso_date(data.get("first_seen")),
+            last_seen=iso_date(data.get("last_seen")),
+            first_seen_at=iso_datetime(data.get("first_seen")),
+            last_seen_at=iso_datetime(data.get("last_seen")),
             verified=bool(data.get("verified", False)),
             source_agencies=neutralise(_flat(sorted({str(r.get("source_agency", ""))
                                                      for r in recs}))),
@@ -78,36 +129,57 @@ def _export_graph(graph: nx.Graph) -> nx.Graph:
     return out
 
 
-def to_graphml(graph: nx.Graph) -> bytes:
-    """GraphML (Gephi, yEd, igraph) with node kind/label and edge provenance attributes."""
+def _xml_marked(text: bytes, marking: str) -> bytes:
+    """``text`` with an XML comment naming the marking after the XML declaration."""
+    safe = marking.replace("--", "- -")
+    head, sep, rest = text.partition(b"?>")
+    return head + sep + f"\n<!-- {safe} -->".encode() + rest
+
+
+def to_graphml(graph: nx.Graph, *, marking: str | None = None) -> bytes:
+    """GraphML (Gephi, yEd, igraph) with node kind/label and edge provenance attributes;
+    the protective marking is a graph attribute and a comment at the top."""
+    mark = marking_of(marking)
     buf = io.BytesIO()
-    nx.write_graphml(_export_graph(graph), buf)
-    return buf.getvalue()
+    nx.write_graphml(_export_graph(graph, mark), buf)
+    return _xml_marked(buf.getvalue(), mark)
 
 
-def to_gexf(graph: nx.Graph) -> bytes:
-    """GEXF (Gephi's own format) with the same attributes as :func:`to_graphml`."""
+def to_gexf(graph: nx.Graph, *, marking: str | None = None) -> bytes:
+    """GEXF (Gephi's own format) with the same attributes as :func:`to_graphml`; the
+    protective marking is the file's description and a comment at the top."""
+    mark = marking_of(marking)
     buf = io.BytesIO()
-    nx.write_gexf(_export_graph(graph), buf)
-    return buf.getvalue()
+    nx.write_gexf(_export_graph(graph, mark), buf)
+    text = buf.getvalue().replace(
+        b"</creator>", b"</creator>\n    <description>" + _xml_text(mark) + b"</description>", 1)
+    return _xml_marked(text, mark)
 
 
-I2_ENTITY_COLUMNS = ("Entity ID", "Entity Type", "Label", "Kind", "Place Kind")
-I2_LINK_COLUMNS = ("Link ID", "From Entity ID", "To Entity ID", "Link Type", "Nature",
-                   "Weight", "First Seen", "Last Seen", "Verified", "Source Agency", "Grading",
-                   "Record IDs")
+def _xml_text(value: str) -> bytes:
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")).encode()
 
 
-def to_i2(graph: nx.Graph) -> tuple[bytes, bytes]:
+I2_ENTITY_COLUMNS = ("Protective Marking", "Entity ID", "Entity Type", "Label", "Kind",
+                     "Place Kind")
+I2_LINK_COLUMNS = ("Protective Marking", "Link ID", "From Entity ID", "To Entity ID",
+                   "Link Type", "Nature", "Weight", "First Seen", "Last Seen", "Date Time",
+                   "Verified", "Source Agency", "Grading", "Record IDs")
+
+
+def to_i2(graph: nx.Graph, *, marking: str | None = None) -> tuple[bytes, bytes]:
     """i2 Analyst's Notebook import CSVs: (entities, links), one link row per record.
 
     Each link row carries its own source agency and 3x5x2 grading so provenance survives the
-    import. Text cells are neutralised against formula injection.
+    import; every row carries the protective marking. Text cells are neutralised against
+    formula injection. :data:`I2_IMPORT_SPEC` imports both files as they are.
     """
+    mark = marking_of(marking)
     entities = []
     for node, data in graph.nodes(data=True):
         kind = str(data.get("kind", ""))
         entities.append({
+            "Protective Marking": mark,
             "Entity ID": str(node),
             "Entity Type": "Location" if kind in ("place", "online") else "Person",
             "Label": str(data.get("label", node)),
@@ -119,15 +191,18 @@ def to_i2(graph: nx.Graph) -> tuple[bytes, bytes]:
         recs = data.get("links") or data.get("records") or [{}]
         for i, r in enumerate(recs):
             rid = r.get("link_id") or r.get("presence_id") or f"{u}-{v}-{i}"
+            seen = r.get("seen_at")
             links.append({
+                "Protective Marking": mark,
                 "Link ID": str(rid),
                 "From Entity ID": str(u),
                 "To Entity ID": str(v),
                 "Link Type": str(r.get("kind", "/".join(data.get("kinds", [])))),
                 "Nature": str(r.get("nature", data.get("nature", ""))),
                 "Weight": float(r.get("meetings", 1)),
-                "First Seen": _flat(r.get("first_seen", r.get("seen_at", data.get("first_seen")))),
-                "Last Seen": _flat(r.get("last_seen", r.get("seen_at", data.get("last_seen")))),
+                "First Seen": iso_date(r.get("first_seen", seen or data.get("first_seen"))),
+                "Last Seen": iso_date(r.get("last_seen", seen or data.get("last_seen"))),
+                "Date Time": iso_datetime(seen),
                 "Verified": bool(r.get("verified", False)),
                 "Source Agency": str(r.get("source_agency", "")),
                 "Grading": str(r.get("grading", "ungraded")),
@@ -136,3 +211,10 @@ def to_i2(graph: nx.Graph) -> tuple[bytes, bytes]:
     ent = neutralise_frame(pd.DataFrame(entities, columns=list(I2_ENTITY_COLUMNS)))
     lnk = neutralise_frame(pd.DataFrame(links, columns=list(I2_LINK_COLUMNS)))
     return ent.to_csv(index=False).encode(), lnk.to_csv(index=False).encode()
+
+
+def i2_import_spec(*, marking: str | None = None) -> bytes:
+    """The i2 import specification as a file to give with the CSVs (JSON), carrying the
+    protective marking of the files it describes."""
+    return json.dumps({**I2_IMPORT_SPEC, "protective_marking": marking_of(marking)},
+                      indent=2).encode()

@@ -36,6 +36,8 @@ SETTINGS: dict[str, Setting] = {
                 "Aggregate counts below this (but above 0) are shown as '*' to commissioners."),
         Setting("rounding_base", "5", int, "Unsuppressed aggregate counts round to this."),
         Setting("graph_element_cap", "400", int, "Most nodes+edges the network page draws."),
+        Setting("protective_marking", "OFFICIAL-SENSITIVE", str,
+                "Protective marking written into every exported file."),
         Setting("map_tiles", "none", str,
                 "Map background: 'none' (offline), 'osm' (OpenStreetMap) or a tile URL template."),
         Setting("copresence_hours", "2", float,

@@ -67,5 +67,9 @@ def render(store: Store, viewer: Viewer, graph: nx.Graph, *, stem: str = "csmap-
             key=f"network_export_{ext}",
             on_click=record_export, args=(store, viewer, ext, purpose, recipients, graph, named),
         )
+    st.download_button("i2 import specification (no personal data)", exports.i2_import_spec(),
+                       file_name=f"{stem}.i2-import-spec.json", mime="application/json",
+                       key="network_export_i2_spec")
     st.caption(f"The export holds the {n} people/places and {m} links drawn, with source "
-               "agency, grading, verified flag and dates on every link.")
+               "agency, grading, verified flag and ISO 8601 dates on every link, and the "
+               f"protective marking {exports.marking_of(None)} in every file.")

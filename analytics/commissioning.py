@@ -86,7 +86,8 @@ def published_total(cells: pd.DataFrame, sel: Selection, policy: SuppressionPoli
 
 def ward_table(cells: pd.DataFrame, wards: pd.DataFrame, children: pd.DataFrame,
                sel: Selection, policy: SuppressionPolicy) -> pd.DataFrame:
-    """Per ward: published incidents, children and the rate per 1,000 resident children.
+    """Per ward: published incidents, children and the rates per 1,000 resident children
+    (``rate_per_1000`` of incidents, ``children_per_1000`` of children linked).
 
     ``wards`` has ``ward_code``, ``name``, ``child_population``; ``children`` has
     ``ward_code``, ``children`` (distinct children for the period). The last row is the
@@ -109,6 +110,8 @@ def ward_table(cells: pd.DataFrame, wards: pd.DataFrame, children: pd.DataFrame,
     table["child_population"] = pops
     table["rate_per_1000"] = [rate_per_1000(s, p) for s, p in zip(table["incidents"], pops,
                                                                    strict=True)]
+    table["children_per_1000"] = [rate_per_1000(s, p) if s != "" else None
+                                  for s, p in zip(table["children"], pops, strict=True)]
     return table
 
 
@@ -189,13 +192,18 @@ class WardSpots:
 
 
 def ward_spots(cells: pd.DataFrame, wards: gpd.GeoDataFrame, sel: Selection, *,
-               seed: int = 0, permutations: int = 999) -> WardSpots:
-    """Gi* and LISA on incidents per 1,000 children by ward, for the selection's kind.
+               seed: int = 0, permutations: int = 999,
+               children: pd.DataFrame | None = None) -> WardSpots:
+    """Gi* and LISA on incidents per 1,000 children by ward, for the selection's kind (or,
+    with ``children`` (``ward_code``, ``children``), on children linked per 1,000).
 
     Computed on the true rates (significance needs them) but only categories are returned.
     """
-    chosen = select(cells, Selection(sel.quarters, sel.place_kind, ALL))
-    counts = chosen.groupby("ward_code")["incidents"].sum()
+    if children is not None:
+        counts = children.set_index("ward_code")["children"]
+    else:
+        chosen = select(cells, Selection(sel.quarters, sel.place_kind, ALL))
+        counts = chosen.groupby("ward_code")["incidents"].sum()
     frame = wards.copy()
     pop = frame["child_population"].astype(float).where(frame["child_population"] > 0)
     frame["rate"] = (1000.0 * frame["ward_code"].map(counts).fillna(0) / pop).fillna(0.0)
@@ -212,3 +220,155 @@ def ward_spots(cells: pd.DataFrame, wards: gpd.GeoDataFrame, sel: Selection, *,
                f"permutation p = {res.moran_p:.3f}); {int((spots['hotspot'] == 'hot').sum())} "
                f"hot and {int((spots['hotspot'] == 'cold').sum())} cold spot wards at p < 0.05.")
     return WardSpots(spots, summary)
+
+
+# -- plain words for a ward's rate and its neighbourhood ------------------------------------
+
+FIFTHS = ("lowest fifth", "second fifth", "middle fifth", "fourth fifth", "highest fifth")
+
+NEIGHBOURHOOD = {
+    "hot": "hot spot (high with the wards around it)",
+    "cold": "cold spot (low with the wards around it)",
+    "ns": "no clear cluster",
+}
+"""Getis-Ord Gi* categories in plain words: Gi* describes a ward *with its neighbours*."""
+
+LOCAL_MORAN = {
+    "HH": "high, among high neighbours",
+    "LL": "low, among low neighbours",
+    "HL": "high, while its neighbours are low (stands out)",
+    "LH": "low, while its neighbours are high (stands out)",
+    "ns": "no clear pattern with its neighbours",
+}
+"""Local Moran (LISA) categories in plain words."""
+
+
+def rate_band(rate_class: int | None, classes: int = 5) -> str:
+    """The fifth (quintile class) a ward's own published rate falls in, in words."""
+    if rate_class is None:
+        return "hidden (small numbers)"
+    if classes != len(FIFTHS):
+        return f"class {rate_class + 1} of {classes}"
+    return FIFTHS[rate_class]
+
+
+def spot_note(rate_class: int | None, hotspot: str) -> str:
+    """A warning when the neighbourhood's category and the ward's own rate point opposite
+    ways (a high-rate ward in a cold spot, a low-rate ward in a hot spot); '' otherwise."""
+    if rate_class is None:
+        return ""
+    if hotspot == "cold" and rate_class >= 3:
+        return ("Its own rate is high: 'cold' describes the wards around it, not this ward. "
+                "Look at the ward itself before reading the cluster.")
+    if hotspot == "hot" and rate_class <= 1:
+        return ("Its own rate is low: 'hot' describes the wards around it, not this ward.")
+    return ""
+
+
+def describe_wards(body: pd.DataFrame, rate_column: str = "rate_per_1000") -> pd.DataFrame:
+    """For each ward row (published rate, ``hotspot``, ``lisa``): ``rate_band`` (its own rate
+    in words), ``neighbourhood`` (Gi* in words), ``pattern`` (local Moran in words) and
+    ``note`` (see :func:`spot_note`). Only words from published rates and categories."""
+    classes = rate_classes(body[rate_column]).classes
+    spots = body["hotspot"].fillna("ns").tolist()
+    lisa = body["lisa"].fillna("ns").tolist()
+    return pd.DataFrame({
+        "rate_band": [rate_band(c) for c in classes],
+        "neighbourhood": [NEIGHBOURHOOD.get(h, NEIGHBOURHOOD["ns"]) for h in spots],
+        "pattern": [LOCAL_MORAN.get(x, LOCAL_MORAN["ns"]) for x in lisa],
+        "note": [spot_note(c, h) for c, h in zip(classes, spots, strict=True)],
+    }, index=body.index)
+
+
+# -- outreach: evenings, weekends, children ---------------------------------------------------
+
+OUTREACH_COUNTS = ("incidents", "evening_incidents", "weekend_incidents", "children",
+                   "out_of_hours_children")
+"""The counts of the ``places.agg_ward_outreach`` query, as published by :func:`outreach_table`.
+Evening is 18:00-01:59, weekend Saturday and Sunday; out of hours is either."""
+
+
+def outreach_table(rows: pd.DataFrame, wards: pd.DataFrame,
+                   policy: SuppressionPolicy) -> pd.DataFrame:
+    """Per ward: published incidents (all, evening, weekend), children linked and children
+    linked out of hours, and children per 1,000 resident children (both), for where to place
+    detached youth work.
+
+    ``rows`` as the ``places.agg_ward_outreach`` query returns them (one row per ward with
+    incidents); ``wards`` has ``ward_code``, ``name``, ``child_population``. Every count goes
+    through ``policy`` with secondary suppression; rates use the published counts. The last
+    row is the TOTAL (children have none: a child linked in two wards counts in both).
+    """
+    frame = wards[["ward_code", "name", "child_population"]].copy()
+    found = rows.set_index("ward_code") if not rows.empty else None
+    for col in OUTREACH_COUNTS:
+        frame[col] = (frame["ward_code"].map(found[col]).fillna(0).astype(int)
+                      if found is not None else 0)
+    frame = frame.sort_values("name", ignore_index=True)
+    table = protect_table(frame[["name", "child_population", *OUTREACH_COUNTS]],
+                          list(OUTREACH_COUNTS), policy=policy)
+    last = table.index[-1]
+    table.loc[last, "children"] = ""
+    table.loc[last, "out_of_hours_children"] = ""
+    pops = [*frame["child_population"], int(frame["child_population"].sum())]
+    table["child_population"] = pops
+    table["ward_code"] = [*frame["ward_code"], ""]
+    table["children_per_1000"] = [rate_per_1000(s, p) if s != "" else None
+                                  for s, p in zip(table["children"], pops, strict=True)]
+    table["out_of_hours_per_1000"] = [
+        rate_per_1000(s, p) if s != "" else None
+        for s, p in zip(table["out_of_hours_children"], pops, strict=True)]
+    return table
+
+
+# -- coverage: when each agency's data starts -------------------------------------------------
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of each quarter the data covers, so a start-up ramp is not read as a trend.
+
+    Attributes
+    ----------
+    quarters
+        ``quarter``, ``coverage`` (share, 0-1, of agency-days in the quarter from each
+        agency's first record to the data's as-of date), ``agencies`` (reporting in it),
+        ``partial`` (coverage below ``complete``).
+    summary
+        One sentence: when the data starts and which quarters are partial.
+    """
+
+    quarters: pd.DataFrame
+    summary: str
+
+
+def coverage(quarters: Sequence[str], spans: pd.DataFrame, as_of: date, *,
+             complete: float = 0.95) -> Coverage:
+    """Coverage of each quarter by the agencies' data.
+
+    ``spans`` has one row per agency: ``agency`` (a name) and ``first`` (the date of its
+    first record; the ``places.agg_coverage`` query). An agency covers a quarter from its
+    first record (or the quarter's start) to the quarter's end or ``as_of``, whichever is
+    earlier.
+    """
+    firsts = [pd.Timestamp(f).date() for f in spans["first"]] if not spans.empty else []
+    rows = []
+    for q in quarters:
+        start, end = quarter_span(q, q)
+        stop = min(end, as_of + timedelta(days=1))
+        days = (end - start).days
+        covered = [max(0, (stop - max(start, f)).days) for f in firsts]
+        share = sum(covered) / (days * len(firsts)) if firsts else 0.0
+        rows.append({"quarter": q, "coverage": round(share, 3),
+                     "agencies": sum(1 for c in covered if c > 0),
+                     "partial": share < complete})
+    table = pd.DataFrame(rows, columns=["quarter", "coverage", "agencies", "partial"])
+    partial = [r["quarter"] for r in rows if r["partial"]]
+    start = min(firsts).isoformat() if firsts else "no data"
+    late = [f"{a} from {pd.Timestamp(f).date().isoformat()}" for a, f in
+            zip(spans.get("agency", []), spans.get("first", []), strict=True)
+            if firsts and pd.Timestamp(f).date() > min(firsts) + timedelta(days=7)]
+    summary = (f"Data starts {start}" + (f" ({'; '.join(late)})" if late else "") + ". "
+               + (f"Partial quarters (less than {complete:.0%} covered): {', '.join(partial)}: "
+                  "a rise after them may be the data starting, not more harm."
+                  if partial else "Every quarter shown is fully covered."))
+    return Coverage(table, summary)

@@ -81,31 +81,36 @@ def positions(graph: nx.Graph, *, centre: str | None = None,
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in moved.items()}
 
 
-def label_box(at: Point, text: str, *, font: float = 8.0) -> tuple[float, float, float, float]:
-    """The box (left, top, right, bottom) a label takes under a node at ``at``."""
+def label_box(at: Point, text: str, *, font: float = 8.0,
+              node_size: float = NODE_SIZE) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom) a label takes under a node at ``at`` (centred on
+    ``at`` when ``node_size`` is 0: a label with no node, such as an area's name)."""
     width = 0.6 * font * max(len(text), 1)
-    top = at[1] + NODE_SIZE / 2 + 2
+    top = at[1] + node_size / 2 + 2 if node_size else at[1] - 0.65 * font
     return (at[0] - width / 2, top, at[0] + width / 2, top + 1.3 * font)
 
 
 def labels_that_fit(pos: Mapping[str, Point], captions: Mapping[str, str],
                     order: Sequence[str] | Iterable[str], *, font: float = 8.0,
-                    limit: int | None = None) -> set[str]:
+                    limit: int | None = None, node_size: float = NODE_SIZE) -> set[str]:
     """The nodes, taken in ``order`` (most important first), whose label fits: its box
-    overlaps no label already chosen and no other node. At most ``limit`` labels."""
+    overlaps no label already chosen and no other node (nodes ``node_size`` across; 0 for
+    labels alone). At most ``limit`` labels."""
     ids = list(pos)
     centres = np.array([pos[n] for n in ids], dtype=float).reshape(-1, 2)
-    half = NODE_SIZE / 2
+    half = node_size / 2
     chosen: set[str] = set()
     boxes: list[tuple[float, float, float, float]] = []
     for n in order:
         if n not in pos or (limit is not None and len(chosen) >= limit):
             continue
-        left, top, right, bottom = label_box(pos[n], captions.get(n, str(n)), font=font)
-        hits_node = ((centres[:, 0] + half > left) & (centres[:, 0] - half < right)
-                     & (centres[:, 1] + half > top) & (centres[:, 1] - half < bottom))
-        if hits_node.any():
-            continue
+        left, top, right, bottom = label_box(pos[n], captions.get(n, str(n)), font=font,
+                                             node_size=node_size)
+        if node_size:
+            hits_node = ((centres[:, 0] + half > left) & (centres[:, 0] - half < right)
+                         & (centres[:, 1] + half > top) & (centres[:, 1] - half < bottom))
+            if hits_node.any():
+                continue
         if any(left < b[2] and b[0] < right and top < b[3] and b[1] < bottom for b in boxes):
             continue
         boxes.append((left, top, right, bottom))

@@ -15,8 +15,12 @@ from typing import Any
 import folium
 import folium.plugins
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+from folium.utilities import JsCode
 
-from services.map_data import DensityImage, area_features
+from analytics import graph_layout
+from services.map_data import DensityImage, area_features, point_features
 from services.offline_map import safe
 
 
@@ -72,6 +76,53 @@ def add_point_layer(m: folium.Map, features: Mapping[str, Any], *, name: str,
         marker=folium.CircleMarker(radius=6, color="#222222", weight=0.8, fill=True,
                                    fill_opacity=0.85, dash_array="3 3" if dashed else None),
         tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=[safe(a) for a in aliases]),
+    )
+    layer.add_to(m)
+    return layer
+
+
+_LABEL_EACH = """function (feature, layer) {
+    layer.bindTooltip(feature.properties.label, {permanent: true, direction: "center",
+                                                 className: "csmap-area-label", opacity: 1});
+}"""
+
+
+def labels_that_fit(areas: gpd.GeoDataFrame, column: str, *, width_px: float = 700.0,
+                    font_px: float = 10.0) -> list[bool]:
+    """Which areas' names fit without overprinting on a map ``width_px`` wide showing all of
+    them, the largest areas first (the others are read on hover)."""
+    flat = areas.to_crs("EPSG:3857")
+    minx, _, maxx, _ = flat.total_bounds
+    scale = width_px / max(maxx - minx, 1.0)
+    inside = flat.geometry.representative_point()
+    ids = [str(i) for i in range(len(flat))]
+    pos = {i: (float(x) * scale, -float(y) * scale) for i, x, y in zip(ids, inside.x, inside.y,
+                                                                        strict=True)}
+    names = dict(zip(ids, flat[column].astype(str), strict=True))
+    order = [ids[i] for i in np.argsort(-flat.geometry.area.to_numpy(), kind="stable")]
+    shown = graph_layout.labels_that_fit(pos, names, order, font=font_px, node_size=0)
+    return [i in shown for i in ids]
+
+
+def add_area_labels(m: folium.Map, areas: gpd.GeoDataFrame, *, column: str,
+                    name: str = "Names") -> folium.GeoJson:
+    """The ``column`` of each area (its name) written at a point inside it where it fits
+    without overprinting (:func:`labels_that_fit`): one GeoJson layer of invisible points
+    with permanent tooltips; every name escaped."""
+    fit = labels_that_fit(areas, column)
+    geo = areas.to_crs("EPSG:4326")[fit]
+    inside = geo.geometry.representative_point()
+    frame = pd.DataFrame({"label": geo[column].astype(str).to_numpy(),
+                          "lon": inside.x.round(5).to_numpy(),
+                          "lat": inside.y.round(5).to_numpy()})
+    features = point_features(frame, fields=["label"], colour=["#333333"] * len(frame),
+                              radius=[0.0] * len(frame))
+    layer = _GeoJson(
+        features or {"type": "FeatureCollection", "features": []}, name=name,
+        zoom_on_click=False,
+        marker=folium.CircleMarker(radius=0, weight=0, opacity=0, fill=False),
+        # the label is already escaped (map_data.safe), so it shows as text
+        on_each_feature=JsCode(_LABEL_EACH),
     )
     layer.add_to(m)
     return layer

@@ -125,6 +125,9 @@ _CSS_EXTRA = """<style>
 .csmap-homes div { background-color: rgba(123, 50, 148, 0.75) !important; color: #fff; }
 .csmap-homes { background-color: rgba(194, 165, 207, 0.6) !important; }
 .leaflet-container { background: #eef0f2; }
+.csmap-area-label { background: transparent; border: none; box-shadow: none; padding: 0;
+  font-size: 10px; font-weight: 600; color: #222; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
+.csmap-area-label::before { display: none; }
 </style>"""
 
 

@@ -165,3 +165,32 @@ def test_drawing_without_the_page_render_gives_streamlit_folium_the_same_map(
         ours = np.asarray(layer._get_self_bounds(), dtype=float)
         folium_own = np.asarray(folium.GeoJson._get_self_bounds(layer), dtype=float)
         assert np.allclose(ours, folium_own, atol=1e-5)
+
+
+def test_area_names_are_escaped_always_shown_and_never_overprint() -> None:
+    from services import map_layers
+
+    wards = _wards()
+    wards.loc[0, "name"] = XSS_IMG
+    wards.loc[1, "name"] = XSS_TPL
+    m = offline_map.base_map(wards.total_bounds)
+    map_layers.add_area_labels(m, wards, column="name")
+    html = offline_map.render_html(offline_map.finish(m, layer_control=False))
+    assert not EXTERNAL.search(html)
+    assert "<img src=x" not in html and "${alert" not in html
+    assert "permanent: true" in html and "csmap-area-label" in html
+    fit = map_layers.labels_that_fit(wards, "name")
+    assert any(fit)
+    # the names chosen do not overlap at the map's initial size
+    flat = wards.to_crs("EPSG:3857")
+    minx, _, maxx, _ = flat.total_bounds
+    scale = 700.0 / (maxx - minx)
+    inside = flat.geometry.representative_point()
+    from analytics import graph_layout
+
+    boxes = [graph_layout.label_box((x * scale, -y * scale), str(name), font=10.0, node_size=0)
+             for x, y, name, ok in zip(inside.x, inside.y, wards["name"], fit, strict=True)
+             if ok]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])

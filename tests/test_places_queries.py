@@ -151,3 +151,49 @@ def test_ward_children_follow_the_place_kind_filter(town: Store, commissioner: V
     assert hotel_ward is not None
     assert hotels.set_index("ward_code")["children"].to_dict() == {hotel_ward[0]: 1}
     assert every.set_index("ward_code").loc[hotel_ward[0], "children"] == 2  # + the home
+
+
+def test_outreach_counts_evenings_weekends_and_children_by_ward(town: Store,
+                                                                commissioner: Viewer) -> None:
+    """places.agg_ward_outreach against the same counts worked out in Python from the raw
+    rows: evening 18:00-01:59, weekend Saturday-Sunday, harm at home left out."""
+    incidents = town.cursor.execute(
+        "SELECT i.incident_id, i.occurred_at, i.harm_context, pl.ward_code "
+        "FROM incident i JOIN place pl USING (place_id) WHERE pl.ward_code IS NOT NULL"
+    ).fetchall()
+    kids = town.cursor.execute(
+        "SELECT ip.incident_id, ip.person_id FROM incident_person ip "
+        "JOIN person p USING (person_id) WHERE p.kind = 'child'").fetchall()
+    children_of: dict[str, set[str]] = {}
+    for iid, pid in kids:
+        children_of.setdefault(iid, set()).add(pid)
+    contexts = ["extra_familial", "self", "unknown"]
+    expected: dict[str, Counter[str]] = {}
+    seen: dict[str, set[str]] = {}
+    out_of_hours: dict[str, set[str]] = {}
+    for iid, at, ctx, ward in incidents:
+        if ctx not in contexts:
+            continue
+        evening = at.hour >= 18 or at.hour < 2
+        weekend = at.weekday() >= 5
+        c = expected.setdefault(ward, Counter())
+        c.update(incidents=1, evening_incidents=int(evening), weekend_incidents=int(weekend))
+        seen.setdefault(ward, set()).update(children_of.get(iid, set()))
+        if evening or weekend:
+            out_of_hours.setdefault(ward, set()).update(children_of.get(iid, set()))
+    got = town.frame("places.agg_ward_outreach", commissioner, {
+        "start": WINDOW["start"], "end": WINDOW["end"], "place_kinds": [],
+        "contexts": contexts}).set_index("ward_code")
+    assert set(got.index) == set(expected)
+    for ward, c in expected.items():
+        row = got.loc[ward]
+        assert (row["incidents"], row["evening_incidents"], row["weekend_incidents"]) == (
+            c["incidents"], c["evening_incidents"], c["weekend_incidents"])
+        assert row["children"] == len(seen[ward])
+        assert row["out_of_hours_children"] == len(out_of_hours.get(ward, set()))
+    with_home = town.frame("places.agg_ward_outreach", commissioner, {
+        "start": WINDOW["start"], "end": WINDOW["end"], "place_kinds": [], "contexts": []})
+    assert with_home["incidents"].sum() > got["incidents"].sum()  # harm at home back in
+    coverage = town.frame("places.agg_coverage", commissioner)
+    assert set(coverage.columns) == {"agency", "first", "last"}
+    assert sorted(coverage["agency"]) == ["Children's social care", "Police", "School"]

@@ -160,3 +160,65 @@ def test_rate_classes_are_mapclassify_quintiles() -> None:
     assert comm.rate_classes([None, None]).classes == [None, None]
     few = comm.rate_classes(pd.Series([1.0, 1.0, 1.0, 1.0, 2.0]))  # two distinct rates
     assert few.classes == [0, 0, 0, 0, 2] and few.edges[-1] == 2.0
+
+
+def test_outreach_table_publishes_only_protected_figures() -> None:
+    from analytics import commissioning as comm
+
+    rows = pd.DataFrame({"ward_code": ["A", "B", "C"], "incidents": [40, 6, 23],
+                         "evening_incidents": [20, 3, 12], "weekend_incidents": [9, 0, 31],
+                         "children": [30, 2, 16], "out_of_hours_children": [12, 1, 9]})
+    wards = pd.DataFrame({"ward_code": ["A", "B", "C", "D"], "name": ["Ay", "Bee", "Sea", "Dee"],
+                          "child_population": [2000, 1000, 500, 800]})
+    t = comm.outreach_table(rows, wards, SuppressionPolicy()).set_index("name")
+    # primary: 1-7 hidden; secondary: a column with one hidden cell loses its next smallest
+    assert t.loc["Bee", "incidents"] == SUPPRESSED and t.loc["Sea", "incidents"] == SUPPRESSED
+    assert t.loc["Ay", "incidents"] == 40 and t.loc["TOTAL", "incidents"] == 70
+    assert t.loc["Bee", "weekend_incidents"] == 0 and t.loc["Dee", "incidents"] == 0
+    assert t.loc["Sea", "weekend_incidents"] == 30  # rounded to 5
+    assert t.loc["Bee", "out_of_hours_children"] == SUPPRESSED
+    assert t.loc["Sea", "out_of_hours_children"] == SUPPRESSED  # secondary (9, smallest other)
+    assert t.loc["TOTAL", "children"] == "" and t.loc["TOTAL", "out_of_hours_children"] == ""
+    # rates from published counts only, hidden with them
+    assert t.loc["Ay", "children_per_1000"] == 15.0  # 30 / 2000
+    assert t.loc["Ay", "out_of_hours_per_1000"] == 5.0  # published 10 (12 rounded) / 2000
+    assert pd.isna(t.loc["Bee", "children_per_1000"]) and pd.isna(t.loc["Sea",
+                                                                         "out_of_hours_per_1000"])
+    for col in comm.OUTREACH_COUNTS:  # every figure 0, *, a multiple of 5 from 10, or blank
+        for value in t[col]:
+            assert value in (0, SUPPRESSED, "") or (value % 5 == 0 and value >= 10), (col, value)
+    assert not {"person_id", "pseudonym", "place_id"} & set(t.columns)
+
+
+def test_a_high_rate_ward_in_a_cold_spot_says_why() -> None:
+    from analytics import commissioning as comm
+
+    body = pd.DataFrame({"rate_per_1000": [1.0, 2.0, 3.0, 4.0, 50.0, None],
+                         "hotspot": ["hot", "ns", "ns", "ns", "cold", "ns"],
+                         "lisa": ["LH", "ns", "ns", "LL", "HL", "ns"]})
+    words = comm.describe_wards(body)
+    assert words.loc[4, "rate_band"] == "highest fifth"
+    assert words.loc[4, "neighbourhood"].startswith("cold spot (low with the wards around")
+    assert "describes the wards around it, not this ward" in words.loc[4, "note"]
+    assert words.loc[4, "pattern"] == "high, while its neighbours are low (stands out)"
+    assert "'hot' describes the wards around it" in words.loc[0, "note"]
+    assert words.loc[2, "note"] == "" and words.loc[5, "rate_band"] == "hidden (small numbers)"
+
+
+def test_coverage_marks_the_quarters_the_data_only_partly_covers() -> None:
+    from datetime import date
+
+    from analytics import commissioning as comm
+
+    spans = pd.DataFrame({"agency": ["Police", "Youth justice"],
+                          "first": [date(2024, 9, 30), date(2024, 10, 22)]})
+    cover = comm.coverage(["2024-Q3", "2024-Q4", "2025-Q1", "2026-Q3"], spans,
+                          date(2026, 8, 15))
+    t = cover.quarters.set_index("quarter")
+    assert t.loc["2024-Q3", "partial"] and t.loc["2024-Q3", "coverage"] < 0.02
+    assert t.loc["2024-Q4", "agencies"] == 2 and t.loc["2024-Q4", "partial"]
+    assert t.loc["2024-Q4", "coverage"] == round((92 + 71) / 184, 3)  # youth justice late
+    assert not t.loc["2025-Q1", "partial"] and t.loc["2025-Q1", "coverage"] == 1.0
+    assert t.loc["2026-Q3", "partial"]  # the quarter is not over yet
+    assert cover.summary.startswith("Data starts 2024-09-30 (Youth justice from 2024-10-22).")
+    assert "2024-Q3" in cover.summary and "not more harm" in cover.summary

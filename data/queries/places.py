@@ -73,6 +73,41 @@ aggregate("places.agg_ward_children", "Distinct children linked to incidents, by
     GROUP BY ALL ORDER BY ALL
 """))
 
+# Evening: 18:00 to 01:59; weekend: Saturday and Sunday (DuckDB: dayofweek 0 = Sunday).
+_EVENING = "(hour(i.occurred_at) >= 18 OR hour(i.occurred_at) < 2)"
+_WEEKEND = "(dayofweek(i.occurred_at) IN (0, 6))"
+
+aggregate("places.agg_ward_outreach",
+          "Incidents (all, evening, weekend) and distinct children linked (all, out of hours) "
+          "by ward, for a place kind and harm contexts",
+          params=("start", "end", "place_kinds", "contexts"), sql=_q(f"""
+    WITH hits AS (
+        SELECT pl.ward_code, i.incident_id, {_EVENING} AS evening, {_WEEKEND} AS weekend
+        FROM incident i JOIN place pl USING (place_id)
+        WHERE i.occurred_at >= $start AND i.occurred_at < $end AND pl.ward_code IS NOT NULL
+          AND @PLACE_KINDS AND {any_of("contexts", "i.harm_context")}
+    )
+    SELECT h.ward_code,
+           count(DISTINCT h.incident_id) AS incidents,
+           count(DISTINCT CASE WHEN h.evening THEN h.incident_id END) AS evening_incidents,
+           count(DISTINCT CASE WHEN h.weekend THEN h.incident_id END) AS weekend_incidents,
+           count(DISTINCT p.person_id) AS children,
+           count(DISTINCT CASE WHEN h.evening OR h.weekend THEN p.person_id END)
+               AS out_of_hours_children
+    FROM hits h
+    LEFT JOIN incident_person ip USING (incident_id)
+    LEFT JOIN person p ON p.person_id = ip.person_id AND p.kind = 'child'
+    GROUP BY ALL ORDER BY ALL
+"""))  # noqa: S608  (constant SQL fragments, parameters bound)
+
+aggregate("places.agg_coverage",
+          "When each agency's incident records start and end (dates only), for data coverage",
+          sql="""
+    SELECT a.name AS agency, min(i.occurred_at)::DATE AS first, max(i.occurred_at)::DATE AS last
+    FROM incident i JOIN agency a USING (agency_id)
+    GROUP BY ALL ORDER BY first, agency
+""")
+
 aggregate("places.agg_date_span", "First and last incident dates and the demo's as-of date",
           sql=_q("""
     SELECT min(occurred_at)::DATE AS first, max(occurred_at)::DATE AS last,

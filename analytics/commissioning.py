@@ -362,12 +362,12 @@ def coverage(quarters: Sequence[str], spans: pd.DataFrame, as_of: date, *,
                      "agencies": sum(1 for c in covered if c > 0),
                      "partial": share < complete})
     table = pd.DataFrame(rows, columns=["quarter", "coverage", "agencies", "partial"])
-    partial = [r["quarter"] for r in rows if r["partial"]]
-    start = min(firsts).isoformat() if firsts else "no data"
+    partial = [str(r["quarter"]) for r in rows if r["partial"]]
+    begins = min(firsts).isoformat() if firsts else "no data"
     late = [f"{a} from {pd.Timestamp(f).date().isoformat()}" for a, f in
             zip(spans.get("agency", []), spans.get("first", []), strict=True)
             if firsts and pd.Timestamp(f).date() > min(firsts) + timedelta(days=7)]
-    summary = (f"Data starts {start}" + (f" ({'; '.join(late)})" if late else "") + ". "
+    summary = (f"Data starts {begins}" + (f" ({'; '.join(late)})" if late else "") + ". "
                + (f"Partial quarters (less than {complete:.0%} covered): {', '.join(partial)}: "
                   "a rise after them may be the data starting, not more harm."
                   if partial else "Every quarter shown is fully covered."))

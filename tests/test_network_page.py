@@ -199,3 +199,67 @@ def test_betweenness_tooltip_says_what_the_code_and_the_doc_say() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "network.md").read_text()
     assert "normalised over the people with at least one link" in doc
     assert "people with at least" in " ".join((brokerage.__doc__ or "").split())
+
+
+def test_the_centre_stays_when_the_filters_change(town_db: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    at = _run(town_db, monkeypatch, "analyst", network_centre="c3")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="network_centre").value == "c3"
+    end = network_town.AS_OF
+    at.session_state["network_f_period"] = (end - timedelta(days=60), end)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="network_centre").value == "c3"  # not moved to a lead
+    at.text_input(key="network_search").input("Station").run()  # a new search: its match
+    assert at.selectbox(key="network_centre").value == "PL1"
+
+
+def test_positions_are_kept_when_a_lead_is_highlighted(
+        town_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.components import network_graph
+
+    at = _run(town_db, monkeypatch, "analyst", network_centre="c1", network_hops=1)
+    before = dict(at.session_state[network_graph.POSITIONS_KEY]["pos"])
+    assert before["c1"] == (0.0, 0.0)
+    at.selectbox(key="network_lead").set_value("A1").run()
+    assert not at.exception, at.exception
+    after = at.session_state[network_graph.POSITIONS_KEY]["pos"]
+    assert set(after) >= set(before)
+    assert all(after[n] == pytest.approx(before[n]) for n in before)
+    at.button(key="network_relayout").click().run()  # "Lay out again" starts afresh
+    assert not at.exception, at.exception
+
+
+def test_leads_show_ranks_words_and_dated_evidence(town_db: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(town_db, monkeypatch, "analyst", network_lead="A1")
+    assert not at.exception, at.exception
+    leads = at.dataframe[0].value
+    assert {"betweenness_standing", "child_adult_betweenness_standing",
+            "main_role"} <= set(leads.columns)
+    assert leads["betweenness_standing"].iloc[0].startswith("#1 · ")
+    text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
+    assert "How it brokers: " in text and " x1" not in text
+    assert "Evidence, oldest first" in text
+    assert re.search(r"- 2025-01-06 to 2025-04-06: harmful link \(reported", text)
+
+
+def test_a_place_centre_shows_who_was_there_together(town_db: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(town_db, monkeypatch, "analyst", network_centre="PL1")
+    assert not at.exception, at.exception
+    assert "Who was here together, when" in [s.value for s in at.subheader]
+    occasions = next(df.value for df in at.dataframe if "labels" in df.value.columns)
+    assert len(occasions) == 1
+    assert set(occasions.iloc[0]["labels"].split(", ")) == {"CH-001", "CH-005", "AC-001"}
+
+
+def test_connected_children_say_when_they_were_seen_together(
+        town_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(town_db, monkeypatch, "panel", network_centre="c1", network_hops=1)
+    assert not at.exception, at.exception
+    cc = at.dataframe[-1].value.set_index("label")
+    assert cc.loc["CH-005", "via"] == "seen together at =Station Hotel once, 2025-05-01 21:00"

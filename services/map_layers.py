@@ -82,6 +82,7 @@ def add_point_layer(m: folium.Map, features: Mapping[str, Any], *, name: str,
 
 
 _LABEL_EACH = """function (feature, layer) {
+    layer.options.interactive = false;  // a label's point takes no clicks or hovers
     layer.bindTooltip(feature.properties.label, {permanent: true, direction: "center",
                                                  className: "csmap-area-label", opacity: 1});
 }"""

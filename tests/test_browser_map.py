@@ -93,11 +93,16 @@ def test_demo_town_map_profile_and_hotspots_render_offline(demo_db: Path) -> Non
         assert not page.blocked_requests, page.blocked_requests
 
         page.get_by_test_id("stSidebarNav").get_by_text("Hotspots", exact=True).click()
-        browser.wait_for_app(page, text="Trend by quarter", timeout_ms=90_000)
+        browser.wait_for_app(page, text="Where: ward rates and clusters", timeout_ms=90_000)
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
         frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
         assert frame.locator("path.leaflet-interactive").count() == 52  # wards, no points
         assert frame.locator(".marker-cluster").count() == 0
+        assert frame.locator(".csmap-area-label").count() >= 10  # ward names written on it
         browser.assert_no_exception(page)
         browser.screenshot(page, "hotspots_demo")
+        page.get_by_text("Trend and data coverage").click()
+        browser.wait_for_app(page, text="Trend by quarter", timeout_ms=90_000)
+        assert page.get_by_text("Data starts").count() >= 1
+        browser.assert_no_exception(page)
         assert not page.blocked_requests, page.blocked_requests

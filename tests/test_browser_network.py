@@ -35,9 +35,12 @@ def test_network_graph_renders_on_demo_town(demo_db: Path, tmp_path: Path) -> No
         _graph_canvas_drawn(page, "network-demo")
         # choose the top lead: its explanation appears and its paths are highlighted
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Highlight a lead")
+        page.mouse.wheel(0, 3000)  # the leads are under the full-width graph
+        box.first.scroll_into_view_if_needed()
         box.first.locator("input, [role=combobox]").first.click()
         page.get_by_role("option").nth(1).click()
         browser.wait_for_app(page, text="not a finding")
+        assert page.get_by_text("Evidence, oldest first").count() == 1
         browser.assert_no_exception(page)
         _graph_canvas_drawn(page, "network-demo-lead")
         assert not page.blocked_requests, page.blocked_requests

@@ -165,3 +165,18 @@ def test_drawing_without_the_page_render_gives_streamlit_folium_the_same_map(
         ours = np.asarray(layer._get_self_bounds(), dtype=float)
         folium_own = np.asarray(folium.GeoJson._get_self_bounds(layer), dtype=float)
         assert np.allclose(ours, folium_own, atol=1e-5)
+
+
+def test_the_one_html_legend_escapes_a_hostile_label() -> None:
+    """Map legends are the only raw HTML a page writes: a label from a record is text."""
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        from dashboard.components import map_view
+
+        map_view.legend([("#123456", "<img src=x onerror=alert(1)>"), ("red", "${x}")])
+
+    at = AppTest.from_function(page).run()
+    html = at.markdown[0].value
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "${x}" not in html and "&#36;&#123;x&#125;" in html

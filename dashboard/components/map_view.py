@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import folium
-import streamlit as st  # noqa: F401  (a Streamlit component: st_folium draws into the page)
+import streamlit as st
+
+from services import offline_map
 
 
 def show(m: folium.Map, *, key: str, height: int = 600,
@@ -24,3 +27,10 @@ def show(m: folium.Map, *, key: str, height: int = 600,
                     returned_objects=["last_active_drawing"] if clickable else [],
                     render=False)
     return dict(out or {})
+
+
+def legend(items: Sequence[tuple[str, str]], *, shape: str = "circle") -> None:
+    """Draw a map legend of (colour, label) pairs: the one place a map legend reaches the page
+    as HTML, built by :func:`services.offline_map.legend_markdown`, which escapes every label
+    (and the colour) so no record-derived text is markup."""
+    st.markdown(offline_map.legend_markdown(items, shape=shape), unsafe_allow_html=True)

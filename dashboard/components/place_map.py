@@ -18,7 +18,7 @@ from dashboard.components import map_view, place_profile, session_cache
 from data.store import QueryResult, Store
 from domain import vocabulary
 from domain.access import Viewer
-from services import offline_map, panel_map
+from services import panel_map
 from services.panel_map import MapData
 
 SUBJECT_KEY = "map_subject"
@@ -73,8 +73,7 @@ def draw(view: MapView) -> None:
     left, right = st.columns([3, 1])
     with left:
         clicked = map_view.show(panel_map.draw(view.data), key="panel_map", height=560)
-        st.markdown(offline_map.legend_markdown(panel_map.legend_items(
-            places["kind"].tolist())), unsafe_allow_html=True)
+        map_view.legend(panel_map.legend_items(places["kind"].tolist()))
         common.show_truncation(view.places)
     with right:
         st.markdown("**Online spaces** (no location)")

@@ -8,10 +8,10 @@ import streamlit as st
 from analytics import commissioning as comm
 from analytics.suppression import SUPPRESSED, SuppressionPolicy
 from dashboard import common
-from dashboard.components import hotspot_map, hotspot_tables
+from dashboard.components import hotspot_tables, map_view
 from domain import vocabulary
 from domain.errors import ValidationError
-from services import panel_map
+from services import hotspot_map, panel_map
 
 AGG_ROW_LIMIT = 1_000_000  # aggregate rows are small; the cap must never cut a count
 
@@ -60,7 +60,9 @@ st.caption(spots.summary)
 
 map_col, side = st.columns([3, 2])
 with map_col:
-    hotspot_map.show(wards, body)
+    map_view.show(hotspot_map.ward_map(wards, body), key="hotspots_map", height=520,
+                  clickable=False)
+    map_view.legend(hotspot_map.LEGEND, shape="square")
 with side:
     hotspot_tables.trend_and_kinds(cells, sel, policy, quarters)
 hotspot_tables.wards_table(table, spots.spots, q_from, q_to)
